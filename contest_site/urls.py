@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from contest_site.health import healthz
+
+admin.site.site_header = _("Quản trị cuộc thi trực tuyến tìm hiểu pháp luật")
+admin.site.site_title = _("Quản trị cuộc thi")
+admin.site.index_title = _("Trang quản trị")
+
+urlpatterns = [
+    path("", include("contests.urls")),
+    path("thi-sinh/", include("participants.urls")),
+    path("bai-thi/", include("scoring.urls")),
+    path("bao-cao/", include("reports.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+]

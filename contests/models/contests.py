@@ -1,0 +1,219 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .units import Unit
+
+
+class Contest(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        PUBLISHED = "published", _("Đã công bố")
+        CLOSED = "closed", _("Đã kết thúc")
+        RESULTS_PUBLISHED = "results_published", _("Đã công bố kết quả")
+
+    class ReviewContent(models.TextChoices):
+        SCORE = "score", _("Chỉ điểm số")
+        ANSWERS = "answers", _("Điểm và đáp án")
+        EXPLANATIONS = "explanations", _("Điểm, đáp án và giải thích")
+
+    class ReviewTiming(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Ngay sau khi nộp bài")
+        AFTER_ROUND = "after_round", _("Sau khi kết thúc tuần/vòng thi")
+        AFTER_CONTEST = "after_contest", _("Sau khi kết thúc cuộc thi")
+
+    class PredictionTarget(models.TextChoices):
+        PERFECT_PARTICIPANTS = "perfect_participants", _("Số người trả lời đúng tất cả các câu hỏi")
+        PERFECT_ATTEMPTS = "perfect_attempts", _("Số bài thi trả lời đúng tất cả các câu hỏi")
+        PARTICIPANTS = "participants", _("Số người dự thi")
+        ATTEMPTS = "attempts", _("Số bài dự thi")
+
+    class CollectiveRule(models.TextChoices):
+        PARTICIPANTS = "participants", _("Số người dự thi")
+        RATE = "rate", _("Tỷ lệ người dự thi trên tổng số")
+        MEAN_SCORE = "mean_score", _("Điểm trung bình")
+
+    owner_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="owned_contests",
+        verbose_name=_("đơn vị tổ chức"),
+    )
+    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True)
+    title = models.CharField(_("tên cuộc thi"), max_length=300)
+    summary = models.TextField(_("giới thiệu ngắn"), blank=True)
+    # Sanitised HTML (nh3) written by organisers: plan and rules (thể lệ).
+    purpose = models.TextField(_("mục đích"), blank=True)
+    requirements = models.TextField(_("yêu cầu"), blank=True)
+    rules = models.TextField(_("thể lệ"), blank=True)
+    opens_at = models.DateTimeField(_("thời gian bắt đầu"))
+    closes_at = models.DateTimeField(
+        _("thời gian kết thúc"),
+        help_text=_("“24 giờ ngày 1/9/2023” là 00:00 ngày 2/9/2023."),
+    )
+    participation_root = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="participation_contests",
+        verbose_name=_("cây đơn vị dự thi"),
+        help_text=_(
+            "Người dự thi chọn đơn vị trong cây con này; các đơn vị con trực tiếp là các khối."
+        ),
+    )
+    # Eligibility
+    min_age = models.PositiveSmallIntegerField(
+        _("tuổi tối thiểu"), default=14, validators=[MaxValueValidator(100)]
+    )
+    age_reference_date = models.DateField(
+        _("ngày tính tuổi"), null=True, blank=True, help_text=_("Mặc định: ngày bắt đầu.")
+    )
+    allow_citizens = models.BooleanField(_("công dân Việt Nam"), default=True)
+    allow_foreigners = models.BooleanField(_("người nước ngoài cư trú"), default=True)
+    eligibility_note = models.TextField(_("đối tượng dự thi (mô tả)"), blank=True)
+    # Taking the test
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("số lần thi tối đa"), default=1, help_text=_("0 = không giới hạn.")
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("thời gian làm bài (phút)"), default=20, validators=[MinValueValidator(1)]
+    )
+    shuffle_options = models.BooleanField(_("đảo thứ tự phương án"), default=True)
+    review_content = models.CharField(
+        _("sau khi nộp bài được xem"),
+        max_length=20,
+        choices=ReviewContent.choices,
+        default=ReviewContent.SCORE,
+    )
+    review_timing = models.CharField(
+        _("thời điểm được xem đáp án"),
+        max_length=20,
+        choices=ReviewTiming.choices,
+        default=ReviewTiming.AFTER_CONTEST,
+    )
+    # Prediction question: the second ranking key.
+    prediction_text = models.CharField(_("câu hỏi dự đoán"), max_length=500, blank=True)
+    prediction_target = models.CharField(
+        _("câu hỏi dự đoán đếm"),
+        max_length=30,
+        choices=PredictionTarget.choices,
+        default=PredictionTarget.PERFECT_PARTICIPANTS,
+    )
+    prediction_actual = models.BigIntegerField(_("đáp án câu hỏi dự đoán"), null=True, blank=True)
+    # Prizes
+    collective_rule = models.CharField(
+        _("xếp giải tập thể theo"),
+        max_length=20,
+        choices=CollectiveRule.choices,
+        default=CollectiveRule.PARTICIPANTS,
+    )
+    winner_may_take_unit_prize = models.BooleanField(
+        _("người đạt giải cấp thành phố được nhận giải cấp cơ sở"), default=False
+    )
+    retention_days = models.PositiveIntegerField(
+        _("lưu số giấy tờ (ngày sau khi kết thúc)"), default=365
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cuộc thi")
+        verbose_name_plural = _("cuộc thi")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="contest_closes_after_opens"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    """A line of the plan's timeline (e.g. "01/9–30/9: thi trực tuyến")."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="milestones")
+    date = models.DateField(_("ngày"))
+    text = models.CharField(_("nội dung"), max_length=300)
+
+    class Meta:
+        verbose_name = _("mốc thời gian")
+        verbose_name_plural = _("mốc thời gian")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Round(models.Model):
+    """An optional round (e.g. a week) with its own window, attempts and answer."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("số thứ tự"))
+    title = models.CharField(_("tên"), max_length=200)
+    opens_at = models.DateTimeField(_("bắt đầu"))
+    closes_at = models.DateTimeField(_("kết thúc"))
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("số lần thi tối đa trong vòng"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: theo cuộc thi."),
+    )
+    prediction_actual = models.BigIntegerField(_("đáp án câu hỏi dự đoán"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vòng thi")
+        verbose_name_plural = _("vòng thi")
+        ordering = ["contest", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "number"], name="round_number_unique"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_opens"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExcludedPerson(models.Model):
+    """People who may not enter (organisers, judges...), by document number."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="excluded")
+    document_number = models.CharField(_("số giấy tờ"), max_length=20)
+    reason = models.CharField(_("lý do"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("người không được dự thi")
+        verbose_name_plural = _("người không được dự thi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "document_number"], name="excluded_person_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.document_number
+
+
+class ContestChange(models.Model):
+    """Audit of changes to rules, answer key or prizes after publishing: who, when, before/after."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+    what = models.CharField(max_length=100)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("thay đổi sau khi công bố")
+        verbose_name_plural = _("thay đổi sau khi công bố")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.contest_id} {self.what} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class Unit(MP_Node):
+    """A node of the organisation tree: city/province, block, district, ward/commune,
+    department, school, company... of any depth.
+
+    Materialised path (django-treebeard's MP_Node): the subtree of a unit is one indexed
+    `path LIKE 'prefix%'` query and its ancestors one `path IN (...)` query, with no recursion
+    in Python and no recursive CTE that SQLite and PostgreSQL would write differently."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh/Thành phố")
+        BLOCK = "block", _("Khối")
+        DISTRICT = "district", _("Quận/Huyện/Thị xã")
+        WARD = "ward", _("Phường/Xã/Thị trấn")
+        DEPARTMENT = "department", _("Sở, ban, ngành")
+        SCHOOL = "school", _("Trường học")
+        COMPANY = "company", _("Doanh nghiệp")
+        OTHER = "other", _("Đơn vị khác")
+
+    # 255 levels of 4 characters: far deeper than any real tree.
+    steplen = 4
+    path = models.CharField(max_length=1020, unique=True)
+    code = models.CharField(_("mã đơn vị"), max_length=40, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    headcount = models.PositiveIntegerField(
+        _("số người (biên chế/dân số)"),
+        null=True,
+        blank=True,
+        help_text=_("Dùng để tính tỷ lệ tham gia."),
+    )
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        indexes = [models.Index(fields=["kind", "depth"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organiser(models.Model):
+    """A staff account attached to one unit: it sees and changes only that unit's subtree."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organiser"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="organisers")
+
+    class Meta:
+        verbose_name = _("cán bộ tổ chức")
+        verbose_name_plural = _("cán bộ tổ chức")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.unit}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from contests import views
+
+app_name = "contests"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cuoc-thi/", views.contest_list, name="contest_list"),
+]

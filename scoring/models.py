@@ -1,0 +1,116 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from contests.models import Contest, Round
+from participants.models import Registration
+
+
+class Attempt(models.Model):
+    """One sitting of the test.
+
+    The drawn test is stored on the row itself (`items`: question version ids with their
+    option order), and so are the answers (`answers`: {question id: option id}). One row per
+    attempt keeps a start to one INSERT and an autosave to one UPDATE of one row, at millions
+    of attempts. Status moves open → submitted → graded by conditional UPDATEs only."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang làm bài")
+        SUBMITTED = "submitted", _("Đã nộp bài")
+        GRADED = "graded", _("Đã chấm")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="attempts"
+    )
+    # Denormalised from the registration for the figures' and sweepers' indexes.
+    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="attempts")
+    round = models.ForeignKey(
+        Round, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField(_("lần thi"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # [{"q": question_id, "o": [option ids in display order]}, ...] in display order.
+    items = models.JSONField()
+    answers = models.JSONField(default=dict)
+    prediction = models.BigIntegerField(_("dự đoán"), null=True, blank=True)
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    # Time the participant finished: submit time capped at the deadline, or the deadline for
+    # an attempt closed by the sweeper.
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Grading output.
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    question_count = models.PositiveSmallIntegerField()
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    all_correct = models.BooleanField(default=False)
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bài thi")
+        verbose_name_plural = _("bài thi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(status="open"),
+                name="attempt_one_open_per_registration",
+            ),
+            # Two partial constraints rather than nulls_distinct, which SQLite lacks.
+            models.UniqueConstraint(
+                fields=["registration", "number"],
+                condition=Q(round__isnull=True),
+                name="attempt_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "round", "number"],
+                condition=Q(round__isnull=False),
+                name="attempt_round_number_unique",
+            ),
+        ]
+        indexes = [
+            # Sweepers: open attempts by deadline; submitted-but-ungraded by finish time.
+            models.Index(fields=["deadline"], condition=Q(status="open"), name="attempt_open_idx"),
+            models.Index(
+                fields=["finished_at"], condition=Q(status="submitted"), name="attempt_ungraded_idx"
+            ),
+            # Roll-ups pull what was graded since their last run.
+            models.Index(fields=["contest", "graded_at"], name="attempt_graded_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}#{self.number}"
+
+
+class Result(models.Model):
+    """A participant's best attempt in a contest (round empty) or a round: recomputed from the
+    attempts each time one of them is graded, never incremented."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="results")
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="results")
+    round = models.ForeignKey(Round, null=True, blank=True, on_delete=models.CASCADE)
+    best_attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+")
+    correct_count = models.PositiveSmallIntegerField()
+    score = models.DecimalField(max_digits=6, decimal_places=2)
+    duration_ms = models.PositiveIntegerField()
+    finished_at = models.DateTimeField()
+    prediction = models.BigIntegerField(null=True, blank=True)
+    prediction_error = models.BigIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kết quả")
+        verbose_name_plural = _("kết quả")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"], condition=Q(round__isnull=True), name="result_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "round"],
+                condition=Q(round__isnull=False),
+                name="result_round_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["contest", "round", "-correct_count"])]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {self.correct_count}"

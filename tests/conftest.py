@@ -1,0 +1,70 @@
+"""Shared fixtures. App-specific fixtures live in tests/<app>/conftest.py."""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from contests.models import Organiser, Unit
+from contests.services import roles_ensure, unit_add
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return (
+        f"database: {settings.DATABASES['default']['ENGINE']} "
+        f"{settings.DATABASES['default'].get('NAME')}; redis: {settings.REDIS_URL or 'none'}"
+    )
+
+
+@pytest.fixture
+def tree(db):
+    """A small city: two blocks, departments, two districts with wards.
+
+    Returned as a dict code -> Unit."""
+    K = Unit.Kind
+    city = unit_add(code="C", name="Thành phố", kind=K.PROVINCE, headcount=1000)
+    departments = unit_add(code="C-D", name="Khối Sở, ban, ngành", kind=K.BLOCK, parent=city)
+    districts = unit_add(code="C-Q", name="Khối quận, huyện", kind=K.BLOCK, parent=city)
+    unit_add(code="C-D-1", name="Sở Giáo dục", kind=K.DEPARTMENT, parent=departments, headcount=50)
+    a = unit_add(code="A", name="Quận A", kind=K.DISTRICT, parent=districts, headcount=400)
+    b = unit_add(code="B", name="Quận B", kind=K.DISTRICT, parent=districts, headcount=500)
+    unit_add(code="A-1", name="Phường A1", kind=K.WARD, parent=a, headcount=200)
+    unit_add(code="A-2", name="Phường A2", kind=K.WARD, parent=a, headcount=200)
+    unit_add(code="B-1", name="Phường B1", kind=K.WARD, parent=b, headcount=500)
+    return {u.code: u for u in Unit.objects.all()}
+
+
+def make_organiser(unit: Unit | None, username: str, *, superuser: bool = False):
+    user = get_user_model().objects.create_user(
+        username=username, password="secret-pass-123", is_staff=True, is_superuser=superuser
+    )
+    if unit is not None:
+        Organiser.objects.create(user=user, unit=unit)
+        user.groups.add(roles_ensure()["organiser"])
+    return user
+
+
+@pytest.fixture
+def organisers(tree):
+    """city, district A and district B organisers, and a superuser."""
+    return {
+        "city": make_organiser(tree["C"], "city"),
+        "a": make_organiser(tree["A"], "district_a"),
+        "b": make_organiser(tree["B"], "district_b"),
+        "root": make_organiser(None, "root", superuser=True),
+    }
+
+
+@pytest.fixture
+def chromium_path():
+    """Debian's Chromium, or a skip that says so (never a skip in CI: REQUIRE_BROWSER=1)."""
+    import shutil
+
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here (REQUIRE_BROWSER=1) but is not installed")
+        pytest.skip("Chromium is not installed: browser test skipped (apt-get install chromium)")
+    return path

@@ -1,0 +1,43 @@
+import pytest
+
+from contests.models import Unit
+from contests.selectors import unit_ancestors, unit_subtree, units_visible_to
+
+
+def test_subtree_is_one_query(tree, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        codes = sorted(u.code for u in unit_subtree(unit=tree["A"]))
+    assert codes == ["A", "A-1", "A-2"]
+
+
+def test_ancestors_are_one_query_root_first(tree, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        codes = [u.code for u in unit_ancestors(unit=tree["A-1"])]
+    assert codes == ["C", "C-Q", "A"]
+
+
+def test_tree_has_any_depth(tree):
+    from contests.services import unit_add
+
+    parent = tree["A-1"]
+    for level in range(6):
+        parent = unit_add(
+            code=f"deep-{level}", name=f"Tổ {level}", kind=Unit.Kind.OTHER, parent=parent
+        )
+    assert parent.depth == 10
+    assert [u.code for u in unit_ancestors(unit=parent)][:4] == ["C", "C-Q", "A", "A-1"]
+    assert unit_subtree(unit=tree["A"]).count() == 9
+
+
+def test_visible_units_per_organiser(organisers, tree):
+    assert units_visible_to(user=organisers["root"]).count() == Unit.objects.count()
+    assert units_visible_to(user=organisers["city"]).count() == Unit.objects.count()
+    assert sorted(u.code for u in units_visible_to(user=organisers["b"])) == ["B", "B-1"]
+
+
+@pytest.mark.django_db
+def test_staff_without_unit_sees_nothing():
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username="x", password="p", is_staff=True)
+    assert units_visible_to(user=user).count() == 0
