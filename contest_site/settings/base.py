@@ -187,7 +187,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # the participant's submit for the default 20+ seconds of retries.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Attempts left open past deadline + grace are closed with finish time = deadline.
+    "close-expired-attempts": {"task": "scoring.tasks.close_expired_attempts", "schedule": 30.0},
+    # Submitted attempts still ungraded after a minute (broker was down...) are queued again.
+    "requeue-ungraded-attempts": {
+        "task": "scoring.tasks.requeue_ungraded_attempts",
+        "schedule": 60.0,
+    },
+}
 
 # --- Logging -------------------------------------------------------------------------------
 LOGGING = {
