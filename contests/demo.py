@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from contests.models import Organiser, Unit
-from contests.services import roles_ensure, unit_add
+from contests.services.units import roles_ensure, unit_add
 
 DEMO_PASSWORD = "demo-2023-hanoi"  # noqa: S105  (printed on purpose: it is the demo's login)
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from contests.models import Organiser, Unit
-from contests.services import roles_ensure, unit_add
+from contests.services.units import roles_ensure, unit_add
 
 
 def pytest_report_header(config):

@@ -17,7 +17,7 @@ def test_ancestors_are_one_query_root_first(tree, django_assert_num_queries):
 
 
 def test_tree_has_any_depth(tree):
-    from contests.services import unit_add
+    from contests.services.units import unit_add
 
     parent = tree["A-1"]
     for level in range(6):

@@ -1,0 +1,3 @@
+from .attempts import Attempt, Result
+
+__all__ = ["Attempt", "Result"]
