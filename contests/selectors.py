@@ -49,3 +49,263 @@ def path_prefix_for(*, user) -> str | None:
         return ""
     unit = organiser_unit(user=user)
     return unit.path if unit is not None else None
+
+
+# --- Contests (public pages, organiser scoping, previews) -------------------------------------
+
+import contextlib  # noqa: E402
+import datetime  # noqa: E402
+import random  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from django.core.cache import cache  # noqa: E402
+from django.db.models import Prefetch, Q  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from contests.models import (  # noqa: E402
+    BlueprintItem,
+    Contest,
+    PrizeStructure,
+    PrizeTier,
+    Question,
+    Round,
+)
+
+PUBLIC_STATUSES = (
+    Contest.Status.PUBLISHED,
+    Contest.Status.CLOSED,
+    Contest.Status.RESULTS_PUBLISHED,
+)
+PUBLIC_CACHE_SECONDS = 60
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # the cache is an optimisation: Redis down means "not cached"
+        return None
+
+
+def _cache_set(key: str, value, timeout: int = PUBLIC_CACHE_SECONDS) -> None:
+    with contextlib.suppress(Exception):
+        cache.set(key, value, timeout=timeout)
+
+
+def contest_phase(*, contest: Contest, now: datetime.datetime) -> str:
+    """"open", "upcoming" or "finished" for a public contest at `now`."""
+    if contest.status != Contest.Status.PUBLISHED or now >= contest.closes_at:
+        return "finished"
+    if now < contest.opens_at:
+        return "upcoming"
+    return "open"
+
+
+def contests_public() -> list[Contest]:
+    """Every published, closed or results-published contest (never a draft), newest first,
+    with its owner unit: one query, cached PUBLIC_CACHE_SECONDS (no per-user data in it)."""
+    from contests.services.contests import PUBLIC_LIST_KEY
+
+    contests = _cache_get(PUBLIC_LIST_KEY)
+    if contests is None:
+        contests = list(
+            Contest.objects.filter(status__in=PUBLIC_STATUSES)
+            .select_related("owner_unit")
+            .only(
+                "id",
+                "slug",
+                "title",
+                "summary",
+                "opens_at",
+                "closes_at",
+                "status",
+                "min_age",
+                "owner_unit__id",
+                "owner_unit__name",
+            )
+            .order_by("-opens_at", "id")
+        )
+        _cache_set(PUBLIC_LIST_KEY, contests)
+    return contests
+
+
+def contests_by_phase(*, now: datetime.datetime | None = None) -> dict[str, list[Contest]]:
+    """Public contests split into open (closing soonest first), upcoming (opening soonest
+    first) and finished (latest first)."""
+    now = now or timezone.now()
+    phases: dict[str, list[Contest]] = {"open": [], "upcoming": [], "finished": []}
+    for contest in contests_public():
+        phases[contest_phase(contest=contest, now=now)].append(contest)
+    phases["open"].sort(key=lambda c: c.closes_at)
+    phases["upcoming"].sort(key=lambda c: c.opens_at)
+    return phases
+
+
+@dataclass
+class StructureView:
+    structure: PrizeStructure
+    individual: list[PrizeTier] = field(default_factory=list)
+    collective: list[PrizeTier] = field(default_factory=list)
+
+    @property
+    def budget(self) -> int:
+        return sum(t.count * t.amount for t in self.individual + self.collective)
+
+    @property
+    def individual_count(self) -> int:
+        return sum(t.count for t in self.individual)
+
+    @property
+    def collective_count(self) -> int:
+        return sum(t.count for t in self.collective)
+
+
+@dataclass
+class ContestPage:
+    """What the public contest page shows; plain data, cached, the same for everyone."""
+
+    contest: Contest
+    milestones: list
+    rounds: list
+    structures: list[StructureView]
+    blocks: list
+    question_count: int
+
+    @property
+    def budget(self) -> int:
+        return sum(s.budget for s in self.structures)
+
+
+def contest_page(*, slug: str) -> ContestPage | None:
+    """The public page of a contest (None for a draft or an unknown slug): the contest with
+    its owner and participation root, milestones, rounds, prize structures with tiers, blocks
+    (children of the participation root) and questions per test. Six queries, cached
+    PUBLIC_CACHE_SECONDS."""
+    from contests.services.contests import contest_page_key
+
+    key = contest_page_key(slug)
+    page = _cache_get(key)
+    if page is not None:
+        return page
+    contest = (
+        Contest.objects.select_related("owner_unit", "participation_root")
+        .filter(slug=slug, status__in=PUBLIC_STATUSES)
+        .first()
+    )
+    if contest is None:
+        return None
+    milestones = list(contest.milestones.all())
+    rounds = list(contest.rounds.all())
+    structures = []
+    for structure in (
+        PrizeStructure.objects.filter(contest=contest)
+        .select_related("unit")
+        .prefetch_related(Prefetch("tiers", queryset=PrizeTier.objects.order_by("rank_order")))
+        .order_by("unit__path", "id")
+    ):
+        view = StructureView(structure=structure)
+        for tier in structure.tiers.all():
+            if tier.kind == PrizeTier.Kind.COLLECTIVE:
+                view.collective.append(tier)
+            else:
+                view.individual.append(tier)
+        structures.append(view)
+    root = contest.participation_root
+    blocks = list(
+        Unit.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path")
+    )
+    # Questions per test: the contest-wide blueprint (rounds may have their own).
+    question_count = sum(
+        BlueprintItem.objects.filter(contest=contest, round__isnull=True).values_list(
+            "count", flat=True
+        )
+    )
+    page = ContestPage(contest, milestones, rounds, structures, blocks, question_count)
+    _cache_set(key, page)
+    return page
+
+
+def contest_participation_count(*, contest: Contest) -> int:
+    """Registrations in the contest, cached PUBLIC_CACHE_SECONDS ("live" to the minute).
+    Read through the reverse relation: contests never imports participants."""
+    from contests.services.contests import participation_count_key
+
+    key = participation_count_key(contest.pk)
+    count = _cache_get(key)
+    if count is None:
+        count = contest.registrations.count()
+        _cache_set(key, count)
+    return count
+
+
+def contests_visible_q(*, user) -> Q | None:
+    """Which contests an organiser sees in admin: those owned inside its subtree, and (read
+    only) those whose participation tree contains its unit (the city contests it takes part
+    in). Q() for everything, None for nothing."""
+    prefix = path_prefix_for(user=user)
+    if prefix is None:
+        return None
+    if prefix == "":
+        return Q()
+    steplen = Unit.steplen
+    ancestors = [prefix[:i] for i in range(steplen, len(prefix) + 1, steplen)]
+    return Q(owner_unit__path__startswith=prefix) | Q(participation_root__path__in=ancestors)
+
+
+def contest_owned_by(*, user, contest: Contest) -> bool:
+    """Whether the organiser manages `contest` (owner unit inside its subtree)."""
+    prefix = path_prefix_for(user=user)
+    if prefix is None:
+        return False
+    return contest.owner_unit.path.startswith(prefix)
+
+
+def contests_owned_by(*, user):
+    """The contests an organiser manages (owner unit inside its subtree)."""
+    prefix = path_prefix_for(user=user)
+    if prefix is None:
+        return Contest.objects.none()
+    return Contest.objects.filter(owner_unit__path__startswith=prefix)
+
+
+def contest_test_preview(
+    *, contest: Contest, round: Round | None = None, rng: random.Random | None = None
+) -> list[Question]:
+    """A test drawn as the blueprint says (the round's own items if it has any, else the
+    contest-wide ones; items with a difficulty first, so a "any difficulty" item never takes
+    what a stricter item needs), from active questions, with options prefetched. Raises
+    ValueError with a Vietnamese message when the bank is short."""
+    rng = rng or random.Random()  # noqa: S311  a preview, not a secret
+    items = list(BlueprintItem.objects.filter(contest=contest, round=round).select_related("topic"))
+    if round is not None and not items:
+        items = list(
+            BlueprintItem.objects.filter(contest=contest, round__isnull=True).select_related(
+                "topic"
+            )
+        )
+    pool: dict[int, list[tuple[int, int]]] = {}
+    for question_id, topic_id, difficulty in Question.objects.filter(
+        contest=contest, is_active=True
+    ).values_list("id", "topic_id", "difficulty"):
+        pool.setdefault(topic_id, []).append((question_id, difficulty))
+    chosen: list[int] = []
+    taken: set[int] = set()
+    for item in sorted(items, key=lambda i: i.difficulty is None):
+        candidates = [
+            q
+            for q, d in pool.get(item.topic_id, [])
+            if (item.difficulty is None or d == item.difficulty) and q not in taken
+        ]
+        if len(candidates) < item.count:
+            from django.utils.translation import gettext as _
+
+            raise ValueError(
+                _("Ngân hàng không đủ câu hỏi cho chủ đề “%(topic)s”.") % {"topic": item.topic}
+            )
+        picked = rng.sample(candidates, item.count)
+        chosen.extend(picked)
+        taken.update(picked)
+    questions = (
+        Question.objects.filter(pk__in=chosen).select_related("topic").prefetch_related("options")
+    )
+    by_id = {q.pk: q for q in questions}
+    return [by_id[q] for q in chosen]

@@ -1,10 +1,47 @@
+"""Public pages: home, contest list, contest page. Thin adapters over contests.selectors.
+
+Everything they show is the same for every visitor and comes from the cache (60 s), so a
+warm page costs no database query; the per-user parts (header: login / logout) are rendered
+from the session only."""
+
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contests.selectors import (
+    contest_page,
+    contest_participation_count,
+    contest_phase,
+    contests_by_phase,
+)
 
 
 def home(request):
-    return render(request, "home.html")
+    phases = contests_by_phase()
+    return render(
+        request,
+        "home.html",
+        {"open_contests": phases["open"], "upcoming_contests": phases["upcoming"][:3]},
+    )
 
 
 def contest_list(request):
-    # Filled in by the contests issue (#3): open, upcoming and finished contests.
-    return render(request, "home.html")
+    return render(request, "contests/contest_list.html", {"phases": contests_by_phase()})
+
+
+def contest_detail(request, slug: str):
+    page = contest_page(slug=slug)
+    if page is None:
+        raise Http404(_("Không có cuộc thi này."))
+    contest = page.contest
+    return render(
+        request,
+        "contests/contest_detail.html",
+        {
+            "page": page,
+            "contest": contest,
+            "phase": contest_phase(contest=contest, now=timezone.now()),
+            "participation_count": contest_participation_count(contest=contest),
+        },
+    )

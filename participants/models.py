@@ -62,7 +62,6 @@ class Participant(models.Model):
                 fields=["document_type", "document_number"], name="participant_document_unique"
             )
         ]
-        permissions = [("view_full_identity", _("Xem đầy đủ số giấy tờ và số điện thoại"))]
 
     def __str__(self) -> str:
         return self.full_name
@@ -192,6 +191,10 @@ class PersonalDataAccess(models.Model):
         verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
         verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
         ordering = ["-at"]
+        # Declared here, not on Participant: the organiser role is granted every permission
+        # of Participant and Registration (contests.services.units.roles_ensure), and seeing
+        # numbers in full must be granted explicitly, one account at a time.
+        permissions = [("view_full_identity", _("Xem đầy đủ số giấy tờ và số điện thoại"))]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.target}"

@@ -6,12 +6,11 @@ from participants import views
 app_name = "participants"
 
 urlpatterns = [
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(template_name="participants/login.html"),
-        name="login",
-    ),
+    path("dang-nhap/", views.ParticipantLoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("dang-ky/", views.register, name="register"),
+    path("ho-so/", views.profile, name="profile"),
     path("cuoc-thi-cua-toi/", views.my_contests, name="my_contests"),
+    path("tham-gia/<slug:slug>/", views.join, name="join"),
+    path("don-vi/<int:pk>/con/", views.unit_children_json, name="unit_children"),
 ]

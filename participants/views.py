@@ -1,12 +1,333 @@
+"""Participant pages: thin adapters over participants.services and participants.selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from contests.models import Contest, Unit
+from participants import identity, services
+from participants.forms import (
+    JoinForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    UnitCascade,
+    apply_errors,
+)
+from participants.masking import mask_document, mask_phone
+from participants.models import Participant
+from participants.ratelimit import rate_limited
+from participants.selectors import (
+    contest_reference_date,
+    contests_open_to_join,
+    participant_is_locked,
+    registrations_for,
+    unit_children,
+)
+
+CASCADE_BUTTON = "_cascade"
 
 
+def _participant_or_none(user) -> Participant | None:
+    if not user.is_authenticated:
+        return None
+    return Participant.objects.filter(user=user).first()
+
+
+# --- Register --------------------------------------------------------------------------------
+
+
+def _register_cascades(data=None):
+    return {
+        "residence_unit": UnitCascade(
+            prefix="noi_cu_tru",
+            label=_("Nơi cư trú (không bắt buộc)"),
+            root=None,
+            data=data,
+        ),
+        "work_unit": UnitCascade(
+            prefix="noi_cong_tac",
+            label=_("Nơi công tác hoặc học tập (không bắt buộc)"),
+            root=None,
+            data=data,
+        ),
+    }
+
+
+@rate_limited("register")
 def register(request):
-    # Replaced by the registration issue (#4): identity-checked sign-up.
-    return render(request, "participants/register.html")
+    if request.user.is_authenticated:
+        return redirect("participants:my_contests")
+    notice = services.consent_notice_current()
+    if request.method == "POST":
+        cascades = _register_cascades(request.POST)
+        if CASCADE_BUTTON in request.POST:
+            # A step of the unit choice without JavaScript: show the next level, keep what
+            # was typed (except passwords), validate nothing yet.
+            keep = {k: v for k, v in request.POST.items() if not k.startswith("password")}
+            form = RegisterForm(initial=keep)
+        else:
+            form = RegisterForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    participant = services.participant_register(
+                        full_name=data["full_name"],
+                        date_of_birth=data["date_of_birth"],
+                        gender=data["gender"],
+                        document_type=data["document_type"],
+                        document_number=data["document_number"],
+                        issuing_country=data["issuing_country"],
+                        phone=data["phone"],
+                        email=data["email"],
+                        password=data["password1"],
+                        residence_unit=cascades["residence_unit"].unit,
+                        work_unit=cascades["work_unit"].unit,
+                        foreign_birth_confirmed=data["foreign_birth_confirmed"],
+                        consent_data=data["consent_data"],
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc, extra=cascades)
+                else:
+                    login(
+                        request,
+                        participant.user,
+                        backend="participants.backends.PhoneOrDocumentBackend",
+                    )
+                    messages.success(
+                        request,
+                        _("Đăng ký thành công. Tên đăng nhập của bạn là số điện thoại %(phone)s.")
+                        % {"phone": identity.phone_national(participant.phone)},
+                    )
+                    return redirect("participants:my_contests")
+    else:
+        cascades = _register_cascades()
+        form = RegisterForm()
+    return render(
+        request,
+        "participants/register.html",
+        {"form": form, "cascades": list(cascades.values()), "notice": notice},
+        status=200,
+    )
+
+
+# --- Login -----------------------------------------------------------------------------------
+
+
+@method_decorator(rate_limited("login"), name="dispatch")
+class ParticipantLoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "participants/login.html"
+    redirect_authenticated_user = True
+
+
+# --- Join a contest --------------------------------------------------------------------------
+
+
+@login_required
+def join(request, slug: str):
+    contest = get_object_or_404(
+        Contest.objects.select_related("participation_root"),
+        slug=slug,
+        status=Contest.Status.PUBLISHED,
+    )
+    participant = _participant_or_none(request.user)
+    if participant is None:
+        messages.error(request, _("Tài khoản này chưa có hồ sơ người dự thi."))
+        return redirect("participants:register")
+    if participant.registrations.filter(contest=contest).exists():
+        messages.info(request, _("Bạn đã đăng ký dự thi cuộc thi này rồi."))
+        return redirect("participants:my_contests")
+
+    reference = contest_reference_date(contest=contest)
+    age = identity.age_on(participant.date_of_birth, reference)
+    needs_guardian = age < services.GUARDIAN_AGE
+    root = contest.participation_root
+    default_unit = None
+    for candidate in (participant.residence_unit, participant.work_unit):
+        if candidate is not None and candidate.path.startswith(root.path):
+            default_unit = candidate
+            break
+
+    if request.method == "POST":
+        cascade = UnitCascade(
+            prefix="don_vi", label=_("Đơn vị dự thi"), root=root, data=request.POST, required=True
+        )
+        if CASCADE_BUTTON in request.POST:
+            form = JoinForm(initial=request.POST.dict())
+        else:
+            form = JoinForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.registration_create(
+                        participant=participant,
+                        contest=contest,
+                        unit=cascade.unit,
+                        consent_participation=data["consent_participation"],
+                        consent_publish=data["consent_publish"],
+                        guardian_name=data["guardian_name"],
+                        guardian_phone=data["guardian_phone"],
+                        guardian_relationship=data["guardian_relationship"],
+                        guardian_consent=data["guardian_consent"],
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc, extra={"unit": cascade})
+                else:
+                    messages.success(
+                        request,
+                        _("Bạn đã đăng ký dự thi “%(title)s”.") % {"title": contest.title},
+                    )
+                    return redirect("participants:my_contests")
+    else:
+        cascade = UnitCascade(
+            prefix="don_vi",
+            label=_("Đơn vị dự thi"),
+            root=root,
+            initial=default_unit,
+            required=True,
+        )
+        form = JoinForm()
+    return render(
+        request,
+        "participants/join.html",
+        {
+            "contest": contest,
+            "form": form,
+            "cascade": cascade,
+            "age": age,
+            "reference": reference,
+            "needs_guardian": needs_guardian,
+            "eligible_age": age >= contest.min_age,
+            "notice": services.consent_notice_current(),
+        },
+    )
+
+
+@require_GET
+def unit_children_json(request, pk: int):
+    """Children of a unit for the cascading choice (public: unit names are public)."""
+    unit = Unit.objects.filter(pk=pk).first()
+    if unit is None:
+        raise Http404(_("Không có đơn vị này."))
+    children = unit_children(unit=unit).only("id", "name", "numchild")
+    rows = [{"id": u.pk, "name": u.name, "has_children": bool(u.numchild)} for u in children]
+    return JsonResponse({"children": rows})
+
+
+# --- Profile and my contests -----------------------------------------------------------------
+
+
+@login_required
+def profile(request):
+    participant = _participant_or_none(request.user)
+    if participant is None:
+        messages.error(request, _("Tài khoản này chưa có hồ sơ người dự thi."))
+        return redirect("participants:register")
+    locked = participant_is_locked(participant=participant)
+    identity_initial = {
+        "full_name": participant.full_name,
+        "date_of_birth": participant.date_of_birth,
+        "gender": participant.gender,
+        "document_type": participant.document_type,
+        "document_number": participant.document_number,
+        "issuing_country": participant.issuing_country,
+        "foreign_birth_confirmed": participant.foreign_birth_confirmed,
+        "email": participant.email,
+    }
+
+    def cascades_for(data=None):
+        return {
+            "residence_unit": UnitCascade(
+                prefix="noi_cu_tru",
+                label=_("Nơi cư trú"),
+                root=None,
+                data=data,
+                initial=participant.residence_unit,
+            ),
+            "work_unit": UnitCascade(
+                prefix="noi_cong_tac",
+                label=_("Nơi công tác hoặc học tập"),
+                root=None,
+                data=data,
+                initial=participant.work_unit,
+            ),
+        }
+
+    if request.method == "POST":
+        cascades = cascades_for(request.POST)
+        if CASCADE_BUTTON in request.POST:
+            form = ProfileForm(initial={**identity_initial, **request.POST.dict()}, locked=locked)
+        else:
+            form = ProfileForm(request.POST, initial=identity_initial, locked=locked)
+            if form.is_valid():
+                data = form.cleaned_data
+                changes = {} if locked else {f: data[f] for f in services.IDENTITY_FIELDS}
+                try:
+                    services.participant_update(
+                        participant=participant,
+                        email=data["email"],
+                        residence_unit=cascades["residence_unit"].unit,
+                        work_unit=cascades["work_unit"].unit,
+                        identity_changes=changes,
+                        foreign_birth_confirmed=data["foreign_birth_confirmed"],
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc, extra=cascades)
+                else:
+                    messages.success(request, _("Đã lưu hồ sơ."))
+                    return redirect("participants:profile")
+    else:
+        cascades = cascades_for()
+        form = ProfileForm(initial=identity_initial, locked=locked)
+    return render(
+        request,
+        "participants/profile.html",
+        {
+            "participant": participant,
+            "form": form,
+            "cascades": list(cascades.values()),
+            "locked": locked,
+            "masked_document": mask_document(participant.document_number),
+            "masked_phone": mask_phone(participant.phone),
+        },
+    )
+
+
+def _url_exists(name: str, *args) -> bool:
+    try:
+        reverse(name, args=args)
+    except NoReverseMatch:
+        return False
+    return True
 
 
 @login_required
 def my_contests(request):
-    return render(request, "participants/my_contests.html")
+    participant = _participant_or_none(request.user)
+    registrations = list(registrations_for(participant=participant)) if participant else []
+    joined = {r.contest_id for r in registrations}
+    open_contests = [c for c in contests_open_to_join() if c.pk not in joined]
+    return render(
+        request,
+        "participants/my_contests.html",
+        {
+            "participant": participant,
+            "registrations": registrations,
+            "open_contests": open_contests,
+            # Links to the scoring app only when it provides them (it may not be installed
+            # yet): a lower app never imports a higher one, it only names its URLs.
+            "can_start": _url_exists("scoring:start", "x"),
+            "has_attempts_page": _url_exists("scoring:my_attempts"),
+        },
+    )

@@ -1,0 +1,150 @@
+"""Roll-ups (a cache of the raw rows, never a second truth) and export jobs.
+
+Every roll-up row exists twice in spirit: an *own* row counts the registrations whose unit is
+exactly that unit, a *subtree* row (own=False) counts the unit and everything below it. The own
+rows are what the incremental refresh recomputes exactly for the units it touched; subtree rows
+are sums of own rows and are rebuilt for the touched units' ancestors. The dashboard, the
+summary and the exports read subtree rows only.
+
+`round_key` is 0 for the whole contest and a round's id for that round alone (a plain integer,
+not a nullable key, so that the unique constraints hold on SQLite and PostgreSQL alike)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from contests.models import Contest, Unit
+
+
+class UnitRollup(models.Model):
+    """Per contest × round × unit × block × age group: registrants, participants (distinct
+    people with a graded attempt), graded attempts, attempts with every answer correct, and
+    the sum of the participants' best scores (for the mean)."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    round_key = models.BigIntegerField(default=0)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    own = models.BooleanField(default=False)
+    block = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
+    age_group = models.CharField(max_length=5)
+    registrants = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
+    attempts = models.BigIntegerField(default=0)
+    perfect_attempts = models.BigIntegerField(default=0)
+    best_score_sum = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp theo đơn vị")
+        verbose_name_plural = _("số liệu tổng hợp theo đơn vị")
+        indexes = [models.Index(fields=["contest", "round_key", "own", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.contest_id}/{self.round_key}/{self.unit_id}/{self.age_group}"
+
+
+class DailyRollup(models.Model):
+    """Per contest × round × unit × day (Asia/Ho_Chi_Minh date of the finish time)."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    round_key = models.BigIntegerField(default=0)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    own = models.BooleanField(default=False)
+    day = models.DateField()
+    # Distinct people with a graded attempt finished that day.
+    participants = models.BigIntegerField(default=0)
+    # People whose first graded attempt was finished that day (these add up over a range).
+    new_participants = models.BigIntegerField(default=0)
+    attempts = models.BigIntegerField(default=0)
+    perfect_attempts = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp theo ngày")
+        verbose_name_plural = _("số liệu tổng hợp theo ngày")
+        indexes = [models.Index(fields=["contest", "round_key", "own", "unit", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.contest_id}/{self.round_key}/{self.unit_id}/{self.day}"
+
+
+class ScoreRollup(models.Model):
+    """Per contest × round × unit × best number of correct answers: how many people."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    round_key = models.BigIntegerField(default=0)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    own = models.BooleanField(default=False)
+    correct_count = models.IntegerField()
+    participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phân bố điểm")
+        verbose_name_plural = _("phân bố điểm")
+        indexes = [models.Index(fields=["contest", "round_key", "own", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.contest_id}/{self.round_key}/{self.unit_id}/{self.correct_count}"
+
+
+class RollupState(models.Model):
+    """Where the incremental refresh of a contest's roll-ups stands."""
+
+    contest = models.OneToOneField(Contest, on_delete=models.CASCADE, related_name="+")
+    # Attempts graded at or after (graded_watermark - a safety lag) are looked at again.
+    graded_watermark = models.DateTimeField(null=True, blank=True)
+    registration_watermark = models.BigIntegerField(default=0)
+    recomputed_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trạng thái tổng hợp")
+        verbose_name_plural = _("trạng thái tổng hợp")
+
+    def __str__(self) -> str:
+        return f"{self.contest_id}: {self.graded_watermark}"
+
+
+class ExportJob(models.Model):
+    """An Excel export run by a worker: who asked, what, how far, the file, when it expires."""
+
+    class Kind(models.TextChoices):
+        SUMMARY = "summary", _("Báo cáo tổng hợp")
+        RESULTS = "results", _("Kết quả xếp hạng")
+        UNITS = "units", _("Tỷ lệ tham gia theo đơn vị")
+        PRIZES = "prizes", _("Danh sách giải thưởng")
+        QUESTIONS = "questions", _("Ngân hàng câu hỏi")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Unmasked document numbers and phones (the owner had participants.view_full_identity).
+    full_identity = models.BooleanField(default=False)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    rows_written = models.BigIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/%d/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất Excel")
+        verbose_name_plural = _("tệp xuất Excel")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -1,21 +1,35 @@
 """Celery adapters: ids in, one service call, out. Every task is safe to run twice (the
 services guard on status and recompute from stored rows) and returns quietly when its row is
-gone. Routed to the "grading" queue (settings.CELERY_TASK_ROUTES)."""
+gone. Routed to the "grading" queue (settings.CELERY_TASK_ROUTES). acks_late +
+reject_on_worker_lost: a task whose worker dies is given back to the queue (the services make
+the second run harmless)."""
 
 from celery import shared_task
 
-from scoring.services import grading, sweeping
+from scoring.services import grading, prediction, regrade, sweeping
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def grade_attempt(attempt_id: int) -> None:
-    grading.attempts_grade(attempt_ids=[attempt_id])
+def grade_attempt(attempt_id: int) -> int:
+    return grading.attempts_grade(attempt_ids=[attempt_id])
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def grade_attempts(attempt_ids: list[int]) -> None:
+def grade_attempts(attempt_ids: list[int]) -> int:
     """The path used under load: one task grades a batch."""
-    grading.attempts_grade(attempt_ids=attempt_ids)
+    return grading.attempts_grade(attempt_ids=attempt_ids)
+
+
+# A regrade of a big contest runs longer than the default limits; it commits per batch and
+# resumes after the last one, so a redelivery does not start over.
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3000, time_limit=3600)
+def regrade_contest(job_id: int) -> None:
+    regrade.regrade_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def compute_due_predictions() -> int:
+    return prediction.predictions_compute_due()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scoring import views
 
 app_name = "scoring"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_attempts, name="my_attempts"),
+    path("bat-dau/<slug:slug>/", views.start, name="start"),
+    path("<int:attempt_id>/", views.take, name="take"),
+    path("<int:attempt_id>/luu/", views.autosave, name="autosave"),
+    path("<int:attempt_id>/nop-bai/", views.submit, name="submit"),
+    path("<int:attempt_id>/ket-qua/", views.result, name="result"),
+]

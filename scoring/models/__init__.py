@@ -1,3 +1,11 @@
 from .attempts import Attempt, Result
+from .grading import AnswerKeyChange, Disqualification, RegradeJob, ResultsSnapshot
 
-__all__ = ["Attempt", "Result"]
+__all__ = [
+    "AnswerKeyChange",
+    "Attempt",
+    "Disqualification",
+    "RegradeJob",
+    "Result",
+    "ResultsSnapshot",
+]

@@ -38,6 +38,9 @@ class Attempt(models.Model):
     # Time the participant finished: submit time capped at the deadline, or the deadline for
     # an attempt closed by the sweeper.
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Wall-clock time the row left "open" (the submit request, or the sweeper's run): the
+    # requeue sweeper's clock, since finished_at is capped at the deadline.
+    submitted_at = models.DateTimeField(null=True, blank=True)
     # Grading output.
     correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
     question_count = models.PositiveSmallIntegerField()
@@ -71,7 +74,9 @@ class Attempt(models.Model):
             # Sweepers: open attempts by deadline; submitted-but-ungraded by finish time.
             models.Index(fields=["deadline"], condition=Q(status="open"), name="attempt_open_idx"),
             models.Index(
-                fields=["finished_at"], condition=Q(status="submitted"), name="attempt_ungraded_idx"
+                fields=["submitted_at"],
+                condition=Q(status="submitted"),
+                name="attempt_ungraded_idx",
             ),
             # Roll-ups pull what was graded since their last run.
             models.Index(fields=["contest", "graded_at"], name="attempt_graded_idx"),

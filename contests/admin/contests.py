@@ -1,0 +1,497 @@
+"""Admin for contests: plan, rules, times, eligibility, rounds, excluded people, topics,
+blueprint, prediction question and prize structures; publish / close / publish results with
+their checks; a "Xem thử đề" preview of a drawn test.
+
+Scoping: an organiser manages the contests owned inside its subtree and sees, read only, the
+contests whose participation tree contains its unit (the city contests it takes part in).
+A district may still add its own prize structure (for its unit) inside such a contest, in
+the prize structure admin."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from contests.admin_scoping import ScopedModelAdmin
+from contests.forms import ContestAdminForm, RoundAdminForm
+from contests.models import (
+    BlueprintItem,
+    Contest,
+    ContestChange,
+    ExcludedPerson,
+    Milestone,
+    PrizeStructure,
+    PrizeTier,
+    Round,
+    Topic,
+    Unit,
+)
+from contests.selectors import (
+    contest_owned_by,
+    contest_test_preview,
+    contests_owned_by,
+    contests_visible_q,
+    units_visible_to,
+)
+from contests.services.contests import (
+    contest_change_record,
+    contest_close,
+    contest_publish,
+    contest_publish_results,
+    contest_related_snapshot,
+    contest_update,
+    prize_budget,
+    prize_snapshot,
+    publish_problems,
+)
+from contests.templatetags.contest_tags import dong, vn_deadline, vn_time
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+class ContestChildInline:
+    """An inline of a contest: editable only by organisers who own the contest (the parent
+    page is already scoped); unit drop-downs list only the organiser's subtree."""
+
+    def _owned(self, request, obj) -> bool:
+        return obj is None or contest_owned_by(user=request.user, contest=obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._owned(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._owned(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._owned(request, obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Unit:
+            kwargs["queryset"] = units_visible_to(user=request.user)
+        if db_field.related_model in (Topic, Round):
+            object_id = request.resolver_match.kwargs.get("object_id")
+            queryset = db_field.related_model.objects.filter(contest_id=object_id or 0)
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MilestoneInline(ContestChildInline, admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class RoundInline(ContestChildInline, admin.TabularInline):
+    model = Round
+    form = RoundAdminForm
+    extra = 0
+
+
+class ExcludedPersonInline(ContestChildInline, admin.TabularInline):
+    model = ExcludedPerson
+    extra = 0
+
+
+class TopicInline(ContestChildInline, admin.TabularInline):
+    model = Topic
+    extra = 0
+    fields = ["name", "question_count"]
+    readonly_fields = ["question_count"]
+
+    @admin.display(description=_("số câu đang dùng"))
+    def question_count(self, obj):
+        if obj.pk is None:
+            return "—"
+        return obj.questions.filter(is_active=True).count()
+
+
+class BlueprintItemInline(ContestChildInline, admin.TabularInline):
+    model = BlueprintItem
+    extra = 0
+    fields = ["round", "topic", "difficulty", "count"]
+
+
+class PrizeStructureInline(ContestChildInline, admin.TabularInline):
+    model = PrizeStructure
+    extra = 0
+    fields = ["title", "unit", "collective_unit_kind", "tiers_summary", "budget"]
+    readonly_fields = ["tiers_summary", "budget"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit").prefetch_related("tiers")
+
+    @admin.display(description=_("các giải"))
+    def tiers_summary(self, obj):
+        if obj.pk is None:
+            return gettext("Lưu rồi bấm “Thay đổi” để nhập các giải.")
+        parts = [
+            f"{t.get_kind_display()} {t.name}: {t.count} × {dong(t.amount)}"
+            for t in obj.tiers.all()
+        ]
+        return "; ".join(parts) or "—"
+
+    @admin.display(description=_("tổng giá trị"))
+    def budget(self, obj):
+        return dong(prize_budget(tiers=obj.tiers.all())) if obj.pk else "—"
+
+
+class ContestChangeInline(admin.TabularInline):
+    model = ContestChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "user", "what", "before", "after"]
+    readonly_fields = fields
+    verbose_name_plural = _("thay đổi sau khi công bố (nhật ký)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # the parent contest page is already scoped
+
+
+@admin.register(Contest)
+class ContestAdmin(ScopedModelAdmin):
+    unit_path_field = "owner_unit__path"
+    form = ContestAdminForm
+    change_form_template = "admin/contests/contest/change_form.html"
+    list_display = ["title", "owner_unit", "status", "opens_display", "closes_display"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["status", "budget_total", "blueprint_status"]
+    actions = ["publish_selected", "close_selected", "publish_results_selected"]
+    inlines = [
+        MilestoneInline,
+        RoundInline,
+        ExcludedPersonInline,
+        TopicInline,
+        BlueprintItemInline,
+        PrizeStructureInline,
+        ContestChangeInline,
+    ]
+    fieldsets = [
+        (_("Thông tin chung"), {"fields": ["owner_unit", "title", "slug", "summary", "status"]}),
+        (_("Kế hoạch: mục đích, yêu cầu"), {"fields": ["purpose", "requirements"]}),
+        (_("Thể lệ"), {"fields": ["rules"]}),
+        (_("Thời gian"), {"fields": ["opens_at", "closes_at"]}),
+        (
+            _("Đối tượng dự thi"),
+            {
+                "fields": [
+                    "participation_root",
+                    "min_age",
+                    "age_reference_date",
+                    "allow_citizens",
+                    "allow_foreigners",
+                    "eligibility_note",
+                ]
+            },
+        ),
+        (
+            _("Làm bài và xem lại"),
+            {
+                "fields": [
+                    "attempts_allowed",
+                    "time_limit_minutes",
+                    "shuffle_options",
+                    "review_content",
+                    "review_timing",
+                    "blueprint_status",
+                ]
+            },
+        ),
+        (
+            _("Câu hỏi dự đoán"),
+            {"fields": ["prediction_text", "prediction_target", "prediction_actual"]},
+        ),
+        (
+            _("Giải thưởng"),
+            {"fields": ["collective_rule", "winner_may_take_unit_prize", "budget_total"]},
+        ),
+        (_("Dữ liệu cá nhân"), {"fields": ["retention_days"]}),
+    ]
+
+    # --- scoping ------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request).select_related("owner_unit")
+        condition = contests_visible_q(user=request.user)
+        return queryset.none() if condition is None else queryset.filter(condition)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not contest_owned_by(user=request.user, contest=obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (
+            obj.status != Contest.Status.DRAFT
+            or not contest_owned_by(user=request.user, contest=obj)
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # --- display ------------------------------------------------------------------------------
+
+    @admin.display(description=_("bắt đầu"), ordering="opens_at")
+    def opens_display(self, obj):
+        return vn_time(obj.opens_at)
+
+    @admin.display(description=_("kết thúc"), ordering="closes_at")
+    def closes_display(self, obj):
+        return vn_deadline(obj.closes_at)
+
+    @admin.display(description=_("tổng giá trị giải thưởng"))
+    def budget_total(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return dong(prize_budget(tiers=PrizeTier.objects.filter(structure__contest=obj)))
+
+    @admin.display(description=_("ngân hàng so với cấu trúc đề"))
+    def blueprint_status(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        from contests.services.contests import blueprint_problems
+
+        problems = blueprint_problems(contest=obj)
+        if not problems:
+            return gettext("Đủ câu hỏi để ra đề.")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in problems))
+        )
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        contest_update(contest=obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        contest = form.instance
+        before = contest_related_snapshot(contest=contest) if change else None
+        super().save_related(request, form, formsets, change)
+        if before is not None:
+            after = contest_related_snapshot(contest=contest)
+            for what in ("prizes", "blueprint", "rounds", "excluded"):
+                contest_change_record(
+                    contest=contest,
+                    user=request.user,
+                    what=what,
+                    before={what: before[what]},
+                    after={what: after[what]},
+                )
+
+    # --- transitions and preview --------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/xem-thu-de/",
+                wrap(self.preview_view),
+                name="{}_{}_preview".format(*info),
+            ),
+            path(
+                "<int:object_id>/chuyen-trang-thai/<str:transition>/",
+                wrap(require_POST(self.transition_view)),
+                name="{}_{}_transition".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _object_or_404(self, request, object_id):
+        obj = self.get_object(request, str(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404(gettext("Không có cuộc thi này."))
+        return obj
+
+    def preview_view(self, request, object_id):
+        contest = self._object_or_404(request, object_id)
+        round_obj = None
+        round_id = request.GET.get("vong")
+        if round_id and round_id.isdigit():
+            round_obj = contest.rounds.filter(pk=int(round_id)).first()
+        show_key = request.GET.get("dap-an") != "0"
+        error, questions = None, []
+        try:
+            questions = contest_test_preview(contest=contest, round=round_obj)
+        except ValueError as exc:
+            error = str(exc)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": contest,
+            "title": gettext("Xem thử đề: %(contest)s") % {"contest": contest.title},
+            "questions": questions,
+            "error": error,
+            "show_key": show_key,
+            "rounds": list(contest.rounds.all()),
+            "round": round_obj,
+            "problems": publish_problems(contest=contest)
+            if contest.status == Contest.Status.DRAFT
+            else [],
+        }
+        return TemplateResponse(request, "admin/contests/contest/preview.html", context)
+
+    TRANSITIONS = {
+        "cong-bo": (contest_publish, _("Đã công bố cuộc thi “%(title)s”.")),
+        "ket-thuc": (contest_close, _("Đã kết thúc cuộc thi “%(title)s”.")),
+        "cong-bo-ket-qua": (
+            contest_publish_results,
+            _("Đã công bố kết quả cuộc thi “%(title)s”."),
+        ),
+    }
+
+    def transition_view(self, request, object_id, transition):
+        contest = self._object_or_404(request, object_id)
+        if transition not in self.TRANSITIONS:
+            raise Http404(gettext("Không có thao tác này."))
+        if not self.has_change_permission(request, contest):
+            raise PermissionDenied
+        self._transition(request, contest, transition)
+        return HttpResponseRedirect(reverse("admin:contests_contest_change", args=[contest.pk]))
+
+    def _transition(self, request, contest, transition) -> bool:
+        service, done = self.TRANSITIONS[transition]
+        try:
+            with transaction.atomic():
+                service(contest=contest, user=request.user)
+        except ValidationError as error:
+            for message in _messages_of(error):
+                self.message_user(request, f"{contest.title}: {message}", level=messages.ERROR)
+            return False
+        self.message_user(request, done % {"title": contest.title}, level=messages.SUCCESS)
+        return True
+
+    def _bulk_transition(self, request, queryset, transition):
+        for contest in queryset.filter(pk__in=contests_owned_by(user=request.user)):
+            self._transition(request, contest, transition)
+
+    @admin.action(description=_("Công bố các cuộc thi đã chọn"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._bulk_transition(request, queryset, "cong-bo")
+
+    @admin.action(description=_("Kết thúc các cuộc thi đã chọn"), permissions=["change"])
+    def close_selected(self, request, queryset):
+        self._bulk_transition(request, queryset, "ket-thuc")
+
+    @admin.action(description=_("Công bố kết quả các cuộc thi đã chọn"), permissions=["change"])
+    def publish_results_selected(self, request, queryset):
+        self._bulk_transition(request, queryset, "cong-bo-ket-qua")
+
+
+# --- Prize structures (tiers inline, budget shown) --------------------------------------------
+
+
+class PrizeTierInline(admin.TabularInline):
+    model = PrizeTier
+    extra = 0
+    fields = ["kind", "rank_order", "name", "count", "amount", "total_display"]
+    readonly_fields = ["total_display"]
+
+    @admin.display(description=_("thành tiền"))
+    def total_display(self, obj):
+        return dong(obj.total) if obj.pk else "—"
+
+
+@admin.register(PrizeStructure)
+class PrizeStructureAdmin(ScopedModelAdmin):
+    """Scoped to structures of contests owned in the organiser's subtree and structures for a
+    unit in its subtree (Thanh Xuân's own prizes inside the city contest)."""
+
+    unit_path_field = "contest__owner_unit__path"
+    list_display = ["title", "contest", "unit", "budget_display"]
+    list_filter = [("contest", admin.RelatedOnlyFieldListFilter)]
+    readonly_fields = ["budget_display"]
+    fields = ["contest", "title", "unit", "collective_unit_kind", "budget_display"]
+    inlines = [PrizeTierInline]
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request).select_related("contest", "unit")
+        from contests.selectors import path_prefix_for
+
+        prefix = path_prefix_for(user=request.user)
+        if prefix is None:
+            return queryset.none()
+        if prefix == "":
+            return queryset
+        return queryset.filter(contest__owner_unit__path__startswith=prefix) | queryset.filter(
+            unit__path__startswith=prefix
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contest":
+            condition = contests_visible_q(user=request.user)
+            kwargs["queryset"] = (
+                Contest.objects.none() if condition is None else Contest.objects.filter(condition)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class ScopedPrizeStructureForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                contest, unit = cleaned.get("contest"), cleaned.get("unit")
+                if contest and not contest_owned_by(user=user, contest=contest):
+                    if unit is None:
+                        self.add_error(
+                            "unit",
+                            _(
+                                "Trong cuộc thi của cấp trên, chỉ được đặt giải cho đơn vị "
+                                "mình: hãy chọn đơn vị."
+                            ),
+                        )
+                    elif not unit.path.startswith(contest.participation_root.path):
+                        self.add_error("unit", _("Đơn vị này không thuộc cây đơn vị dự thi."))
+                return cleaned
+
+        return ScopedPrizeStructureForm
+
+    @admin.display(description=_("tổng giá trị"))
+    def budget_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return dong(prize_budget(tiers=obj.tiers.all()))
+
+    def save_model(self, request, obj, form, change):
+        form.prizes_before = prize_snapshot(contest=obj.contest)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        contest = form.instance.contest
+        super().save_related(request, form, formsets, change)
+        contest_change_record(
+            contest=contest,
+            user=request.user,
+            what="prizes",
+            before={"prizes": form.prizes_before},
+            after={"prizes": prize_snapshot(contest=contest)},
+        )
+
+
+@admin.register(Topic)
+class TopicAdmin(ScopedModelAdmin):
+    unit_path_field = "contest__owner_unit__path"
+    list_display = ["name", "contest"]
+    list_filter = [("contest", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contest":
+            kwargs["queryset"] = contests_owned_by(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,386 @@
+"""Admin for people and registrations, scoped to the organiser's subtree.
+
+Scoping choices:
+- Registration: by the unit entered for (`unit__path`).
+- Participant: visible when their residence unit, their work unit, or the unit of any of
+  their registrations lies in the organiser's subtree. A district therefore sees its
+  residents and everyone who entered one of its contests for one of its units.
+
+Identity numbers are masked unless the account has `participants.view_full_identity`; each
+page showing them in full is logged in PersonalDataAccess. Identity fields are read-only here:
+corrections go through "Sửa thông tin định danh", which records an IdentityChange."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from contests.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
+from contests.selectors import path_prefix_for
+from participants import identity, services
+from participants.forms import IdentityChangeForm, apply_errors
+from participants.masking import can_view_full_identity, mask_document, mask_phone
+from participants.models import (
+    ConsentNotice,
+    ConsentRecord,
+    IdentityChange,
+    Participant,
+    PersonalDataAccess,
+    Registration,
+)
+
+
+def normalised_search_terms(term: str) -> tuple[str | None, str | None]:
+    """(E.164 phone or None, document number or None) for an admin search box value."""
+    phone = None
+    with contextlib.suppress(ValidationError):
+        phone = identity.normalise_phone(term)
+    number = identity.strip_separators(term).upper()
+    if not (number.isascii() and number.isalnum() and 5 <= len(number) <= 20):
+        number = None
+    return phone, number
+
+
+class IdentityColumnsMixin:
+    """Masked or full identity columns, chosen per request (ModelAdmin instances are shared
+    between threads, so nothing request-specific is stored on them); full views are logged.
+    Columns are named "<x>_masked" in list_display/fields and swapped for "<x>_full"."""
+
+    def _full(self, request) -> bool:
+        return can_view_full_identity(request.user)
+
+    def _swap(self, request, names):
+        if not self._full(request):
+            return tuple(names)
+        return tuple(n.replace("_masked", "_full") if n.endswith("_masked") else n for n in names)
+
+    def get_list_display(self, request):
+        return self._swap(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._swap(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._swap(request, super().get_readonly_fields(request, obj))
+
+    def changelist_view(self, request, extra_context=None):
+        if self._full(request):
+            services.personal_data_access_log(
+                user=request.user,
+                action="view_list",
+                target=f"{self.model._meta.model_name} {request.GET.urlencode()}",
+            )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self._full(request) and request.method == "GET":
+            services.personal_data_access_log(
+                user=request.user,
+                action="view",
+                target=f"{self.model._meta.model_name}:{object_id}",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("số giấy tờ"))
+    def document_masked(self, obj):
+        return mask_document(obj.document_number)
+
+    @admin.display(description=_("số giấy tờ"))
+    def document_full(self, obj):
+        return obj.document_number
+
+
+class ConsentRecordInline(admin.TabularInline):
+    model = ConsentRecord
+    fk_name = "participant"
+    extra = 0
+    can_delete = False
+    fields = ("kind", "given", "given_by", "notice", "registration", "at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class IdentityChangeInline(admin.TabularInline):
+    model = IdentityChange
+    extra = 0
+    can_delete = False
+    fields = ("at", "changed_by", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(IdentityColumnsMixin, ScopedModelAdmin):
+    unit_path_field = "residence_unit__path"  # see get_queryset: residence, work or entries
+    list_display = (
+        "full_name",
+        "date_of_birth",
+        "document_masked",
+        "phone_masked",
+        "residence_unit",
+        "work_unit",
+        "needs_review",
+    )
+    list_filter = ("needs_review", "document_type", "gender")
+    search_fields = ("full_name",)
+    search_help_text = _("Tìm chính xác theo số điện thoại hoặc số giấy tờ, hoặc theo họ tên.")
+    list_select_related = ("residence_unit", "work_unit")
+    fields = (
+        "full_name",
+        "date_of_birth",
+        "gender",
+        "document_type",
+        "document_masked",
+        "issuing_country",
+        "phone_masked",
+        "email",
+        "residence_unit",
+        "work_unit",
+        "foreign_birth_confirmed",
+        "needs_review",
+        "identity_change_link",
+    )
+    readonly_fields = (
+        "full_name",
+        "date_of_birth",
+        "gender",
+        "document_type",
+        "document_masked",
+        "issuing_country",
+        "phone_masked",
+        "foreign_birth_confirmed",
+        "identity_change_link",
+    )
+    inlines = [ConsentRecordInline, IdentityChangeInline]
+
+    def get_queryset(self, request):
+        # Skip ScopedAdminMixin.get_queryset (one path only): the scope here is an OR.
+        queryset = super(ScopedAdminMixin, self).get_queryset(request)
+        prefix = path_prefix_for(user=request.user)
+        if prefix is None:
+            return queryset.none()
+        if prefix == "":
+            return queryset
+        entered = Registration.objects.filter(
+            participant=OuterRef("pk"), unit__path__startswith=prefix
+        )
+        return queryset.filter(
+            Q(residence_unit__path__startswith=prefix)
+            | Q(work_unit__path__startswith=prefix)
+            | Exists(entered)
+        )
+
+    def has_add_permission(self, request):
+        return False  # people register themselves (identity checks, consent)
+
+    def get_search_results(self, request, queryset, search_term):
+        phone, number = normalised_search_terms(search_term)
+        if phone or number:
+            match = Q(phone=phone) if phone else Q()
+            if number:
+                match |= Q(document_number=number)
+            found = queryset.filter(match)
+            if found.exists():
+                return found, False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("số điện thoại"))
+    def phone_masked(self, obj):
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("số điện thoại"))
+    def phone_full(self, obj):
+        return obj.phone
+
+    @admin.display(description=_("sửa thông tin định danh"))
+    def identity_change_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("admin:participants_participant_identity_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Sửa thông tin định danh (có ghi lại)"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/doi-thong-tin-dinh-danh/",
+                self.admin_site.admin_view(self.identity_change_view),
+                name="participants_participant_identity_change",
+            ),
+            *super().get_urls(),
+        ]
+
+    def identity_change_view(self, request, pk: int):
+        participant = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, participant):
+            raise PermissionDenied
+        full = self._full(request)
+        initial = {f: getattr(participant, f) for f in services.IDENTITY_FIELDS}
+        initial["foreign_birth_confirmed"] = participant.foreign_birth_confirmed
+        if not full:
+            initial.pop("document_number")  # masked roles retype it only to change it
+        elif request.method == "GET":
+            services.personal_data_access_log(
+                user=request.user, action="view", target=f"participant:{participant.pk}"
+            )
+        if request.method == "POST":
+            form = IdentityChangeForm(request.POST, initial=initial)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.identity_change(
+                        participant=participant,
+                        changed_by=request.user,
+                        reason=data["reason"],
+                        changes={
+                            f: data[f]
+                            for f in services.IDENTITY_FIELDS
+                            if f != "document_number" or data[f]
+                        },
+                        foreign_birth_confirmed=data["foreign_birth_confirmed"],
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    messages.success(request, _("Đã sửa và ghi lại thay đổi thông tin định danh."))
+                    return redirect("admin:participants_participant_change", participant.pk)
+        else:
+            form = IdentityChangeForm(initial=initial)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": participant,
+            "form": form,
+            "title": _("Sửa thông tin định danh"),
+            "document": (
+                participant.document_number if full else mask_document(participant.document_number)
+            ),
+        }
+        return TemplateResponse(request, "participants/admin_identity_change.html", context)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
+    unit_path_field = "unit__path"
+    list_display = (
+        "participant",
+        "contest",
+        "unit",
+        "block",
+        "document_masked",
+        "age_on_reference",
+        "age_group",
+        "consent_publish",
+        "guardian_consent",
+        "needs_review",
+    )
+    list_filter = ("needs_review", "age_group", "consent_publish", "contest")
+    list_select_related = ("participant", "contest", "unit", "block")
+    search_fields = ("participant__full_name",)
+    search_help_text = _("Tìm chính xác theo số điện thoại hoặc số giấy tờ, hoặc theo họ tên.")
+    list_editable = ("needs_review",)
+    fields = (
+        "participant",
+        "contest",
+        "unit",
+        "block",
+        "document_type",
+        "document_masked",
+        "age_on_reference",
+        "age_group",
+        "consent_participation",
+        "consent_publish",
+        "guardian_name",
+        "guardian_relationship",
+        "guardian_consent",
+        "needs_review",
+        "created_at",
+    )
+    readonly_fields = (
+        "participant",
+        "contest",
+        "unit",
+        "block",
+        "document_type",
+        "document_masked",
+        "age_on_reference",
+        "age_group",
+        "consent_participation",
+        "consent_publish",
+        "guardian_name",
+        "guardian_relationship",
+        "guardian_consent",
+        "created_at",
+    )
+
+    def has_add_permission(self, request):
+        return False  # registrations go through registration_create (eligibility, consent)
+
+    def get_search_results(self, request, queryset, search_term):
+        phone, number = normalised_search_terms(search_term)
+        if phone or number:
+            match = Q(participant__phone=phone) if phone else Q()
+            if number:
+                match |= Q(document_number=number)
+            found = queryset.filter(match)
+            if found.exists():
+                return found, False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Not tied to a unit: only the system administrator manages it."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentNotice)
+class ConsentNoticeAdmin(SuperuserOnlyAdmin):
+    list_display = ("version", "published_at")
+
+    def has_change_permission(self, request, obj=None):
+        # A published version never changes: publish a new version instead.
+        return request.user.is_superuser and obj is None
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(SuperuserOnlyAdmin):
+    list_display = ("at", "user", "action", "target")
+    list_filter = ("action",)
+    readonly_fields = ("at", "user", "action", "target")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,87 @@
+"""Reads for participants: eligibility facts, the unit cascade, a person's contests."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.db.models import QuerySet
+
+from contests.models import Contest, Unit
+from contests.selectors import unit_ancestors
+from participants.models import Participant, Registration
+
+CONTEST_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+# A unit cascade deeper than this is refused (a real tree has 4-5 levels).
+MAX_CASCADE_DEPTH = 12
+
+
+def contest_reference_date(*, contest: Contest) -> datetime.date:
+    """The day ages are counted on: the contest's own reference date, else its opening day
+    in Vietnam (a contest opening at 00:30 on 1/9 in Hà Nội opens on 1/9, not 31/8 UTC)."""
+    if contest.age_reference_date is not None:
+        return contest.age_reference_date
+    return contest.opens_at.astimezone(CONTEST_TZ).date()
+
+
+def unit_children(*, unit: Unit | None) -> QuerySet[Unit]:
+    """The direct children of a unit (the roots for None), by name."""
+    if unit is None:
+        return Unit.objects.filter(depth=1).order_by("name")
+    return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name")
+
+
+def unit_chain(*, root: Unit | None, selected_ids: list[str]) -> tuple[list[dict], Unit | None]:
+    """Resolve a cascading choice: `selected_ids[i]` is the id chosen at level i below `root`.
+
+    Returns the levels to show (each {"options": [...], "selected": id or None}) and the
+    deepest unit chosen (None when nothing valid was chosen). A choice that is not a child of
+    the previous one ends the chain there: a tampered form can never pick a unit outside."""
+    levels: list[dict] = []
+    parent = root
+    chosen: Unit | None = None
+    for level in range(MAX_CASCADE_DEPTH):
+        options = list(unit_children(unit=parent).only("id", "name", "path", "depth", "numchild"))
+        if not options:
+            break
+        raw = selected_ids[level] if level < len(selected_ids) else ""
+        match = next((u for u in options if str(u.pk) == str(raw).strip()), None)
+        levels.append({"options": options, "selected": match.pk if match else None})
+        if match is None:
+            break
+        chosen = match
+        parent = match
+        if not match.numchild:
+            break
+    return levels, chosen
+
+
+def unit_ancestors_below(*, unit: Unit, root: Unit | None) -> list[Unit]:
+    """The chain from just below `root` (from the top for None) down to `unit` itself; empty
+    when `unit` is not inside `root`."""
+    if root is not None and not unit.path.startswith(root.path):
+        return []
+    chain = [*unit_ancestors(unit=unit), unit]
+    top = root.depth if root is not None else 0
+    return [u for u in chain if u.depth > top]
+
+
+def participant_is_locked(*, participant: Participant) -> bool:
+    """Identity fields are locked once the person has started any attempt in any contest."""
+    return participant.registrations.filter(attempts__isnull=False).exists()
+
+
+def registrations_for(*, participant: Participant) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(participant=participant)
+        .select_related("contest", "unit", "block")
+        .order_by("-contest__opens_at")
+    )
+
+
+def contests_open_to_join() -> QuerySet[Contest]:
+    from django.utils import timezone
+
+    return Contest.objects.filter(
+        status=Contest.Status.PUBLISHED, closes_at__gt=timezone.now()
+    ).order_by("opens_at")

@@ -1,0 +1,570 @@
+"""Writes for participants: accounts, contest registrations, consent, identity changes and the
+personal-data access log.
+
+Every service checks the identity rules itself (forms only parse), raises `ValidationError`
+keyed by form field with Vietnamese messages, and writes nothing when it refuses. Uniqueness
+(a phone per account, a document per account, one registration per contest and document) is
+enforced by database constraints; a lost race surfaces as the same clean message."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contests.models import Contest, Unit
+from participants import identity
+from participants.masking import mask_document
+from participants.models import (
+    ConsentNotice,
+    ConsentRecord,
+    DocumentType,
+    Gender,
+    IdentityChange,
+    Participant,
+    PersonalDataAccess,
+    Registration,
+)
+from participants.selectors import (
+    CONTEST_TZ,
+    contest_reference_date,
+    participant_is_locked,
+)
+
+GUARDIAN_AGE = 16
+ADULT_AGE = 18
+
+DEFAULT_NOTICE_VERSION = "2025.1"
+DEFAULT_NOTICE_TEXT = _(
+    "Ban Tổ chức xử lý họ tên, ngày sinh, giới tính, số giấy tờ, số điện thoại, thư điện tử, "
+    "đơn vị và bài thi của bạn chỉ để tổ chức cuộc thi, xác định người dự thi, chấm và trao "
+    "giải (Nghị định 13/2023/NĐ-CP). Không thu thập dân tộc, tôn giáo. Số giấy tờ được che "
+    "một phần với người không có nhiệm vụ và được xóa sau thời hạn lưu trữ của cuộc thi. "
+    "Tên và kết quả chỉ được công bố khi bạn đồng ý (người dưới 16 tuổi: khi cả cha, mẹ "
+    "hoặc người giám hộ đồng ý). Bạn có thể rút lại sự đồng ý bằng cách liên hệ Ban Tổ chức."
+)
+
+MSG_PHONE_TAKEN = _("Số điện thoại này đã được dùng cho một tài khoản khác.")
+MSG_DOCUMENT_TAKEN = _("Số giấy tờ này đã được dùng cho một tài khoản khác.")
+MSG_ALREADY_REGISTERED = _("Bạn đã đăng ký dự thi cuộc thi này rồi.")
+MSG_DOCUMENT_REGISTERED = _("Số giấy tờ %(number)s đã được dùng để đăng ký cuộc thi này.")
+MSG_LOCKED = _(
+    "Thông tin định danh đã khóa vì bạn đã làm bài thi. Muốn sửa, hãy liên hệ Ban Tổ chức."
+)
+
+IDENTITY_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "document_type",
+    "document_number",
+    "issuing_country",
+)
+
+
+# --- Identity checks shared by registration, profile edits and organiser changes ---------------
+
+
+def identity_clean(
+    *,
+    full_name: str,
+    date_of_birth: datetime.date | None,
+    gender: str,
+    document_type: str,
+    document_number: str,
+    issuing_country: str = "",
+    foreign_birth_confirmed: bool = False,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """Check and normalise the identity fields together; raises ValidationError keyed by
+    field. Returns the cleaned values plus `needs_review` (birth registered abroad)."""
+    today = today or timezone.localdate()
+    errors: dict[str, list] = {}
+    full_name = " ".join(str(full_name or "").split())
+    if not full_name:
+        errors.setdefault("full_name", []).append(_("Vui lòng nhập họ và tên."))
+    elif len(full_name) > 150:
+        errors.setdefault("full_name", []).append(_("Họ và tên dài quá 150 ký tự."))
+    if date_of_birth is None:
+        errors.setdefault("date_of_birth", []).append(_("Vui lòng nhập ngày sinh."))
+    elif date_of_birth > today or date_of_birth.year < 1900:
+        errors.setdefault("date_of_birth", []).append(
+            _("Ngày sinh không hợp lệ: phải sau năm 1900 và không sau hôm nay.")
+        )
+        date_of_birth = None
+    if gender not in Gender.values:
+        errors.setdefault("gender", []).append(_("Vui lòng chọn giới tính."))
+        gender = None
+    needs_review = False
+    number = ""
+    country = ""
+    if document_type == DocumentType.CCCD:
+        try:
+            info = identity.parse_cccd(
+                document_number,
+                date_of_birth=date_of_birth,
+                gender=gender,
+                on_date=today,
+                foreign_birth_confirmed=foreign_birth_confirmed,
+            )
+        except ValidationError as exc:
+            errors.setdefault("document_number", []).extend(exc.error_list)
+        else:
+            number = info.number
+            needs_review = info.foreign_birth
+    elif document_type in (DocumentType.PASSPORT, DocumentType.RESIDENCE_CARD):
+        try:
+            number = identity.normalise_foreign_document(document_number)
+        except ValidationError as exc:
+            errors.setdefault("document_number", []).extend(exc.error_list)
+        try:
+            country = identity.normalise_country(issuing_country)
+        except ValidationError as exc:
+            errors.setdefault("issuing_country", []).extend(exc.error_list)
+    else:
+        errors.setdefault("document_type", []).append(_("Vui lòng chọn loại giấy tờ."))
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "full_name": full_name,
+        "date_of_birth": date_of_birth,
+        "gender": gender,
+        "document_type": document_type,
+        "document_number": number,
+        "issuing_country": country,
+        "needs_review": needs_review,
+    }
+
+
+def _unit_error(unit: Unit | None, field: str) -> dict[str, list]:
+    if unit is not None and not Unit.objects.filter(pk=unit.pk).exists():
+        return {field: [_("Đơn vị không tồn tại.")]}
+    return {}
+
+
+def _integrity_field(exc: IntegrityError) -> str:
+    text = str(exc)
+    if "participant_document_unique" in text:
+        return "document_number"
+    return "phone"
+
+
+# --- Consent ---------------------------------------------------------------------------------
+
+
+def consent_notice_current() -> ConsentNotice:
+    """The latest notice version; creates the default one the first time (race-safe)."""
+    notice = ConsentNotice.objects.order_by("-published_at", "-pk").first()
+    if notice is not None:
+        return notice
+    notice, _created = ConsentNotice.objects.get_or_create(
+        version=DEFAULT_NOTICE_VERSION, defaults={"text": str(DEFAULT_NOTICE_TEXT)}
+    )
+    return notice
+
+
+# --- Account ---------------------------------------------------------------------------------
+
+
+def participant_register(
+    *,
+    full_name: str,
+    date_of_birth: datetime.date | None,
+    gender: str,
+    document_type: str,
+    document_number: str,
+    phone: str,
+    password: str,
+    issuing_country: str = "",
+    email: str = "",
+    residence_unit: Unit | None = None,
+    work_unit: Unit | None = None,
+    foreign_birth_confirmed: bool = False,
+    consent_data: bool = False,
+) -> Participant:
+    """Create the account (username = E.164 phone) and the identity profile, and record the
+    consent to process personal data against the current notice version.
+
+    Guarantees: every identity rule holds; one account per phone and per document (database
+    constraints; a lost race gives the same message); nothing is written on refusal."""
+    errors: dict[str, list] = {}
+    try:
+        cleaned = identity_clean(
+            full_name=full_name,
+            date_of_birth=date_of_birth,
+            gender=gender,
+            document_type=document_type,
+            document_number=document_number,
+            issuing_country=issuing_country,
+            foreign_birth_confirmed=foreign_birth_confirmed,
+        )
+    except ValidationError as exc:
+        errors.update({k: list(v) for k, v in exc.error_dict.items()})
+        cleaned = None
+    try:
+        e164 = identity.normalise_phone(phone)
+    except ValidationError as exc:
+        errors.setdefault("phone", []).extend(exc.error_list)
+        e164 = ""
+    if not consent_data:
+        errors.setdefault("consent_data", []).append(
+            _("Bạn cần đồng ý cho Ban Tổ chức xử lý dữ liệu cá nhân để tạo tài khoản.")
+        )
+    for unit, field in ((residence_unit, "residence_unit"), (work_unit, "work_unit")):
+        errors.update(_unit_error(unit, field))
+    user_model = get_user_model()
+    if e164 and user_model.objects.filter(username=e164).exists():
+        errors.setdefault("phone", []).append(MSG_PHONE_TAKEN)
+    if (
+        cleaned is not None
+        and Participant.objects.filter(
+            document_type=cleaned["document_type"], document_number=cleaned["document_number"]
+        ).exists()
+    ):
+        errors.setdefault("document_number", []).append(MSG_DOCUMENT_TAKEN)
+    if not errors:
+        probe = user_model(username=e164, email=email or "", first_name=full_name[:150])
+        try:
+            validate_password(password, user=probe)
+        except ValidationError as exc:
+            errors.setdefault("password1", []).extend(exc.error_list)
+    if errors:
+        raise ValidationError(errors)
+
+    try:
+        with transaction.atomic():
+            user = user_model(username=e164, email=email or "")
+            user.set_password(password)
+            user.save()
+            participant = Participant.objects.create(
+                user=user,
+                full_name=cleaned["full_name"],
+                date_of_birth=cleaned["date_of_birth"],
+                gender=cleaned["gender"],
+                document_type=cleaned["document_type"],
+                document_number=cleaned["document_number"],
+                issuing_country=cleaned["issuing_country"],
+                phone=e164,
+                email=email or "",
+                residence_unit=residence_unit,
+                work_unit=work_unit,
+                foreign_birth_confirmed=cleaned["needs_review"],
+                needs_review=cleaned["needs_review"],
+            )
+            ConsentRecord.objects.create(
+                participant=participant,
+                kind=ConsentRecord.Kind.PARTICIPATION,
+                notice=consent_notice_current(),
+                given=True,
+                given_by=participant.full_name,
+            )
+    except IntegrityError as exc:
+        field = _integrity_field(exc)
+        message = MSG_DOCUMENT_TAKEN if field == "document_number" else MSG_PHONE_TAKEN
+        raise ValidationError({field: [message]}) from exc
+    return participant
+
+
+def participant_update(
+    *,
+    participant: Participant,
+    email: str,
+    residence_unit: Unit | None,
+    work_unit: Unit | None,
+    identity_changes: dict[str, Any] | None = None,
+    foreign_birth_confirmed: bool = False,
+) -> Participant:
+    """A participant edits their own profile. Contact details and units always; identity
+    fields only while no attempt exists (afterwards only through `identity_change`)."""
+    errors: dict[str, list] = {}
+    for unit, field in ((residence_unit, "residence_unit"), (work_unit, "work_unit")):
+        errors.update(_unit_error(unit, field))
+    changed_identity = {
+        k: v
+        for k, v in (identity_changes or {}).items()
+        if k in IDENTITY_FIELDS and v != getattr(participant, k)
+    }
+    if changed_identity and participant_is_locked(participant=participant):
+        errors.setdefault("__all__", []).append(MSG_LOCKED)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        fields = {"email": email or "", "residence_unit": residence_unit, "work_unit": work_unit}
+        Participant.objects.filter(pk=participant.pk).update(**fields)
+        if changed_identity:
+            _identity_apply(
+                participant=participant,
+                changes=changed_identity,
+                foreign_birth_confirmed=foreign_birth_confirmed,
+            )
+    participant.refresh_from_db()
+    return participant
+
+
+def _identity_apply(
+    *, participant: Participant, changes: dict[str, Any], foreign_birth_confirmed: bool
+) -> dict[str, Any]:
+    """Validate the identity after `changes` and write it to the participant and the copies
+    on their registrations (ages recomputed). Must run inside a transaction."""
+    merged = {f: getattr(participant, f) for f in IDENTITY_FIELDS}
+    merged.update(changes)
+    cleaned = identity_clean(**merged, foreign_birth_confirmed=foreign_birth_confirmed)
+    needs_review = cleaned.pop("needs_review")
+    try:
+        with transaction.atomic():
+            Participant.objects.filter(pk=participant.pk).update(
+                **cleaned,
+                foreign_birth_confirmed=needs_review,
+                needs_review=needs_review or participant.needs_review,
+            )
+            for registration in participant.registrations.select_related("contest"):
+                age = identity.age_on(
+                    cleaned["date_of_birth"],
+                    contest_reference_date(contest=registration.contest),
+                )
+                Registration.objects.filter(pk=registration.pk).update(
+                    document_type=cleaned["document_type"],
+                    document_number=cleaned["document_number"],
+                    age_on_reference=age,
+                    age_group=_age_group(age),
+                    needs_review=registration.needs_review
+                    or needs_review
+                    or age < registration.contest.min_age,
+                )
+    except IntegrityError as exc:
+        raise ValidationError({"document_number": [MSG_DOCUMENT_TAKEN]}) from exc
+    return cleaned
+
+
+def identity_change(
+    *,
+    participant: Participant,
+    changed_by,
+    reason: str,
+    changes: dict[str, Any],
+    foreign_birth_confirmed: bool = False,
+) -> IdentityChange:
+    """An organiser corrects identity fields (allowed even after attempts). The same rules
+    apply; before/after, who and why are recorded in IdentityChange in the same transaction."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": [_("Vui lòng ghi lý do thay đổi.")]})
+    changes = {k: v for k, v in changes.items() if k in IDENTITY_FIELDS}
+    before = {f: _jsonable(getattr(participant, f)) for f in IDENTITY_FIELDS}
+    with transaction.atomic():
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        cleaned = _identity_apply(
+            participant=participant,
+            changes=changes,
+            foreign_birth_confirmed=foreign_birth_confirmed,
+        )
+        after = {f: _jsonable(cleaned[f]) for f in IDENTITY_FIELDS}
+        record = IdentityChange.objects.create(
+            participant=participant,
+            changed_by=changed_by,
+            before=before,
+            after=after,
+            reason=reason[:300],
+        )
+    participant.refresh_from_db()
+    return record
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+# --- Joining a contest -----------------------------------------------------------------------
+
+
+def _age_group(age: int) -> str:
+    return Registration.AgeGroup.UNDER_18 if age < ADULT_AGE else Registration.AgeGroup.ADULT
+
+
+def registration_create(
+    *,
+    participant: Participant,
+    contest: Contest,
+    unit: Unit | None,
+    consent_participation: bool,
+    consent_publish: bool,
+    guardian_name: str = "",
+    guardian_phone: str = "",
+    guardian_relationship: str = "",
+    guardian_consent: bool = False,
+) -> Registration:
+    """Enter a participant in a contest for a unit.
+
+    Guarantees: the contest accepts registrations; the person's kind of document is allowed
+    and not on the excluded list; age on the contest's reference date ≥ its minimum; the unit
+    lies in the contest's participation subtree (block = its ancestor just below the root);
+    consent to take part given; under 16, a guardian's name, phone, relationship and consent;
+    one registration per (contest, document) and per (contest, participant), by constraint.
+    Consents are recorded against the current notice. Nothing is written on refusal."""
+    errors: dict[str, list] = {}
+    now = timezone.now()
+    if contest.status != Contest.Status.PUBLISHED:
+        errors.setdefault("__all__", []).append(_("Cuộc thi này chưa mở đăng ký."))
+    elif contest.closes_at <= now:
+        errors.setdefault("__all__", []).append(_("Cuộc thi đã kết thúc, không nhận đăng ký."))
+
+    is_citizen = participant.document_type == DocumentType.CCCD
+    if is_citizen and not contest.allow_citizens:
+        errors.setdefault("__all__", []).append(_("Cuộc thi này không dành cho công dân Việt Nam."))
+    if not is_citizen and not contest.allow_foreigners:
+        errors.setdefault("__all__", []).append(
+            _("Cuộc thi này chỉ dành cho công dân Việt Nam (có số căn cước).")
+        )
+    opens_on = contest.opens_at.astimezone(CONTEST_TZ).date()
+    if (
+        is_citizen
+        and len(participant.document_number) == 9
+        and opens_on > identity.CMND_LAST_VALID_DAY
+    ):
+        errors.setdefault("__all__", []).append(
+            _(
+                "Chứng minh nhân dân 9 số đã hết giá trị từ ngày 31/12/2024. Vui lòng liên hệ "
+                "Ban Tổ chức để cập nhật số căn cước (CCCD) 12 số."
+            )
+        )
+    if contest.excluded.filter(document_number=participant.document_number).exists():
+        errors.setdefault("__all__", []).append(
+            _(
+                "Số giấy tờ của bạn thuộc danh sách không được dự thi cuộc thi này "
+                "(thành viên Ban Tổ chức, Ban Giám khảo…)."
+            )
+        )
+
+    reference = contest_reference_date(contest=contest)
+    age = identity.age_on(participant.date_of_birth, reference)
+    if age < contest.min_age:
+        errors.setdefault("__all__", []).append(
+            _(
+                "Cuộc thi dành cho người từ đủ %(min)s tuổi trở lên tính đến ngày %(date)s; "
+                "theo ngày sinh đã khai, khi đó bạn %(age)s tuổi."
+            )
+            % {"min": contest.min_age, "date": reference.strftime("%d/%m/%Y"), "age": age}
+        )
+
+    block = None
+    root = contest.participation_root
+    if unit is None:
+        errors.setdefault("unit", []).append(_("Vui lòng chọn đơn vị dự thi."))
+    elif not unit.path.startswith(root.path):
+        errors.setdefault("unit", []).append(
+            _("Đơn vị dự thi phải thuộc %(root)s.") % {"root": root.name}
+        )
+    elif unit.depth > root.depth:
+        block = Unit.objects.get(path=unit.path[: (root.depth + 1) * Unit.steplen])
+
+    if not consent_participation:
+        errors.setdefault("consent_participation", []).append(
+            _("Bạn cần đồng ý tham gia và cho phép xử lý dữ liệu cá nhân để dự thi.")
+        )
+
+    guardian = {"name": "", "phone": "", "relationship": "", "consent": False}
+    if age < GUARDIAN_AGE:
+        guardian["name"] = " ".join(str(guardian_name or "").split())[:150]
+        guardian["relationship"] = " ".join(str(guardian_relationship or "").split())[:50]
+        if not guardian["name"]:
+            errors.setdefault("guardian_name", []).append(
+                _("Người dưới 16 tuổi cần ghi họ tên cha, mẹ hoặc người giám hộ.")
+            )
+        try:
+            guardian["phone"] = identity.normalise_phone(guardian_phone)
+        except ValidationError as exc:
+            errors.setdefault("guardian_phone", []).extend(exc.error_list)
+        if not guardian["relationship"]:
+            errors.setdefault("guardian_relationship", []).append(
+                _("Vui lòng ghi quan hệ với người dự thi (cha, mẹ, người giám hộ…).")
+            )
+        if not guardian_consent:
+            errors.setdefault("guardian_consent", []).append(
+                _("Người dưới 16 tuổi cần có sự đồng ý của cha, mẹ hoặc người giám hộ.")
+            )
+        guardian["consent"] = bool(guardian_consent)
+    if errors:
+        raise ValidationError(errors)
+
+    notice = consent_notice_current()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    contest=contest,
+                    participant=participant,
+                    unit=unit,
+                    block=block,
+                    document_type=participant.document_type,
+                    document_number=participant.document_number,
+                    age_on_reference=age,
+                    age_group=_age_group(age),
+                    consent_participation=True,
+                    consent_publish=bool(consent_publish),
+                    guardian_name=guardian["name"],
+                    guardian_phone=guardian["phone"],
+                    guardian_relationship=guardian["relationship"],
+                    guardian_consent=guardian["consent"],
+                    needs_review=participant.needs_review,
+                )
+        except IntegrityError as exc:
+            if Registration.objects.filter(contest=contest, participant=participant).exists():
+                raise ValidationError({"__all__": [MSG_ALREADY_REGISTERED]}) from exc
+            raise ValidationError(
+                {
+                    "__all__": [
+                        MSG_DOCUMENT_REGISTERED
+                        % {"number": mask_document(participant.document_number)}
+                    ]
+                }
+            ) from exc
+        records = [
+            ConsentRecord(
+                participant=participant,
+                registration=registration,
+                kind=ConsentRecord.Kind.PARTICIPATION,
+                notice=notice,
+                given=True,
+                given_by=participant.full_name,
+            ),
+            ConsentRecord(
+                participant=participant,
+                registration=registration,
+                kind=ConsentRecord.Kind.PUBLISH,
+                notice=notice,
+                given=bool(consent_publish),
+                given_by=participant.full_name,
+            ),
+        ]
+        if age < GUARDIAN_AGE:
+            records.append(
+                ConsentRecord(
+                    participant=participant,
+                    registration=registration,
+                    kind=ConsentRecord.Kind.GUARDIAN,
+                    notice=notice,
+                    given=True,
+                    given_by=f"{guardian['name']} ({guardian['relationship']})"[:150],
+                )
+            )
+        ConsentRecord.objects.bulk_create(records)
+    return registration
+
+
+# --- Personal data access log ----------------------------------------------------------------
+
+
+def personal_data_access_log(*, user, action: str, target: str) -> PersonalDataAccess:
+    """Record that `user` saw or exported identity data in full (`action`: "view",
+    "view_list", "export"...; `target`: what, e.g. "participant:42" or an export's name)."""
+    return PersonalDataAccess.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        action=str(action)[:30],
+        target=str(target)[:200],
+    )

@@ -1,0 +1,75 @@
+"""The summary workbook: the organisers' sentence, the totals, by block, by age group, the
+most active units of each block and level, and the days."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from contests.models import Contest, Unit
+from reports import selectors
+from reports.exports.base import Column, SheetWriter
+
+
+def write(writer: SheetWriter, *, contest: Contest, unit: Unit, progress=None, **_kw) -> int:
+    totals = selectors.totals(contest=contest, unit=unit)
+    writer.start(_("Tổng hợp"), [Column(_("Chỉ tiêu"), 40), Column(_("Số liệu"), 120)])
+    writer.append((_("Cuộc thi"), contest.title))
+    writer.append((_("Đơn vị"), unit.name))
+    writer.append((_("Tóm tắt"), selectors.summary_text(contest=contest, unit=unit)))
+    writer.append((_("Số người đăng ký"), totals["registrants"]))
+    writer.append((_("Số người dự thi"), totals["participants"]))
+    writer.append((_("Số bài dự thi"), totals["attempts"]))
+    writer.append((_("Số bài trả lời đúng tất cả các câu hỏi"), totals["perfect_attempts"]))
+    figures = [
+        Column(_("Số người đăng ký"), 14),
+        Column(_("Số người dự thi"), 14),
+        Column(_("Số bài dự thi"), 14),
+        Column(_("Số bài đúng tất cả"), 14),
+    ]
+    writer.start(_("Theo khối"), [Column(_("Khối"), 36), *figures])
+    for b in selectors.by_block(contest=contest, unit=unit):
+        writer.append(
+            (b["name"], b["registrants"], b["participants"], b["attempts"], b["perfect_attempts"])
+        )
+    writer.start(_("Theo độ tuổi"), [Column(_("Nhóm tuổi"), 36), *figures])
+    for a in selectors.by_age_group(contest=contest, unit=unit):
+        writer.append(
+            (a["label"], a["registrants"], a["participants"], a["attempts"], a["perfect_attempts"])
+        )
+    writer.start(
+        _("Đơn vị đông nhất"),
+        [
+            Column(_("Khối"), 30),
+            Column(_("Cấp"), 6),
+            Column(_("Thứ tự"), 8),
+            Column(_("Đơn vị"), 36),
+            Column(_("Số người dự thi"), 14),
+            Column(_("Tỷ lệ tham gia"), 12, number_format="0.00%"),
+        ],
+    )
+    for group in selectors.top_units(contest=contest, unit=unit):
+        for i, u in enumerate(group["units"], start=1):
+            writer.append(
+                (group["block_name"], group["depth"], i, u["name"], u["participants"], u["rate"])
+            )
+    writer.start(
+        _("Theo ngày"),
+        [
+            Column(_("Ngày"), 12, number_format="dd/mm/yyyy"),
+            Column(_("Số người dự thi trong ngày"), 16),
+            Column(_("Số người dự thi lần đầu"), 16),
+            Column(_("Số bài dự thi"), 14),
+            Column(_("Số bài đúng tất cả"), 14),
+        ],
+    )
+    for d in selectors.daily(contest=contest, unit=unit):
+        writer.append(
+            (
+                d["day"],
+                d["participants"],
+                d["new_participants"],
+                d["attempts"],
+                d["perfect_attempts"],
+            )
+        )
+    return writer.rows_written

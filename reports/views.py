@@ -1,0 +1,221 @@
+"""Staff pages: the dashboard (with drill-down), the printable summary, export jobs.
+
+Every page is scoped to the organiser's subtree: a unit outside it is a 404 (`unit_for`), a
+contest whose tree does not meet it is a 404, an export job of another user is a 404 unless
+the viewer is the city or a superuser."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contests.models import Contest, Round, Unit
+from contests.selectors import path_prefix_for
+from participants.masking import can_view_full_identity
+from reports import charts, selectors
+from reports.models import ExportJob
+from reports.services.exports import export_job_create, export_job_downloadable
+
+
+def _contest_for(user, slug: str) -> Contest:
+    contest = get_object_or_404(Contest.objects.select_related("participation_root"), slug=slug)
+    prefix = path_prefix_for(user=user)
+    root = contest.participation_root.path
+    # Visible when the organiser's subtree and the contest's tree meet.
+    if prefix is None or not (prefix.startswith(root) or root.startswith(prefix)):
+        raise Http404
+    return contest
+
+
+def _parse_date(request, name: str) -> datetime.date | None:
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(raw, fmt).date()  # noqa: DTZ007
+        except ValueError:
+            continue
+    messages.error(
+        request,
+        _("Ngày “%(value)s” không hợp lệ (dạng ngày/tháng/năm): đã bỏ qua.") % {"value": raw},
+    )
+    return None
+
+
+def _parse_round(request, contest: Contest) -> Round | None:
+    raw = (request.GET.get("vong") or "").strip()
+    if not raw:
+        return None
+    round_ = None
+    if raw.isdigit():
+        round_ = Round.objects.filter(contest=contest, number=int(raw)).first()
+    if round_ is None:
+        messages.error(request, _("Không có vòng thi “%(value)s”: đã bỏ qua.") % {"value": raw})
+    return round_
+
+
+def _breadcrumbs(user, contest: Contest, unit: Unit) -> list[Unit]:
+    prefix = path_prefix_for(user=user) or ""
+    root = contest.participation_root.path
+    step = Unit.steplen
+    paths = [unit.path[:end] for end in range(len(root), len(unit.path) + 1, step)]
+    units = {u.path: u for u in Unit.objects.filter(path__in=paths)}
+    return [units[p] for p in paths if p in units and p.startswith(prefix)]
+
+
+@staff_member_required
+def index(request):
+    contests = selectors.contests_visible_to(user=request.user)
+    return render(request, "reports/index.html", {"contests": contests})
+
+
+@staff_member_required
+def dashboard(request, slug: str):
+    contest = _contest_for(request.user, slug)
+    unit = selectors.unit_for(user=request.user, contest=contest, code=request.GET.get("unit"))
+    round_ = _parse_round(request, contest)
+    date_from, date_to = _parse_date(request, "tu"), _parse_date(request, "den")
+    key = selectors.round_key_of(round_)
+    totals = selectors.totals(contest=contest, unit=unit, round_key=key)
+    children = selectors.units_figures(
+        contest=contest, unit=unit, round_key=key, children_only=True
+    )
+    for child in children:
+        child["rate_percent"] = child["rate"] * 100 if child["rate"] is not None else None
+    days = selectors.daily(
+        contest=contest, unit=unit, round_key=key, date_from=date_from, date_to=date_to
+    )
+    range_totals = {
+        "attempts": sum(d["attempts"] for d in days),
+        "perfect_attempts": sum(d["perfect_attempts"] for d in days),
+        "new_participants": sum(d["new_participants"] for d in days),
+    }
+    scores = selectors.score_distribution(contest=contest, unit=unit, round_key=key)
+    daily_chart = charts.bar_chart(
+        [(d["day"].strftime("%d/%m"), d["attempts"]) for d in days],
+        title=_("Số bài dự thi theo ngày"),
+    )
+    score_chart = charts.bar_chart(
+        [(str(s["correct_count"]), s["participants"]) for s in scores],
+        title=_("Phân bố số câu đúng (bài tốt nhất của mỗi người)"),
+        color="#198754",
+        label_every=1,
+    )
+    prizes = []
+    if unit.pk == contest.participation_root_id:
+        from scoring.selectors.results import prize_list
+
+        prizes = prize_list(contest=contest)[:200]
+    headcount = unit.headcount
+    context = {
+        "contest": contest,
+        "unit": unit,
+        "round": round_,
+        "rounds": contest.rounds.all(),
+        "date_from": date_from,
+        "date_to": date_to,
+        "totals": totals,
+        "rate_percent": totals["participants"] * 100 / headcount if headcount else None,
+        "by_block": selectors.by_block(contest=contest, unit=unit, round_key=key),
+        "by_age_group": selectors.by_age_group(contest=contest, unit=unit, round_key=key),
+        "children": children,
+        "top_units": selectors.top_units(contest=contest, unit=unit, round_key=key),
+        "days": days,
+        "range_totals": range_totals,
+        "daily_chart": daily_chart,
+        "score_chart": score_chart,
+        "prizes": prizes,
+        "breadcrumbs": _breadcrumbs(request.user, contest, unit),
+        "state": selectors.rollup_state(contest=contest),
+        "export_kinds": ExportJob.Kind.choices,
+        "may_export_full": can_view_full_identity(request.user),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@staff_member_required
+def summary(request, slug: str):
+    contest = _contest_for(request.user, slug)
+    unit = selectors.unit_for(user=request.user, contest=contest, code=request.GET.get("unit"))
+    context = {
+        "contest": contest,
+        "unit": unit,
+        "text": selectors.summary_text(contest=contest, unit=unit),
+        "totals": selectors.totals(contest=contest, unit=unit),
+        "by_block": selectors.by_block(contest=contest, unit=unit),
+        "by_age_group": selectors.by_age_group(contest=contest, unit=unit),
+        "top_units": selectors.top_units(contest=contest, unit=unit),
+        "state": selectors.rollup_state(contest=contest),
+        "now": timezone.now(),
+    }
+    return render(request, "reports/summary.html", context)
+
+
+@staff_member_required
+@require_POST
+def export_create(request, slug: str):
+    contest = _contest_for(request.user, slug)
+    code = request.POST.get("unit") or None
+    unit = selectors.unit_for(user=request.user, contest=contest, code=code)
+    back = reverse("reports:dashboard", args=[contest.slug]) + "?" + urlencode({"unit": unit.code})
+    try:
+        job = export_job_create(
+            user=request.user,
+            contest=contest,
+            kind=request.POST.get("kind", ""),
+            unit=unit,
+            full_identity=request.POST.get("full") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    return redirect("reports:export_detail", job_id=job.pk)
+
+
+def _job_for(user, job_id: int) -> ExportJob:
+    job = get_object_or_404(ExportJob.objects.select_related("contest", "unit"), pk=job_id)
+    if not selectors.export_job_visible(user=user, job=job):
+        raise Http404
+    return job
+
+
+@staff_member_required
+def export_list(request):
+    jobs = selectors.export_jobs_for(user=request.user)[:50]
+    return render(request, "reports/export_list.html", {"jobs": jobs, "now": timezone.now()})
+
+
+@staff_member_required
+def export_detail(request, job_id: int):
+    job = _job_for(request.user, job_id)
+    context = {
+        "job": job,
+        "downloadable": export_job_downloadable(user=request.user, job=job),
+        "expired": job.expires_at is not None and job.expires_at <= timezone.now(),
+        "working": job.status in (ExportJob.Status.PENDING, ExportJob.Status.RUNNING),
+    }
+    return render(request, "reports/export_detail.html", context)
+
+
+@staff_member_required
+def export_download(request, job_id: int):
+    job = _job_for(request.user, job_id)
+    if not export_job_downloadable(user=request.user, job=job):
+        messages.error(request, _("Tệp chưa sẵn sàng hoặc đã hết hạn tải về."))
+        return redirect("reports:export_detail", job_id=job.pk)
+    name = f"{job.contest.slug}-{job.kind}-{job.pk}.xlsx"
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)

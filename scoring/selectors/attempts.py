@@ -1,0 +1,155 @@
+"""Reads for taking the test: the attempt of a person, question texts (cached), what is left.
+
+Question texts are cached per question id (`question_contents`). A question id names one
+*version*: once a version has been drawn into an attempt (`Question.used`) it is never edited in
+place (an edit makes a new version and retires this one), so its cached text and options can
+never go stale. Texts are only cached after the attempt that marked them used is committed
+(`transaction.on_commit` in `attempt_start`), or when read for an attempt that already exists.
+CONTENT_CACHE_VERSION is bumped only if the cached format changes."""
+
+import contextlib
+import datetime
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from contests.models import Contest, Option, Round
+from scoring.models import Attempt
+
+GRACE = datetime.timedelta(seconds=60)
+CONTENT_CACHE_VERSION = 1
+CONTENT_CACHE_TIMEOUT = 24 * 3600
+
+
+def content_key(question_id: int) -> str:
+    return f"scoring:q:{CONTENT_CACHE_VERSION}:{question_id}"
+
+
+def question_contents_from_db(*, question_ids: list[int]) -> dict[int, dict]:
+    """{question id: {"text": ..., "options": {option id: text}}} in one query, options in
+    position order. Never the key."""
+    contents: dict[int, dict] = {}
+    rows = (
+        Option.objects.filter(question_id__in=question_ids)
+        .order_by("question_id", "position")
+        .values_list("question_id", "question__text", "id", "text")
+    )
+    for question_id, question_text, option_id, option_text in rows:
+        entry = contents.setdefault(question_id, {"text": question_text, "options": {}})
+        entry["options"][option_id] = option_text
+    return contents
+
+
+def question_contents(*, question_ids: list[int]) -> dict[int, dict]:
+    """The texts of used questions: from the cache, misses from the database in one query
+    (and put in the cache: used versions are immutable)."""
+    keys = {content_key(q): q for q in question_ids}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception:  # Redis down: the database still answers
+        found = {}
+    contents = {keys[k]: v for k, v in found.items()}
+    missing = [q for q in question_ids if q not in contents]
+    if missing:
+        loaded = question_contents_from_db(question_ids=missing)
+        contents.update(loaded)
+        with contextlib.suppress(Exception):  # the cache is an optimisation only
+            cache.set_many(
+                {content_key(q): v for q, v in loaded.items()}, timeout=CONTENT_CACHE_TIMEOUT
+            )
+    return contents
+
+
+def attempt_for_user(*, attempt_id: int, user) -> Attempt | None:
+    """The attempt if it belongs to `user`, with its contest; None otherwise (the view's 404).
+    One query."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Attempt.objects.select_related("contest", "round")
+        .filter(pk=attempt_id, registration__participant__user_id=user.pk)
+        .first()
+    )
+
+
+def attempt_list_for_user(*, user) -> QuerySet[Attempt]:
+    return (
+        Attempt.objects.filter(registration__participant__user_id=user.pk)
+        .select_related("contest", "round")
+        .order_by("-started_at")
+    )
+
+
+def seconds_remaining(*, attempt: Attempt, now: datetime.datetime | None = None) -> int:
+    """Whole seconds until the deadline (0 when past): what the countdown starts from."""
+    now = now or timezone.now()
+    return max(0, int((attempt.deadline - now).total_seconds()))
+
+
+def attempts_allowed(*, contest: Contest, round: Round | None) -> int:
+    """0 = unlimited. With rounds, the limit counts per round (the round's own, else the
+    contest's)."""
+    if round is not None and round.attempts_allowed is not None:
+        return round.attempts_allowed
+    return contest.attempts_allowed
+
+
+def attempts_left(*, attempt: Attempt) -> int | None:
+    """Attempts the person may still start in the attempt's contest/round; None = unlimited."""
+    allowed = attempts_allowed(contest=attempt.contest, round=attempt.round)
+    if allowed == 0:
+        return None
+    used = Attempt.objects.filter(
+        registration_id=attempt.registration_id, round_id=attempt.round_id
+    ).count()
+    return max(0, allowed - used)
+
+
+def review_allowed(*, attempt: Attempt, now: datetime.datetime | None = None) -> bool:
+    """Whether the contest's review policy lets the person see the key of this attempt now."""
+    contest = attempt.contest
+    if contest.review_content == Contest.ReviewContent.SCORE:
+        return False
+    now = now or timezone.now()
+    timing = contest.review_timing
+    if timing == Contest.ReviewTiming.IMMEDIATELY:
+        return True
+    if timing == Contest.ReviewTiming.AFTER_ROUND and attempt.round is not None:
+        return now >= attempt.round.closes_at
+    return now >= contest.closes_at
+
+
+def attempt_review(*, attempt: Attempt) -> list[dict]:
+    """What the participant may see after the test, question by question, in display order:
+    the text, each option with "chosen"/"correct", and (if the policy says so) the explanation
+    and the legal reference. Call only when `review_allowed`."""
+    question_ids = [item["q"] for item in attempt.items]
+    options = {
+        o.id: o
+        for o in Option.objects.filter(question_id__in=question_ids).select_related("question")
+    }
+    show_explanations = attempt.contest.review_content == Contest.ReviewContent.EXPLANATIONS
+    review = []
+    for number, item in enumerate(attempt.items, start=1):
+        chosen = attempt.answers.get(str(item["q"]))
+        shown = [options[o] for o in item["o"] if o in options]
+        if not shown:
+            continue
+        question = shown[0].question
+        correct = any(o.is_correct and o.id == chosen for o in shown)
+        review.append(
+            {
+                "number": number,
+                "text": question.text,
+                "options": [
+                    {"text": o.text, "chosen": o.id == chosen, "correct": o.is_correct}
+                    for o in shown
+                ],
+                "answered": chosen is not None,
+                "is_correct": correct,
+                "explanation": question.explanation if show_explanations else "",
+                "legal_reference": question.legal_reference if show_explanations else "",
+            }
+        )
+    return review

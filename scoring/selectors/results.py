@@ -1,0 +1,156 @@
+"""Reads of results: rankings (per contest, round, unit subtree, age group) and the prize list.
+
+Rankings are ordered in the database by `ranking.ORDER_BY` (the same rule as the pure
+`ranking.sort_key`), and ranked by `ranking.rank`. Disqualified people (a disqualification in
+force) and excluded people (document number in the contest's excluded list) are never ranked;
+they are listed apart. A name is shown only when `registration.may_show_name` (consent, and the
+guardian's too under 16); otherwise "Người dự thi #<registration id>"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from contests.models import Contest, ExcludedPerson, Round, Unit
+from participants.models import Registration
+from scoring import ranking
+from scoring.models import Disqualification, Result, ResultsSnapshot
+
+
+@dataclass
+class RankingEntry:
+    rank: int | None
+    registration_id: int
+    name: str
+    unit_name: str
+    age_group: str
+    correct_count: int
+    score: object
+    prediction_error: int | None
+    duration_ms: int
+    finished_at: object
+
+    def row(self) -> ranking.RankRow:
+        return ranking.RankRow(
+            registration_id=self.registration_id,
+            correct_count=self.correct_count,
+            prediction_error=self.prediction_error,
+            duration_ms=self.duration_ms,
+            finished_at=self.finished_at,
+        )
+
+
+@dataclass
+class Ranking:
+    entries: list[RankingEntry] = field(default_factory=list)
+    disqualified: list[RankingEntry] = field(default_factory=list)
+    excluded: list[RankingEntry] = field(default_factory=list)
+
+
+def display_name(registration: Registration) -> str:
+    if registration.may_show_name:
+        return registration.participant.full_name
+    return _("Người dự thi #%(id)s") % {"id": registration.pk}
+
+
+def disqualified_ids(*, contest: Contest) -> set[int]:
+    return set(
+        Disqualification.objects.filter(contest=contest, revoked_at__isnull=True).values_list(
+            "registration_id", flat=True
+        )
+    )
+
+
+def excluded_ids(*, contest: Contest) -> set[int]:
+    numbers = ExcludedPerson.objects.filter(contest=contest).values("document_number")
+    return set(
+        Registration.objects.filter(contest=contest, document_number__in=numbers).values_list(
+            "id", flat=True
+        )
+    )
+
+
+def results_in_scope(
+    *,
+    contest: Contest,
+    round: Round | None = None,  # noqa: A002
+    unit: Unit | None = None,
+    age_group: str | None = None,
+) -> QuerySet[Result]:
+    """The result rows of a contest (round None) or a round, optionally of a unit's subtree and
+    an age group, with what a ranking shows, in ranking order."""
+    results = Result.objects.filter(contest=contest)
+    results = results.filter(round=round) if round is not None else results.filter(round=None)
+    if unit is not None:
+        results = results.filter(registration__unit__path__startswith=unit.path)
+    if age_group:
+        results = results.filter(registration__age_group=age_group)
+    return results.select_related("registration__participant", "registration__unit").order_by(
+        *ranking.ORDER_BY
+    )
+
+
+def _entry(result: Result, rank: int | None) -> RankingEntry:
+    registration = result.registration
+    return RankingEntry(
+        rank=rank,
+        registration_id=registration.pk,
+        name=display_name(registration),
+        unit_name=registration.unit.name,
+        age_group=registration.age_group,
+        correct_count=result.correct_count,
+        score=result.score,
+        prediction_error=result.prediction_error,
+        duration_ms=result.duration_ms,
+        finished_at=result.finished_at,
+    )
+
+
+def ranking_for(
+    *,
+    contest: Contest,
+    round: Round | None = None,  # noqa: A002
+    unit: Unit | None = None,
+    age_group: str | None = None,
+    limit: int | None = None,
+) -> Ranking:
+    """The ranking of a contest, round, unit subtree (a district's own ranking) and/or age
+    group: the first `limit` ranked people (all if None), and the disqualified and excluded
+    people of the same scope listed apart."""
+    scope = results_in_scope(contest=contest, round=round, unit=unit, age_group=age_group)
+    disqualified = disqualified_ids(contest=contest)
+    excluded = excluded_ids(contest=contest) - disqualified
+    apart = disqualified | excluded
+    ranked = scope.exclude(registration_id__in=apart) if apart else scope
+    if limit is not None:
+        ranked = ranked[:limit]
+    results = list(ranked)
+    by_id = {r.registration_id: r for r in results}
+    out = Ranking()
+    for position, row in ranking.rank([_entry(r, None).row() for r in results]):
+        out.entries.append(_entry(by_id[row.registration_id], position))
+    if apart:
+        for result in scope.filter(registration_id__in=apart):
+            target = out.disqualified if result.registration_id in disqualified else out.excluded
+            target.append(_entry(result, None))
+    return out
+
+
+def snapshot_latest(*, contest: Contest) -> ResultsSnapshot | None:
+    return ResultsSnapshot.objects.filter(contest=contest).order_by("-version").first()
+
+
+def prize_list(*, contest: Contest) -> list[dict]:
+    """The prize list: the frozen rows of the latest published snapshot if results were
+    published, else a fresh allocation. Each row is a dict with the keys structure,
+    structure_id, unit_scope, kind, tier, rank_order, position, amount, winner_name,
+    registration_id (None for a collective prize), unit_code, unit_name."""
+    snapshot = snapshot_latest(contest=contest)
+    if snapshot is not None:
+        return list(snapshot.prizes)
+    # Imported here: the allocation reads through this module.
+    from scoring.services.prizes import prizes_allocate
+
+    return prizes_allocate(contest=contest).rows

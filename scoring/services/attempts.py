@@ -1,0 +1,421 @@
+"""Taking the test: start (draw), autosave, submit.
+
+Guarantees (DESIGN.md invariants 1–4):
+- one open attempt per registration (a partial unique constraint); a second start, a double
+  click or a race returns the open attempt instead of drawing another;
+- time is the server's: the deadline is stored at start; answers are accepted until
+  deadline + GRACE and the finish time is capped at the deadline;
+- exactly one submission: the open → submitted transition is a conditional UPDATE under a row
+  lock, so the 2nd, 3rd... submit of an attempt changes nothing and reports `created=False`;
+- answers are committed before the reply; grading is published after commit
+  (`transaction.on_commit`) and a broker failure never fails the submission (the requeue
+  sweeper publishes it later);
+- nothing here sends the key: items hold question and option ids only.
+"""
+
+import contextlib
+import datetime
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contests.models import BlueprintItem, Contest, Question, Round
+from participants.models import Registration
+from scoring.models import Attempt
+from scoring.selectors.attempts import (
+    CONTENT_CACHE_TIMEOUT,
+    GRACE,
+    attempts_allowed,
+    content_key,
+    question_contents_from_db,
+)
+from scoring.services.queueing import grading_enqueue
+
+logger = logging.getLogger(__name__)
+
+_random = secrets.SystemRandom()
+
+# The draw plan (blueprint + the ids of drawable questions) is cached per contest for this
+# long: a question added or retired in the bank is drawn (or no longer drawn) within a minute.
+PLAN_CACHE_TIMEOUT = 60
+PLAN_CACHE_VERSION = 1
+
+MAX_PREDICTION = 10**12
+
+
+class AttemptRefused(Exception):
+    """A request the rules refuse; `message` is the Vietnamese text shown to the person."""
+
+    def __init__(self, code: str, message):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+MESSAGES = {
+    "contest_not_open": _("Cuộc thi chưa đến thời gian làm bài."),
+    "contest_closed": _("Cuộc thi đã kết thúc, không thể bắt đầu bài thi mới."),
+    "no_round": _("Hiện không có vòng thi nào đang mở."),
+    "exhausted": _("Bạn đã dùng hết số lần thi được phép."),
+    "no_consent": _("Đăng ký dự thi của bạn chưa hoàn tất: thiếu xác nhận đồng ý tham gia."),
+    "no_guardian": _("Người dự thi dưới 16 tuổi cần có sự đồng ý của cha, mẹ hoặc người giám hộ."),
+    "bank": _(
+        "Ngân hàng câu hỏi chưa đủ câu hỏi theo cấu trúc đề. Vui lòng báo Ban Tổ chức cuộc thi."
+    ),
+    "busy": _("Hệ thống đang bận, vui lòng thử lại."),
+    "submitted": _("Bài thi đã được nộp, không thể thay đổi câu trả lời."),
+    "expired": _("Đã hết thời gian làm bài, câu trả lời không được lưu."),
+    "unknown_question": _("Câu hỏi không thuộc bài thi này."),
+    "bad_option": _("Phương án trả lời không hợp lệ."),
+    "bad_prediction": _("Câu trả lời dự đoán phải là một số nguyên không âm."),
+    "bad_request": _("Dữ liệu gửi lên không hợp lệ."),
+}
+
+
+def refuse(code: str) -> AttemptRefused:
+    return AttemptRefused(code, MESSAGES[code])
+
+
+# --- Admission control -----------------------------------------------------------------------
+
+
+def start_admit(*, now: datetime.datetime | None = None) -> int:
+    """Mass-start admission control: at most settings.EXAM_START_RATE starts per second for
+    the whole site (a counter per second in the shared cache, so every web process and node
+    counts together). Returns 0 when this start may go ahead, else the seconds after which to
+    try again, spread so that the excess of one second comes back at the same rate over the
+    next seconds. Fails open: without the cache, everyone is admitted."""
+    rate = getattr(settings, "EXAM_START_RATE", 0)
+    if rate <= 0:
+        return 0
+    now = now or timezone.now()
+    key = f"scoring:gate:{int(now.timestamp())}"
+    try:
+        count = 1 if cache.add(key, 1, timeout=5) else cache.incr(key)
+    except Exception:
+        return 0
+    if count <= rate:
+        return 0
+    return min(60, 1 + (count - rate - 1) // rate)
+
+
+# --- Start -----------------------------------------------------------------------------------
+
+
+def _current_round(*, contest: Contest, now: datetime.datetime) -> Round | None:
+    """The round open now; None if the contest has no rounds. Refuses when it has rounds and
+    none is open."""
+    rounds = list(contest.rounds.all())
+    if not rounds:
+        return None
+    for r in rounds:
+        if r.opens_at <= now < r.closes_at:
+            return r
+    raise refuse("no_round")
+
+
+def _draw_plan(*, contest: Contest) -> dict:
+    """{"blueprint": {round id or 0: [[topic, difficulty, count], ...]},
+    "pool": {topic id: [[question id, difficulty], ...]}} — cached PLAN_CACHE_TIMEOUT s."""
+    key = f"scoring:plan:{PLAN_CACHE_VERSION}:{contest.pk}"
+    try:
+        plan = cache.get(key)
+    except Exception:
+        plan = None
+    if plan is not None:
+        return plan
+    blueprint: dict[str, list] = {}
+    for round_id, topic_id, difficulty, count in BlueprintItem.objects.filter(
+        contest=contest
+    ).values_list("round_id", "topic_id", "difficulty", "count"):
+        blueprint.setdefault(str(round_id or 0), []).append([topic_id, difficulty, count])
+    pool: dict[str, list] = {}
+    for question_id, topic_id, difficulty in Question.objects.filter(
+        contest=contest, is_active=True
+    ).values_list("id", "topic_id", "difficulty"):
+        pool.setdefault(str(topic_id), []).append([question_id, difficulty])
+    plan = {"blueprint": blueprint, "pool": pool}
+    with contextlib.suppress(Exception):  # the cache is an optimisation only
+        cache.set(key, plan, timeout=PLAN_CACHE_TIMEOUT)
+    return plan
+
+
+def _draw(*, plan: dict, round: Round | None, seen: set[int]) -> list[int]:
+    """Question ids per the blueprint (the round's own items if it has any, else the
+    contest-wide ones): random within topic/difficulty, no repeats within the attempt,
+    questions the person has not seen first."""
+    items = plan["blueprint"].get(str(round.pk)) if round is not None else None
+    items = items or plan["blueprint"].get("0") or []
+    if not items:
+        raise refuse("bank")
+    chosen: list[int] = []
+    taken: set[int] = set()
+    for topic_id, difficulty, count in items:
+        candidates = [
+            q
+            for q, d in plan["pool"].get(str(topic_id), [])
+            if (difficulty is None or d == difficulty) and q not in taken
+        ]
+        if len(candidates) < count:
+            raise refuse("bank")
+        fresh = [q for q in candidates if q not in seen]
+        if len(fresh) >= count:
+            picked = _random.sample(fresh, count)
+        else:
+            stale = [q for q in candidates if q in seen]
+            picked = fresh + _random.sample(stale, count - len(fresh))
+            _random.shuffle(picked)
+        chosen.extend(picked)
+        taken.update(picked)
+    return chosen
+
+
+def attempt_start(
+    *,
+    registration: Registration,
+    round: Round | None = None,
+    now: datetime.datetime | None = None,
+) -> Attempt:
+    """Start an attempt, or return the person's open one.
+
+    Checks the registration (consent), the window (contest and, with rounds, the round open
+    now), and attempts left (per round when the contest has rounds; 0 = unlimited). An open
+    attempt already past deadline + GRACE is finished first (as the sweeper would). Draws the
+    questions, orders options (shuffled if the contest says so), marks the drawn versions used,
+    stores deadline = min(start + time limit, contest close, round close). Two concurrent
+    starts make one attempt: the loser's INSERT hits the one-open-attempt constraint inside a
+    savepoint and gets the winner's attempt. Raises AttemptRefused with the reason."""
+    now = now or timezone.now()
+    contest = registration.contest
+    if not registration.consent_participation:
+        raise refuse("no_consent")
+    if registration.is_minor_under_16 and not registration.guardian_consent:
+        raise refuse("no_guardian")
+
+    previous = list(
+        Attempt.objects.filter(registration=registration).only(
+            "id", "round_id", "status", "number", "items", "deadline", "contest_id"
+        )
+    )
+    for attempt in previous:
+        if attempt.status == Attempt.Status.OPEN:
+            if now <= attempt.deadline + GRACE:
+                return Attempt.objects.select_related("contest").get(pk=attempt.pk)
+            attempt_submit(attempt=attempt, now=now)  # late: finished with what was saved
+
+    if contest.status != Contest.Status.PUBLISHED or now < contest.opens_at:
+        raise refuse("contest_closed" if now >= contest.closes_at else "contest_not_open")
+    if now >= contest.closes_at:
+        raise refuse("contest_closed")
+    if round is None:
+        round = _current_round(contest=contest, now=now)
+    elif not round.opens_at <= now < round.closes_at:
+        raise refuse("no_round")
+
+    round_id = round.pk if round is not None else None
+    in_scope = [a for a in previous if a.round_id == round_id]
+    allowed = attempts_allowed(contest=contest, round=round)
+    if allowed and len(in_scope) >= allowed:
+        raise refuse("exhausted")
+    number = max((a.number for a in in_scope), default=0) + 1
+
+    seen = {item["q"] for a in previous for item in a.items}
+    question_ids = _draw(plan=_draw_plan(contest=contest), round=round, seen=seen)
+    contents = question_contents_uncached(question_ids=question_ids)
+    items = []
+    for q in question_ids:
+        options = list(contents[q]["options"]) if q in contents else []
+        if len(options) < 2:
+            raise refuse("bank")
+        if contest.shuffle_options:
+            _random.shuffle(options)
+        items.append({"q": q, "o": options})
+
+    deadline = min(now + datetime.timedelta(minutes=contest.time_limit_minutes), contest.closes_at)
+    if round is not None:
+        deadline = min(deadline, round.closes_at)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                registration=registration,
+                contest=contest,
+                round=round,
+                number=number,
+                status=Attempt.Status.OPEN,
+                items=items,
+                answers={},
+                started_at=now,
+                deadline=deadline,
+                question_count=len(items),
+            )
+            # One UPDATE; a used version is never edited in place again (contests' rule).
+            Question.objects.filter(id__in=question_ids, used=False).update(used=True)
+            transaction.on_commit(lambda: _cache_contents(contents))
+    except IntegrityError:
+        existing = (
+            Attempt.objects.select_related("contest")
+            .filter(registration=registration, status=Attempt.Status.OPEN)
+            .first()
+        )
+        if existing is None:
+            raise refuse("busy") from None
+        return existing
+    return attempt
+
+
+def question_contents_uncached(*, question_ids: list[int]) -> dict[int, dict]:
+    """Texts for a draw: from the cache where present, else from the database, *without*
+    writing the cache (the versions are not yet committed as used)."""
+    keys = {content_key(q): q for q in question_ids}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception:
+        found = {}
+    contents = {keys[k]: v for k, v in found.items()}
+    missing = [q for q in question_ids if q not in contents]
+    if missing:
+        contents.update(question_contents_from_db(question_ids=missing))
+    return contents
+
+
+def _cache_contents(contents: dict[int, dict]) -> None:
+    with contextlib.suppress(Exception):  # the cache is an optimisation only
+        cache.set_many(
+            {content_key(q): v for q, v in contents.items()}, timeout=CONTENT_CACHE_TIMEOUT
+        )
+
+
+# --- Answers ---------------------------------------------------------------------------------
+
+
+def answers_clean(*, attempt: Attempt, answers: dict) -> dict[str, int]:
+    """{str(question id): option id} checked against the attempt's own items: a question not in
+    the attempt, or an option not of that question, is refused. Empty values are skipped."""
+    if not isinstance(answers, dict):
+        raise refuse("bad_request")
+    allowed = {str(item["q"]): set(item["o"]) for item in attempt.items}
+    clean: dict[str, int] = {}
+    for key, value in answers.items():
+        key = str(key)
+        if key not in allowed:
+            raise refuse("unknown_question")
+        if value in (None, ""):
+            continue
+        try:
+            option = int(value)
+        except (TypeError, ValueError):
+            raise refuse("bad_option") from None
+        if isinstance(value, bool) or option not in allowed[key]:
+            raise refuse("bad_option")
+        clean[key] = option
+    return clean
+
+
+def prediction_clean(value) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise refuse("bad_prediction")
+    try:
+        number = int(str(value).strip().replace(".", "").replace(",", ""))
+    except ValueError:
+        raise refuse("bad_prediction") from None
+    if number < 0 or number > MAX_PREDICTION:
+        raise refuse("bad_prediction")
+    return number
+
+
+def attempt_autosave(
+    *,
+    attempt: Attempt,
+    answers: dict,
+    prediction=None,
+    now: datetime.datetime | None = None,
+) -> Attempt:
+    """Store answers (merged over those the caller read) and the prediction of an open attempt.
+
+    Idempotent (saving the same answers twice changes nothing). One conditional UPDATE
+    `WHERE status='open' AND deadline > now - GRACE`: it cannot land after the submission
+    (a racing submit holds the row lock; when it commits, the UPDATE's condition is re-checked
+    and fails). Refused with the reason when the attempt is submitted or past deadline + GRACE,
+    or when an answer names a question not in the attempt or an option not of its question;
+    nothing is written then. The client sends its whole current answer set each time."""
+    now = now or timezone.now()
+    clean = answers_clean(attempt=attempt, answers=answers)
+    predicted = prediction_clean(prediction)
+    if attempt.status != Attempt.Status.OPEN:
+        raise refuse("submitted")
+    if now > attempt.deadline + GRACE:
+        raise refuse("expired")
+    merged = {**attempt.answers, **clean}
+    fields = {"answers": merged}
+    if predicted is not None:
+        fields["prediction"] = predicted
+    updated = Attempt.objects.filter(
+        pk=attempt.pk, status=Attempt.Status.OPEN, deadline__gte=now - GRACE
+    ).update(**fields)
+    if not updated:
+        raise refuse("submitted")
+    attempt.answers = merged
+    if predicted is not None:
+        attempt.prediction = predicted
+    return attempt
+
+
+def attempt_submit(
+    *,
+    attempt: Attempt,
+    answers: dict | None = None,
+    prediction=None,
+    now: datetime.datetime | None = None,
+) -> tuple[Attempt, bool]:
+    """Submit an attempt exactly once.
+
+    Under a row lock: if the attempt is no longer open, nothing changes and (attempt, False) is
+    returned (double click, second tab, retry: same result). Otherwise the answers given are
+    merged over the saved ones — unless the request came after deadline + GRACE, when they are
+    dropped and the attempt is finished with what was saved — and the row moves to "submitted"
+    with finished_at = min(now, deadline), committed before this returns. Grading is published
+    after commit; a broker failure is logged and left to the requeue sweeper. Invalid answers
+    (a question not in the attempt...) raise AttemptRefused and change nothing."""
+    now = now or timezone.now()
+    clean = answers_clean(attempt=attempt, answers=answers or {})
+    predicted = prediction_clean(prediction)
+    with transaction.atomic():
+        row = (
+            Attempt.objects.select_for_update()
+            .only("id", "status", "answers", "prediction", "deadline", "finished_at")
+            .get(pk=attempt.pk)
+        )
+        if row.status != Attempt.Status.OPEN:
+            _copy_state(row, attempt)
+            return attempt, False
+        fields: dict = {
+            "status": Attempt.Status.SUBMITTED,
+            "finished_at": min(now, row.deadline),
+            "submitted_at": now,
+        }
+        if now <= row.deadline + GRACE:
+            fields["answers"] = {**row.answers, **clean}
+            if predicted is not None:
+                fields["prediction"] = predicted
+        else:
+            fields["answers"] = row.answers
+            fields["prediction"] = row.prediction
+        updated = Attempt.objects.filter(pk=row.pk, status=Attempt.Status.OPEN).update(**fields)
+        if not updated:  # cannot happen under the lock; kept for databases without it
+            return attempt, False
+        transaction.on_commit(lambda: grading_enqueue([row.pk]))
+    for name, value in fields.items():
+        setattr(attempt, name, value)
+    return attempt, True
+
+
+def _copy_state(source: Attempt, target: Attempt) -> None:
+    for name in ("status", "answers", "prediction", "finished_at"):
+        setattr(target, name, getattr(source, name))

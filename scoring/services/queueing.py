@@ -1,0 +1,62 @@
+"""Publishing grading work to the broker.
+
+Called from `transaction.on_commit`, after the attempt's row is committed: by then the answers
+are safe in PostgreSQL, so a broker that is down or slow must not turn a submission into an
+error. Publishing is tried once (no retry loop: settings.CELERY_TASK_PUBLISH_RETRY is False and
+the connection timeout is 2 s; a closed port fails at once), failures are logged, and the
+requeue sweeper (`sweeping.attempts_requeue_ungraded`) publishes what is left ungraded later.
+"""
+
+import logging
+import time
+
+logger = logging.getLogger(__name__)
+
+# After a failed publish, this process skips the broker for this long: a refused connection
+# costs up to the 2 s connect timeout (kombu retries within it), and a participant's submit
+# must not pay that again and again while Redis is down. What is skipped is published by the
+# requeue sweeper.
+BROKER_BACKOFF_SECONDS = 10.0
+_broker_down_until = 0.0
+
+# One task grades a batch; the sweepers publish their ids in chunks of this size.
+BATCH_SIZE = 500
+
+
+def grading_enqueue(attempt_ids: list[int]) -> bool:
+    """Publish grading for `attempt_ids` (one task per chunk of BATCH_SIZE).
+
+    Never raises: returns False when publishing failed (the sweeper retries later). Safe to
+    call twice for the same ids: grading is idempotent."""
+    global _broker_down_until
+    ids = [int(i) for i in attempt_ids]
+    if not ids:
+        return True
+    if time.monotonic() < _broker_down_until:
+        logger.info("broker marked down: grading of %d attempt(s) left to the sweeper", len(ids))
+        return False
+    # Imported here: scoring.tasks imports the services (no import cycle at module load).
+    from scoring.tasks import grade_attempt, grade_attempts
+
+    try:
+        if len(ids) == 1:
+            grade_attempt.apply_async((ids[0],), retry=False)
+        else:
+            for start in range(0, len(ids), BATCH_SIZE):
+                grade_attempts.apply_async((ids[start : start + BATCH_SIZE],), retry=False)
+    except Exception:  # the broker's errors are many (kombu, redis, socket): log and go on
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning(
+            "grading not queued for %d attempt(s) (broker unavailable); the requeue sweeper "
+            "will queue them",
+            len(ids),
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def broker_backoff_reset() -> None:
+    """Forget a past broker failure (used by tests)."""
+    global _broker_down_until
+    _broker_down_until = 0.0

@@ -1,0 +1,289 @@
+"""Taking the test: thin adapters over scoring.services.attempts and scoring.selectors.attempts.
+
+Every page works without JavaScript (plain form posts); static/js/attempt.js adds the countdown,
+autosave and the automatic submit at the deadline."""
+
+import json
+import random
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contests.models import Contest
+from participants.models import Registration
+from scoring.models import Attempt
+from scoring.selectors.attempts import (
+    GRACE,
+    attempt_for_user,
+    attempt_list_for_user,
+    attempt_review,
+    attempts_allowed,
+    attempts_left,
+    question_contents,
+    review_allowed,
+    seconds_remaining,
+)
+from scoring.services.attempts import (
+    AttemptRefused,
+    attempt_autosave,
+    attempt_start,
+    attempt_submit,
+    start_admit,
+)
+
+# Seconds before the deadline at which the page stops autosaving (and submits at 0).
+AUTOSAVE_STOP_SECONDS = 5
+SCORE = Contest.ReviewContent.SCORE
+
+
+def _join_url(slug: str) -> str:
+    try:
+        return reverse("participants:join", args=[slug])
+    except NoReverseMatch:
+        return reverse("participants:my_contests")
+
+
+def _registration_for(*, user, slug: str) -> Registration | None:
+    return (
+        Registration.objects.select_related("contest")
+        .filter(contest__slug=slug, participant__user_id=user.pk)
+        .first()
+    )
+
+
+def _attempt_or_404(request: HttpRequest, attempt_id: int) -> Attempt:
+    attempt = attempt_for_user(attempt_id=attempt_id, user=request.user)
+    if attempt is None:
+        raise Http404(_("Không tìm thấy bài thi."))
+    return attempt
+
+
+def _form_answers(data) -> dict:
+    """Answers from a form post: fields "q<question id>" = option id."""
+    return {key[1:]: value for key, value in data.items() if key[:1] == "q"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: what the test is, and the start button. POST: start (or resume) and go to it."""
+    registration = _registration_for(user=request.user, slug=slug)
+    if registration is None:
+        messages.info(request, _("Bạn cần đăng ký tham gia cuộc thi trước khi làm bài."))
+        return redirect(_join_url(slug))
+    contest = registration.contest
+    if request.method == "GET":
+        open_attempt = registration.attempts.filter(status=Attempt.Status.OPEN).first()
+        allowed = attempts_allowed(contest=contest, round=None)
+        used = registration.attempts.count()
+        return render(
+            request,
+            "scoring/start.html",
+            {
+                "contest": contest,
+                "open_attempt": open_attempt,
+                "attempts_allowed": allowed,
+                "attempts_used": used,
+            },
+        )
+    retry_after = start_admit()
+    if retry_after:
+        return _wait_page(request, contest=contest, retry_after=retry_after)
+    try:
+        attempt = attempt_start(registration=registration)
+    except AttemptRefused as refused:
+        return render(
+            request,
+            "scoring/start_refused.html",
+            {"contest": contest, "message": refused.message},
+            status=403 if refused.code != "busy" else 503,
+        )
+    return redirect("scoring:take", attempt_id=attempt.pk)
+
+
+def _wait_page(request: HttpRequest, *, contest, retry_after: int) -> HttpResponse:
+    response = render(
+        request,
+        "scoring/wait.html",
+        {
+            "contest": contest,
+            "retry_after": retry_after,
+            # Spread the retries: the JS waits retry_after plus up to a second at random.
+            "retry_ms": retry_after * 1000 + random.randint(0, 1000),  # noqa: S311
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@login_required
+def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The test page: every question with its options in the stored order, saved answers
+    checked, the countdown from the server's seconds remaining. Never the key."""
+    attempt = _attempt_or_404(request, attempt_id)
+    now = timezone.now()
+    if attempt.status != Attempt.Status.OPEN:
+        return redirect("scoring:result", attempt_id=attempt.pk)
+    if now > attempt.deadline + GRACE:
+        attempt_submit(attempt=attempt, now=now)
+        messages.info(request, _("Đã hết thời gian làm bài. Bài thi đã được nộp."))
+        return redirect("scoring:result", attempt_id=attempt.pk)
+    return _render_take(request, attempt, now=now)
+
+
+def _render_take(request, attempt: Attempt, *, now, error=None, posted=None, status=200):
+    contents = question_contents(question_ids=[item["q"] for item in attempt.items])
+    answers = {**attempt.answers, **(posted or {})}
+    questions = []
+    for number, item in enumerate(attempt.items, start=1):
+        content = contents.get(item["q"], {"text": "", "options": {}})
+        chosen = answers.get(str(item["q"]))
+        chosen = int(chosen) if str(chosen).isdigit() else None
+        questions.append(
+            {
+                "number": number,
+                "id": item["q"],
+                "text": content["text"],
+                "options": [
+                    {"id": o, "text": content["options"].get(o, ""), "checked": o == chosen}
+                    for o in item["o"]
+                ],
+            }
+        )
+    answered = sum(1 for q in questions if any(o["checked"] for o in q["options"]))
+    remaining = seconds_remaining(attempt=attempt, now=now)
+    return render(
+        request,
+        "scoring/take.html",
+        {
+            "attempt": attempt,
+            "contest": attempt.contest,
+            "questions": questions,
+            "answered": answered,
+            "total": len(questions),
+            "remaining": remaining,
+            "remaining_display": f"{remaining // 60:02d}:{remaining % 60:02d}",
+            "autosave_stop": AUTOSAVE_STOP_SECONDS,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """JSON {"answers": {question id: option id}, "prediction": n} from the page's script, or
+    the no-JS "save" button's form post. Idempotent."""
+    attempt = _attempt_or_404(request, attempt_id)
+    is_json = request.content_type == "application/json"
+    if is_json:
+        try:
+            payload = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            payload = None
+        if not isinstance(payload, dict):
+            return JsonResponse(
+                {"ok": False, "error": _("Dữ liệu gửi lên không hợp lệ.")}, status=400
+            )
+        answers, prediction = payload.get("answers") or {}, payload.get("prediction")
+    else:
+        answers, prediction = _form_answers(request.POST), request.POST.get("prediction")
+    now = timezone.now()
+    try:
+        attempt = attempt_autosave(attempt=attempt, answers=answers, prediction=prediction, now=now)
+    except AttemptRefused as refused:
+        final = refused.code in ("submitted", "expired")
+        if is_json:
+            body = {"ok": False, "code": refused.code, "error": str(refused.message)}
+            if final:
+                body["result_url"] = reverse("scoring:result", args=[attempt.pk])
+            return JsonResponse(body, status=409 if final else 400)
+        if final:
+            messages.error(request, refused.message)
+            return redirect("scoring:result", attempt_id=attempt.pk)
+        return _render_take(request, attempt, now=now, error=refused.message, status=400)
+    if is_json:
+        return JsonResponse(
+            {
+                "ok": True,
+                "answered": len(attempt.answers),
+                "total": attempt.question_count,
+                "remaining": seconds_remaining(attempt=attempt, now=now),
+            }
+        )
+    messages.success(request, _("Đã lưu câu trả lời."))
+    return redirect("scoring:take", attempt_id=attempt.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Submit once; any later submit of the same attempt lands on the same result page."""
+    attempt = _attempt_or_404(request, attempt_id)
+    if attempt.status != Attempt.Status.OPEN:
+        return redirect("scoring:result", attempt_id=attempt.pk)
+    now = timezone.now()
+    posted = _form_answers(request.POST)
+    try:
+        attempt, created = attempt_submit(
+            attempt=attempt, answers=posted, prediction=request.POST.get("prediction"), now=now
+        )
+    except AttemptRefused as refused:
+        return _render_take(request, attempt, now=now, error=refused.message, status=400)
+    if created and now > attempt.deadline + GRACE:
+        messages.warning(
+            request,
+            _(
+                "Bài thi được nộp sau khi hết giờ: chỉ các câu trả lời đã lưu trước thời hạn "
+                "được tính."
+            ),
+        )
+    return redirect("scoring:result", attempt_id=attempt.pk)
+
+
+@login_required
+def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt_or_404(request, attempt_id)
+    if attempt.status == Attempt.Status.OPEN:
+        now = timezone.now()
+        if now <= attempt.deadline + GRACE:
+            return redirect("scoring:take", attempt_id=attempt.pk)
+        attempt, _created = attempt_submit(attempt=attempt, now=now)
+    graded = attempt.status == Attempt.Status.GRADED
+    duration_ms = attempt.duration_ms
+    if duration_ms is None and attempt.finished_at is not None:
+        duration_ms = int((attempt.finished_at - attempt.started_at).total_seconds() * 1000)
+    show_review = graded and review_allowed(attempt=attempt)
+    return render(
+        request,
+        "scoring/result.html",
+        {
+            "attempt": attempt,
+            "contest": attempt.contest,
+            "graded": graded,
+            "duration_display": _duration_display((duration_ms or 0) // 1000),
+            "attempts_left": attempts_left(attempt=attempt),
+            "review": attempt_review(attempt=attempt) if show_review else None,
+            "review_later": graded and not show_review and attempt.contest.review_content != SCORE,
+        },
+    )
+
+
+def _duration_display(seconds: int) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    return _("%(minutes)d phút %(seconds)02d giây") % {"minutes": minutes, "seconds": seconds}
+
+
+@login_required
+def my_attempts(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "scoring/my_attempts.html", {"attempts": attempt_list_for_user(user=request.user)}
+    )

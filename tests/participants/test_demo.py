@@ -1,0 +1,50 @@
+"""The demo citizen: created once, logs in, registered for the demo contest when it exists."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+import contests.demo as contests_demo
+from contests.demo import seed_units_and_accounts
+from contests.models import Unit
+from participants.demo import DEMO_PASSWORD, DEMO_PHONE
+from participants.models import Participant, Registration
+from tests.factories import ContestFactory
+from tests.participants.conftest import FormClient
+
+
+def run():
+    out = io.StringIO()
+    call_command("seed_demo_participants", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_participant_is_idempotent_and_can_log_in(monkeypatch):
+    seed_units_and_accounts()
+    for name in ("DEMO_CONTEST_SLUG", "CONTEST_SLUG", "DEMO_SLUG"):
+        monkeypatch.delattr(contests_demo, name, raising=False)
+    output = run()
+    assert f"thí sinh: {DEMO_PHONE} (hoặc 001087123456) / {DEMO_PASSWORD}" in output
+    run()
+    participant = Participant.objects.get()
+    assert participant.residence_unit.code == "HN-TX-NC"
+    assert Registration.objects.count() == 0  # no demo contest: skipped quietly
+    response = FormClient().submit(
+        "/thi-sinh/dang-nhap/", {"username": DEMO_PHONE, "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_seed_demo_participant_registers_for_the_demo_contest(monkeypatch):
+    seed_units_and_accounts()
+    city = Unit.objects.get(code="HN")
+    contest = ContestFactory(slug="demo-dinh-danh", owner_unit=city, participation_root=city)
+    monkeypatch.setattr(contests_demo, "DEMO_CONTEST_SLUG", "demo-dinh-danh", raising=False)
+    output = run()
+    assert f"đã đăng ký cuộc thi demo: {contest.title}" in output
+    run()
+    registration = Registration.objects.get()
+    assert (registration.unit.code, registration.block.code) == ("HN-TX-NC", "HN-QH")

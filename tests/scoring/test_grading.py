@@ -1,0 +1,216 @@
+"""Grading from stored answers and results recomputed from attempts (services, no Celery)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contests.models import Option, Round
+from scoring.models import Attempt, Result
+from scoring.services.grading import attempts_grade
+from tests.scoring.grading_data import T0, bank_contest, contest_questions, make_attempt, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contest(tree):
+    return bank_contest(tree, questions=20)
+
+
+@pytest.fixture
+def questions(contest):
+    return contest_questions(contest)
+
+
+def test_grades_from_stored_answers(contest, questions, tree):
+    registration = register(contest, tree["A-1"])
+    attempt = make_attempt(registration, questions, correct=15, seconds=312.5)
+
+    assert attempts_grade(attempt_ids=[attempt.pk]) == 1
+
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.GRADED
+    assert attempt.correct_count == 15
+    assert attempt.score == Decimal("75.00")
+    assert attempt.duration_ms == 312_500
+    assert attempt.all_correct is False
+    assert attempt.graded_at is not None
+    result = Result.objects.get(registration=registration, round=None)
+    assert result.best_attempt_id == attempt.pk
+    assert (result.correct_count, result.score, result.duration_ms) == (
+        15,
+        Decimal("75.00"),
+        312_500,
+    )
+    assert result.finished_at == attempt.finished_at
+
+
+def test_all_correct_and_score_rounding(tree):
+    contest = bank_contest(tree, questions=19)
+    questions = contest_questions(contest)
+    perfect = make_attempt(register(contest, tree["A-1"]), questions, correct=19)
+    two_thirds = make_attempt(register(contest, tree["A-1"]), questions, correct=13)
+
+    assert attempts_grade(attempt_ids=[perfect.pk, two_thirds.pk]) == 2
+
+    perfect.refresh_from_db()
+    two_thirds.refresh_from_db()
+    assert (perfect.correct_count, perfect.score, perfect.all_correct) == (
+        19,
+        Decimal("100.00"),
+        True,
+    )
+    # 100 × 13 / 19 = 68.421… → 68.42
+    assert (two_thirds.score, two_thirds.all_correct) == (Decimal("68.42"), False)
+
+
+def test_duration_is_capped_at_the_deadline(contest, questions, tree):
+    # Accepted within the grace, 40 s after the 20-minute deadline: counts as 20:00.
+    late = make_attempt(register(contest, tree["A-1"]), questions, correct=10, seconds=1240)
+    attempts_grade(attempt_ids=[late.pk])
+    late.refresh_from_db()
+    assert late.duration_ms == 1_200_000
+
+
+def test_grading_twice_writes_once_and_gives_the_same_rows(contest, questions, tree):
+    registration = register(contest, tree["A-1"])
+    attempt = make_attempt(registration, questions, correct=12, seconds=100)
+    assert attempts_grade(attempt_ids=[attempt.pk]) == 1
+    first = Attempt.objects.values().get(pk=attempt.pk)
+    result = Result.objects.values().get(registration=registration)
+
+    assert attempts_grade(attempt_ids=[attempt.pk, attempt.pk]) == 0
+
+    assert Attempt.objects.values().get(pk=attempt.pk) == first
+    assert Result.objects.values().get(registration=registration) == result
+    assert Result.objects.count() == 1
+
+
+def test_open_and_missing_attempts_are_left_alone(contest, questions, tree):
+    open_attempt = make_attempt(
+        register(contest, tree["A-1"]), questions, correct=20, status=Attempt.Status.OPEN
+    )
+    assert attempts_grade(attempt_ids=[open_attempt.pk, 999_999_999]) == 0
+    assert attempts_grade(attempt_ids=[]) == 0
+    open_attempt.refresh_from_db()
+    assert open_attempt.status == Attempt.Status.OPEN
+    assert open_attempt.correct_count is None
+    assert Result.objects.count() == 0
+
+
+def test_bad_answers_count_as_wrong(contest, questions, tree):
+    attempt = make_attempt(register(contest, tree["A-1"]), questions, correct=20)
+    q0, q1, q2, q3 = (q for q, _o, _r, _w in questions[:4])
+    other_question_right = questions[5][2]
+    attempt.answers = {
+        **attempt.answers,
+        str(q0): "not a number",
+        str(q1): None,
+        str(q2): other_question_right,  # the right option of another question
+    }
+    del attempt.answers[str(q3)]  # unanswered
+    attempt.save(update_fields=["answers"])
+
+    attempts_grade(attempt_ids=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.correct_count == 16
+
+
+def test_several_correct_options(contest, questions, tree):
+    q, opts, right, _wrong = questions[0]
+    Option.objects.filter(pk=opts[1]).update(is_correct=True)
+    single = make_attempt(register(contest, tree["A-1"]), questions, correct=20)
+    exact_set = make_attempt(register(contest, tree["A-1"]), questions, correct=20)
+    partial_set = make_attempt(register(contest, tree["A-1"]), questions, correct=20)
+    exact_set.answers[str(q)] = [opts[1], right]
+    exact_set.save(update_fields=["answers"])
+    partial_set.answers[str(q)] = [right]
+    partial_set.save(update_fields=["answers"])
+
+    attempts_grade(attempt_ids=[single.pk, exact_set.pk, partial_set.pk])
+
+    counts = dict(Attempt.objects.values_list("id", "correct_count"))
+    # A single answer among the correct options counts; a list must be the exact set.
+    assert counts == {single.pk: 20, exact_set.pk: 20, partial_set.pk: 19}
+
+
+def test_best_attempt_most_correct_then_shortest_then_earliest(contest, questions, tree):
+    registration = register(contest, tree["A-1"])
+    make_attempt(registration, questions, correct=15, seconds=100)
+    slow = make_attempt(registration, questions, correct=17, seconds=500)
+    fast_late = make_attempt(
+        registration, questions, correct=17, seconds=450, start=T0 + datetime.timedelta(hours=2)
+    )
+    fast_early = make_attempt(registration, questions, correct=17, seconds=450, prediction=42)
+    ids = list(Attempt.objects.values_list("id", flat=True))
+
+    attempts_grade(attempt_ids=ids[:2])
+    assert Result.objects.get(registration=registration).best_attempt_id == slow.pk
+
+    attempts_grade(attempt_ids=ids)
+    result = Result.objects.get(registration=registration)
+    assert result.best_attempt_id == fast_early.pk
+    assert (result.correct_count, result.duration_ms, result.prediction) == (17, 450_000, 42)
+    assert fast_late.pk != result.best_attempt_id
+
+
+def test_results_per_round_and_for_the_contest(contest, questions, tree):
+    week1 = Round.objects.create(
+        contest=contest,
+        number=1,
+        title="Tuần 1",
+        opens_at=T0,
+        closes_at=T0 + datetime.timedelta(days=7),
+    )
+    week2 = Round.objects.create(
+        contest=contest,
+        number=2,
+        title="Tuần 2",
+        opens_at=T0 + datetime.timedelta(days=7),
+        closes_at=T0 + datetime.timedelta(days=14),
+    )
+    registration = register(contest, tree["A-1"])
+    a1 = make_attempt(registration, questions, correct=18, seconds=600, round=week1)
+    a2 = make_attempt(registration, questions, correct=16, seconds=60, round=week2)
+    a3 = make_attempt(registration, questions, correct=16, seconds=50, round=week2)
+
+    attempts_grade(attempt_ids=[a1.pk, a2.pk, a3.pk])
+
+    best = dict(Result.objects.values_list("round_id", "best_attempt_id"))
+    assert best == {None: a1.pk, week1.pk: a1.pk, week2.pk: a3.pk}
+
+
+def test_a_batch_costs_a_fixed_number_of_queries(contest, questions, tree):
+    small = [
+        make_attempt(register(contest, tree["A-1"]), questions, correct=5).pk for _ in range(2)
+    ]
+    big = [make_attempt(register(contest, tree["B-1"]), questions, correct=9).pk for _ in range(25)]
+    with CaptureQueriesContext(connection) as two:
+        attempts_grade(attempt_ids=small)
+    with CaptureQueriesContext(connection) as many:
+        attempts_grade(attempt_ids=big)
+    assert len(two.captured_queries) == len(many.captured_queries)
+    # savepoint, owners, lock, attempts, key, update, graded attempts, contest, results,
+    # insert, release
+    assert len(many.captured_queries) == 11
+    assert Result.objects.count() == 27
+
+
+def test_regrade_recomputes_graded_attempts_from_the_current_key(contest, questions, tree):
+    registration = register(contest, tree["A-1"])
+    attempt = make_attempt(registration, questions, correct=19, seconds=100)
+    attempts_grade(attempt_ids=[attempt.pk])
+    q, opts, right, wrong = questions[19]  # answered wrong with `wrong`
+    Option.objects.filter(question_id=q).update(is_correct=False)
+    Option.objects.filter(pk=wrong).update(is_correct=True)
+
+    assert attempts_grade(attempt_ids=[attempt.pk]) == 0  # not a regrade: nothing changes
+    assert Result.objects.get(registration=registration).correct_count == 19
+
+    assert attempts_grade(attempt_ids=[attempt.pk], regrade=True) == 1
+    attempt.refresh_from_db()
+    assert (attempt.correct_count, attempt.all_correct) == (20, True)
+    assert Result.objects.get(registration=registration).correct_count == 20
