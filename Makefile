@@ -25,6 +25,7 @@ messages: $(VENV)/.installed
 demo: install messages
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_participants
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install-dev

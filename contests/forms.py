@@ -84,6 +84,7 @@ class VnDateTimeField(forms.MultiValueField):
         "invalid_date": _("Ngày không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 01/09/2023."),
         "invalid_time": _("Giờ không hợp lệ: ghi theo dạng giờ:phút từ 00:00 đến 24:00."),
         "incomplete": _("Hãy nhập cả ngày và giờ."),
+        "required": _("Hãy nhập cả ngày và giờ."),
     }
 
     def __init__(self, *, midnight_as_24: bool = False, **kwargs):
@@ -104,6 +105,15 @@ class VnDateTimeField(forms.MultiValueField):
         if clock is None:
             raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")
         return vn_datetime_combine(date, *clock)
+
+
+def _keep_seconds(form: forms.ModelForm, cleaned: dict, names: tuple[str, ...]) -> None:
+    """The widget shows minutes only: a stored time with seconds that the organiser did not
+    change stays exactly as stored (no spurious change, no spurious audit row)."""
+    for name in names:
+        old, new = getattr(form.instance, name, None), cleaned.get(name)
+        if old and new and old.replace(second=0, microsecond=0) == new:
+            cleaned[name] = old
 
 
 class ContestAdminForm(forms.ModelForm):
@@ -153,6 +163,7 @@ class ContestAdminForm(forms.ModelForm):
         for name in RICH_TEXT_FIELDS:
             if name in cleaned:
                 cleaned[name] = rich_text_clean(cleaned[name] or "")
+        _keep_seconds(self, cleaned, ("opens_at", "closes_at"))
         opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", _("Thời gian kết thúc phải sau thời gian bắt đầu."))
@@ -169,6 +180,7 @@ class RoundAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        _keep_seconds(self, cleaned, ("opens_at", "closes_at"))
         opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", _("Thời gian kết thúc phải sau thời gian bắt đầu."))

@@ -92,7 +92,7 @@ def _cache_set(key: str, value, timeout: int = PUBLIC_CACHE_SECONDS) -> None:
 
 
 def contest_phase(*, contest: Contest, now: datetime.datetime) -> str:
-    """"open", "upcoming" or "finished" for a public contest at `now`."""
+    """ "open", "upcoming" or "finished" for a public contest at `now`."""
     if contest.status != Contest.Status.PUBLISHED or now >= contest.closes_at:
         return "finished"
     if now < contest.opens_at:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -18,14 +18,6 @@ from participants.models import Registration
 from reports.models import DailyRollup, ExportJob, RollupState, ScoreRollup, UnitRollup
 
 FIGURES = ("registrants", "participants", "attempts", "perfect_attempts")
-# Annotation names must differ from the model's field names.
-_SUMS = {
-    "s_registrants": Sum("registrants"),
-    "s_participants": Sum("participants"),
-    "s_attempts": Sum("attempts"),
-    "s_perfect_attempts": Sum("perfect_attempts"),
-    "s_best_score_sum": Sum("best_score_sum"),
-}
 
 
 def round_key_of(round_: Round | None) -> int:
@@ -65,174 +57,191 @@ def contests_visible_to(*, user):
     return [c for c in qs if prefix.startswith(c.participation_root.path)]
 
 
-def _clean(values: dict) -> dict:
-    out = {k: int(values.get(f"s_{k}") or 0) for k in FIGURES}
-    score_sum = values.get("s_best_score_sum") or Decimal(0)
-    out["mean_best_score"] = (
-        round(float(score_sum) / out["participants"], 2) if out["participants"] else None
-    )
-    return out
-
-
 def _rate(participants: int, headcount: int | None) -> float | None:
     if not headcount:
         return None
     return round(participants / headcount, 4)
 
 
-def _rows(contest: Contest, round_key: int):
-    return UnitRollup.objects.filter(contest=contest, round_key=round_key, own=False)
+def _figures(values) -> dict:
+    """[registrants, participants, attempts, perfect, best score sum] -> a figures dict."""
+    registrants, participants, attempts, perfect, score_sum = values
+    return {
+        "registrants": int(registrants),
+        "participants": int(participants),
+        "attempts": int(attempts),
+        "perfect_attempts": int(perfect),
+        "mean_best_score": round(float(score_sum) / participants, 2) if participants else None,
+    }
+
+
+def _add(acc: list, values) -> None:
+    for i, v in enumerate(values):
+        acc[i] += v
+
+
+def _zero() -> list:
+    return [0, 0, 0, 0, Decimal(0)]
+
+
+class Figures:
+    """All subtree roll-up rows of a contest (one round), loaded in one query and indexed in
+    memory: a few thousand rows whatever the number of people, so a page that shows totals,
+    blocks, age groups, children and top units costs two queries, not twenty."""
+
+    def __init__(self, *, contest: Contest, round_key: int = 0):
+        self.contest = contest
+        self.round_key = round_key
+        root = contest.participation_root
+        self.units = {
+            u["id"]: u
+            for u in Unit.objects.filter(path__startswith=root.path).values(
+                "id", "code", "name", "kind", "depth", "headcount", "path"
+            )
+        }
+        self.by_unit: dict[int, list] = {}
+        self.by_unit_block: dict[int, dict] = {}
+        self.by_unit_age: dict[int, dict] = {}
+        keys = [0, round_key] if round_key else [0]
+        registrants: dict[int, int] = {}
+        rows = UnitRollup.objects.filter(contest=contest, own=False, round_key__in=keys)
+        for key, unit_id, block_id, age, reg, part, att, perf, score in rows.values_list(
+            "round_key",
+            "unit_id",
+            "block_id",
+            "age_group",
+            "registrants",
+            "participants",
+            "attempts",
+            "perfect_attempts",
+            "best_score_sum",
+        ):
+            if key != round_key:  # round 0 rows read for a round: registrants only
+                registrants[unit_id] = registrants.get(unit_id, 0) + reg
+                continue
+            values = (reg, part, att, perf, score)
+            _add(self.by_unit.setdefault(unit_id, _zero()), values)
+            _add(self.by_unit_block.setdefault(unit_id, {}).setdefault(block_id, _zero()), values)
+            _add(self.by_unit_age.setdefault(unit_id, {}).setdefault(age, _zero()), values)
+        if round_key:
+            # Registrations are not per round: a round's figures carry the contest's.
+            for unit_id in set(registrants) | set(self.by_unit):
+                self.by_unit.setdefault(unit_id, _zero())[0] = registrants.get(unit_id, 0)
+
+    def totals(self, unit: Unit) -> dict:
+        return _figures(self.by_unit.get(unit.pk, _zero()))
+
+    def by_block(self, unit: Unit) -> list[dict]:
+        out = []
+        for block_id, values in self.by_unit_block.get(unit.pk, {}).items():
+            block = self.units.get(block_id)
+            out.append(
+                {
+                    "code": block["code"] if block else "",
+                    "name": block["name"] if block else _("Chưa xác định khối"),
+                    **_figures(values),
+                    "_path": block["path"] if block else "~",
+                }
+            )
+        out.sort(key=lambda d: d.pop("_path"))
+        return out
+
+    def by_age_group(self, unit: Unit) -> list[dict]:
+        rows = self.by_unit_age.get(unit.pk, {})
+        out = []
+        # Adults first, as the organisers' reports list them.
+        for value, label in reversed(Registration.AgeGroup.choices):
+            out.append(
+                {"age_group": value, "label": str(label), **_figures(rows.get(value, _zero()))}
+            )
+        for value, values in rows.items():
+            if value not in Registration.AgeGroup.values:
+                out.append({"age_group": value, "label": value, **_figures(values)})
+        return out
+
+    def _below(self, unit: Unit, children_only: bool) -> list[dict]:
+        out = [
+            u
+            for u in self.units.values()
+            if u["path"].startswith(unit.path)
+            and u["depth"] > unit.depth
+            and (not children_only or u["depth"] == unit.depth + 1)
+        ]
+        out.sort(key=lambda u: u["path"])
+        return out
+
+    def _unit_row(self, u: dict) -> dict:
+        figures = _figures(self.by_unit.get(u["id"], _zero()))
+        return {
+            "code": u["code"],
+            "name": u["name"],
+            "kind": u["kind"],
+            "depth": u["depth"],
+            "headcount": u["headcount"],
+            **figures,
+            "rate": _rate(figures["participants"], u["headcount"]),
+        }
+
+    def units_figures(self, unit: Unit, *, children_only: bool = False) -> list[dict]:
+        """Every unit below `unit` (or only its children), in tree order, with its subtree
+        figures, headcount and participation rate (participants / headcount)."""
+        return [self._unit_row(u) for u in self._below(unit, children_only)]
+
+    def top_units(self, unit: Unit, *, limit: int = 10) -> list[dict]:
+        """The units with most participants, per block and per level of the tree: below the
+        contest's root, each block (child of the root) gets one list per level below it;
+        below a block or a district, one list per level below the unit."""
+        if unit.pk == self.contest.participation_root_id:
+            groups = self._below(unit, True)
+        else:
+            groups = [self.units[unit.pk]]
+        out = []
+        for group in groups:
+            levels: dict[int, list[dict]] = {}
+            for u in self.units.values():
+                if u["path"].startswith(group["path"]) and u["depth"] > group["depth"]:
+                    row = self._unit_row(u)
+                    if row["participants"] > 0:
+                        levels.setdefault(u["depth"], []).append(row)
+            for depth in sorted(levels):
+                rows = sorted(levels[depth], key=lambda r: (-r["participants"], r["code"]))
+                rows = rows[:limit]
+                out.append(
+                    {
+                        "block": group["code"],
+                        "block_name": group["name"],
+                        "depth": depth,
+                        "kind": rows[0]["kind"],
+                        "units": [{k: r[k] for k in r if k not in ("kind", "depth")} for r in rows],
+                    }
+                )
+        return out
 
 
 def totals(*, contest: Contest, unit: Unit, round_key: int = 0) -> dict:
     """Registrants, participants, attempts, perfect attempts and mean best score of a subtree.
     Registrations are not per round: a round's figures carry the contest's registrants."""
-    values = _rows(contest, round_key).filter(unit=unit).aggregate(**_SUMS)
-    out = _clean(values)
-    if round_key:
-        out["registrants"] = int(
-            _rows(contest, 0).filter(unit=unit).aggregate(n=Sum("registrants"))["n"] or 0
-        )
-    return out
+    return Figures(contest=contest, round_key=round_key).totals(unit)
 
 
 def by_block(*, contest: Contest, unit: Unit, round_key: int = 0) -> list[dict]:
-    rows = (
-        _rows(contest, round_key)
-        .filter(unit=unit)
-        .values("block_id")
-        .annotate(**_SUMS)
-        .order_by("block_id")
-    )
-    blocks = {b.pk: b for b in Unit.objects.filter(pk__in=[r["block_id"] for r in rows])}
-    out = []
-    for r in rows:
-        block = blocks.get(r["block_id"])
-        out.append(
-            {
-                "code": block.code if block else "",
-                "name": block.name if block else _("Chưa xác định khối"),
-                **_clean(r),
-                "_path": block.path if block else "~",
-            }
-        )
-    out.sort(key=lambda d: d.pop("_path"))
-    return out
+    return Figures(contest=contest, round_key=round_key).by_block(unit)
 
 
 def by_age_group(*, contest: Contest, unit: Unit, round_key: int = 0) -> list[dict]:
-    rows = {
-        r["age_group"]: r
-        for r in _rows(contest, round_key)
-        .filter(unit=unit)
-        .values("age_group")
-        .annotate(**_SUMS)
-        .order_by()
-    }
-    out = []
-    # Adults first, as the organisers' reports list them.
-    for value, label in reversed(Registration.AgeGroup.choices):
-        out.append({"age_group": value, "label": str(label), **_clean(rows.get(value, {}))})
-    for value, r in rows.items():
-        if value not in Registration.AgeGroup.values:
-            out.append({"age_group": value, "label": value, **_clean(r)})
-    return out
+    return Figures(contest=contest, round_key=round_key).by_age_group(unit)
 
 
 def units_figures(
     *, contest: Contest, unit: Unit, round_key: int = 0, children_only: bool = False
 ) -> list[dict]:
-    """Every unit below `unit` (or only its children), in tree order, with its subtree
-    figures, headcount and participation rate (participants / headcount)."""
-    units = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
-    if children_only:
-        units = units.filter(depth=unit.depth + 1)
-    units = list(
-        units.order_by("path").values("id", "code", "name", "kind", "depth", "headcount", "path")
+    return Figures(contest=contest, round_key=round_key).units_figures(
+        unit, children_only=children_only
     )
-    ids = [u["id"] for u in units]
-    rollup = _rows(contest, round_key).filter(
-        unit__path__startswith=unit.path, unit__depth__gt=unit.depth
-    )
-    if children_only:
-        rollup = rollup.filter(unit__depth=unit.depth + 1)
-    sums = {r["unit_id"]: r for r in rollup.values("unit_id").annotate(**_SUMS).order_by()}
-    registrants = {}
-    if round_key:
-        registrants = {
-            r["unit_id"]: r["n"]
-            for r in _rows(contest, 0)
-            .filter(unit_id__in=ids)
-            .values("unit_id")
-            .annotate(n=Sum("registrants"))
-            .order_by()
-        }
-    out = []
-    for u in units:
-        figures = _clean(sums.get(u["id"], {}))
-        if round_key:
-            figures["registrants"] = int(registrants.get(u["id"]) or 0)
-        out.append(
-            {
-                "code": u["code"],
-                "name": u["name"],
-                "kind": u["kind"],
-                "depth": u["depth"],
-                "headcount": u["headcount"],
-                **figures,
-                "rate": _rate(figures["participants"], u["headcount"]),
-            }
-        )
-    return out
 
 
 def top_units(*, contest: Contest, unit: Unit, round_key: int = 0, limit: int = 10) -> list[dict]:
-    """The units with most participants, per block and per level of the tree: below the
-    contest's root, each block (child of the root) gets one list per level below it; below a
-    block or a district, one list per level below the unit."""
-    root_id = contest.participation_root_id
-    groups = (
-        list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
-        if unit.pk == root_id
-        else [unit]
-    )
-    max_depth = (
-        Unit.objects.filter(path__startswith=unit.path)
-        .order_by("-depth")
-        .values_list("depth", flat=True)
-    ).first() or unit.depth
-    out = []
-    for group in groups:
-        for depth in range(group.depth + 1, max_depth + 1):
-            rows = list(
-                _rows(contest, round_key)
-                .filter(unit__path__startswith=group.path, unit__depth=depth)
-                .values("unit_id", "unit__code", "unit__name", "unit__kind", "unit__headcount")
-                .annotate(**_SUMS)
-                .filter(s_participants__gt=0)
-                .order_by("-s_participants", "unit__code")[:limit]
-            )
-            if not rows:
-                continue
-            out.append(
-                {
-                    "block": group.code,
-                    "block_name": group.name,
-                    "depth": depth,
-                    "kind": rows[0]["unit__kind"],
-                    "units": [
-                        {
-                            "code": r["unit__code"],
-                            "name": r["unit__name"],
-                            "headcount": r["unit__headcount"],
-                            **_clean(r),
-                            "rate": _rate(int(r["s_participants"] or 0), r["unit__headcount"]),
-                        }
-                        for r in rows
-                    ],
-                }
-            )
-    return out
+    return Figures(contest=contest, round_key=round_key).top_units(unit, limit=limit)
 
 
 def daily(
@@ -272,16 +281,16 @@ def contest_figures(
 ) -> dict:
     """Everything `manage.py contest_figures` prints, as plain data (JSON-ready)."""
     unit = unit or contest.participation_root
-    key = round_key_of(round_)
+    figures = Figures(contest=contest, round_key=round_key_of(round_))
     return {
         "contest": contest.slug,
         "unit": unit.code,
         "round": round_.number if round_ else None,
-        **totals(contest=contest, unit=unit, round_key=key),
-        "by_block": by_block(contest=contest, unit=unit, round_key=key),
-        "by_age_group": by_age_group(contest=contest, unit=unit, round_key=key),
-        "by_unit": units_figures(contest=contest, unit=unit, round_key=key),
-        "top_units": top_units(contest=contest, unit=unit, round_key=key, limit=top),
+        **figures.totals(unit),
+        "by_block": figures.by_block(unit),
+        "by_age_group": figures.by_age_group(unit),
+        "by_unit": figures.units_figures(unit),
+        "top_units": figures.top_units(unit, limit=top),
     }
 
 
@@ -302,20 +311,23 @@ def _whole(unit: Unit, contest: Contest) -> str:
     return unit.name
 
 
-def summary_text(*, contest: Contest, unit: Unit | None = None, top: int = 10) -> str:
+def summary_text(
+    *, contest: Contest, unit: Unit | None = None, top: int = 10, data: Figures | None = None
+) -> str:
     """The organisers' sentence, from the roll-ups: "Toàn thành phố có 1.512.991 người dự thi;
     khối Sở, ban, ngành 58.462; …; từ đủ 18 tuổi 1.356.173 bài; …; các đơn vị có số lượng
     người dự thi đông: Khối …: A (8.858 người dự thi), …"."""
     unit = unit or contest.participation_root
-    figures = totals(contest=contest, unit=unit)
+    data = data or Figures(contest=contest)
+    figures = data.totals(unit)
     parts = [
         _("%(whole)s có %(n)s người dự thi")
         % {"whole": _whole(unit, contest), "n": _n(figures["participants"])}
     ]
     if unit.pk == contest.participation_root_id:
-        for block in by_block(contest=contest, unit=unit):
+        for block in data.by_block(unit):
             parts.append(f"{_lower_first(block['name'])} {_n(block['participants'])}")
-    for group in by_age_group(contest=contest, unit=unit):
+    for group in data.by_age_group(unit):
         if group["age_group"] == Registration.AgeGroup.ADULT:
             label = _("từ đủ 18 tuổi")
         elif group["age_group"] == Registration.AgeGroup.UNDER_18:
@@ -325,7 +337,7 @@ def summary_text(*, contest: Contest, unit: Unit | None = None, top: int = 10) -
         parts.append(_("%(label)s %(n)s bài") % {"label": label, "n": _n(group["participants"])})
     tops = []
     seen_groups = set()
-    for group in top_units(contest=contest, unit=unit, limit=top):
+    for group in data.top_units(unit, limit=top):
         # The first level of each block (departments; districts), as the reports do.
         if group["block"] in seen_groups:
             continue

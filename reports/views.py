@@ -87,10 +87,9 @@ def dashboard(request, slug: str):
     round_ = _parse_round(request, contest)
     date_from, date_to = _parse_date(request, "tu"), _parse_date(request, "den")
     key = selectors.round_key_of(round_)
-    totals = selectors.totals(contest=contest, unit=unit, round_key=key)
-    children = selectors.units_figures(
-        contest=contest, unit=unit, round_key=key, children_only=True
-    )
+    figures = selectors.Figures(contest=contest, round_key=key)
+    totals = figures.totals(unit)
+    children = figures.units_figures(unit, children_only=True)
     for child in children:
         child["rate_percent"] = child["rate"] * 100 if child["rate"] is not None else None
     days = selectors.daily(
@@ -127,10 +126,10 @@ def dashboard(request, slug: str):
         "date_to": date_to,
         "totals": totals,
         "rate_percent": totals["participants"] * 100 / headcount if headcount else None,
-        "by_block": selectors.by_block(contest=contest, unit=unit, round_key=key),
-        "by_age_group": selectors.by_age_group(contest=contest, unit=unit, round_key=key),
+        "by_block": figures.by_block(unit),
+        "by_age_group": figures.by_age_group(unit),
         "children": children,
-        "top_units": selectors.top_units(contest=contest, unit=unit, round_key=key),
+        "top_units": figures.top_units(unit),
         "days": days,
         "range_totals": range_totals,
         "daily_chart": daily_chart,
@@ -148,14 +147,15 @@ def dashboard(request, slug: str):
 def summary(request, slug: str):
     contest = _contest_for(request.user, slug)
     unit = selectors.unit_for(user=request.user, contest=contest, code=request.GET.get("unit"))
+    figures = selectors.Figures(contest=contest)
     context = {
         "contest": contest,
         "unit": unit,
-        "text": selectors.summary_text(contest=contest, unit=unit),
-        "totals": selectors.totals(contest=contest, unit=unit),
-        "by_block": selectors.by_block(contest=contest, unit=unit),
-        "by_age_group": selectors.by_age_group(contest=contest, unit=unit),
-        "top_units": selectors.top_units(contest=contest, unit=unit),
+        "text": selectors.summary_text(contest=contest, unit=unit, data=figures),
+        "totals": figures.totals(unit),
+        "by_block": figures.by_block(unit),
+        "by_age_group": figures.by_age_group(unit),
+        "top_units": figures.top_units(unit),
         "state": selectors.rollup_state(contest=contest),
         "now": timezone.now(),
     }

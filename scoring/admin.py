@@ -1,3 +1,52 @@
-"""Admin for scoring. Grading's audit rows and regrade pages: scoring/admin_grading.py."""
+"""Admin for scoring. Attempts here (read-only, scoped to the organiser's subtree through the
+registration's unit); grading's audit rows and regrade pages: scoring/admin_grading.py."""
 
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from contests.admin_scoping import ScopedModelAdmin
 from scoring import admin_grading  # noqa: F401
+from scoring.models import Attempt
+
+
+@admin.register(Attempt)
+class AttemptAdmin(ScopedModelAdmin):
+    """Attempts change only through the services (start, autosave, submit, grading): the
+    admin shows them, never edits them."""
+
+    unit_path_field = "registration__unit__path"
+    list_display = (
+        "id",
+        "participant_name",
+        "contest",
+        "round",
+        "number",
+        "status",
+        "correct_count",
+        "question_count",
+        "started_at",
+        "finished_at",
+    )
+    list_filter = ("status", "contest")
+    search_fields = ("=id", "registration__participant__full_name")
+    list_select_related = ("registration__participant", "contest", "round")
+    date_hierarchy = "started_at"
+    show_full_result_count = False
+    readonly_fields = [f.name for f in Attempt._meta.fields]
+    fields = readonly_fields
+
+    @admin.display(description=_("người dự thi"), ordering="registration__participant__full_name")
+    def participant_name(self, obj):
+        return obj.registration.participant.full_name
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("items", "answers")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -20,11 +20,12 @@ def grade_attempts(attempt_ids: list[int]) -> int:
     return grading.attempts_grade(attempt_ids=attempt_ids)
 
 
-# A regrade of a big contest runs longer than the default limits; it commits per batch and
-# resumes after the last one, so a redelivery does not start over.
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3000, time_limit=3600)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def regrade_contest(job_id: int) -> None:
-    regrade.regrade_job_run(job_id=job_id)
+    """One slice (about a minute) of a regrade job; queues the next slice if work remains."""
+    job = regrade.regrade_job_run(job_id=job_id)
+    if job is not None and job.status == job.Status.RUNNING:
+        regrade.regrade_enqueue(job_id=job_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -172,7 +172,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_PREFETCH", default=4)
 # Redis redelivers an unacknowledged task after this; longer than any task's hard limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    # How often a worker looks for a dead worker's messages past the visibility timeout:
+    # every `interval` seconds (kombu's default scans only every 10 × 10 s).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
 }
 # Celery's Django fixup closes the database connection around every task unless this is set:
 # reuse it for this many tasks (a new connection per task costs ~4x in grading throughput).

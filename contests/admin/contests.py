@@ -158,7 +158,8 @@ class ContestChangeInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return True  # the parent contest page is already scoped
+        # The parent page is already scoped; the log (answer keys included) is for owners only.
+        return obj is not None and contest_owned_by(user=request.user, contest=obj)
 
 
 @admin.register(Contest)
@@ -319,6 +320,9 @@ class ContestAdmin(ScopedModelAdmin):
 
     def preview_view(self, request, object_id):
         contest = self._object_or_404(request, object_id)
+        if not self.has_change_permission(request, contest):
+            # The drawn test shows the answer key: only for the organisers who own the contest.
+            raise PermissionDenied
         round_obj = None
         round_id = request.GET.get("vong")
         if round_id and round_id.isdigit():

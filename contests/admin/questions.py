@@ -113,9 +113,7 @@ class QuestionAdmin(ScopedModelAdmin):
     @admin.action(description=_("Ngừng dùng các câu hỏi đã chọn"), permissions=["change"])
     def deactivate_selected(self, request, queryset):
         count = queryset.update(is_active=False)
-        self.message_user(
-            request, gettext("Đã ngừng dùng %(count)d câu hỏi.") % {"count": count}
-        )
+        self.message_user(request, gettext("Đã ngừng dùng %(count)d câu hỏi.") % {"count": count})
 
     # --- saving through the service -----------------------------------------------------------
 

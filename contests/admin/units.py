@@ -1,23 +1,259 @@
-from django.contrib import admin
+"""Admin for the unit tree and organiser accounts, scoped to the organiser's subtree.
+
+The unit tree (django-treebeard's TreeAdmin) is scoped on every path treebeard adds as well:
+the list starts at the organiser's own unit, the children and move endpoints refuse nodes
+outside the subtree, and the "relative to" dropdown lists only the subtree. An organiser's own
+unit belongs to the level above: it can be seen, not changed, moved or deleted.
+
+"Nhập từ Excel" imports units from an .xlsx (contests.services.unit_import), confined to the
+organiser's subtree; "Tải mẫu" downloads the template."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from contests.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
+from contests.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, scope_queryset
 from contests.models import Organiser, Unit
+from contests.selectors import organiser_unit, path_prefix_for, sees_everything, unit_subtree
+from contests.services.unit_import import MAX_FILE_BYTES, units_import_xlsx, units_template_xlsx
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope_unit(user) -> Unit | None:
+    """The unit an account is confined to; None when it sees everything (or nothing)."""
+    if sees_everything(user=user):
+        return None
+    return organiser_unit(user=user)
+
+
+class UnitImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx)"),
+        help_text=_("Các cột: Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Loại, Số người."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX_CONTENT_TYPE}),
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Đơn vị cấp trên mặc định"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Các dòng để trống cột «Mã đơn vị cấp trên» được đặt dưới đơn vị này."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["parent"]
+        field.queryset = _visible_units(user).order_by("path")
+        scope = _scope_unit(user)
+        field.empty_label = (
+            _("— %(unit)s (đơn vị của bạn) —") % {"unit": scope.name}
+            if scope is not None
+            else _("— không có: đơn vị gốc —")
+        )
+
+
+def _visible_units(user):
+    prefix = path_prefix_for(user=user)
+    if prefix is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(path__startswith=prefix) if prefix else Unit.objects.all()
+
+
+class _ScopedMoveNodeFormMixin:
+    """The treebeard position fields, confined to `scope`'s subtree: a unit is always placed
+    under a unit of the subtree, never as a root or beside the organiser's own unit."""
+
+    scope: Unit
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ref = self.fields["treebeard_ref_node"]
+        ref.queryset = ref.queryset.filter(path__startswith=self.scope.path)
+        ref.required = True
+        ref.empty_label = None
+
+    def clean(self):
+        cleaned = super().clean()
+        ref = cleaned.get("treebeard_ref_node")
+        if (
+            ref is not None
+            and ref.pk == self.scope.pk
+            and cleaned.get("treebeard_position") != "sorted-child"
+        ):
+            self.add_error(
+                "treebeard_position",
+                _("Đơn vị phải nằm bên trong %(unit)s, không ngang cấp với nó.")
+                % {"unit": self.scope.name},
+            )
+        return cleaned
 
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdminMixin, TreeAdmin):
     unit_path_field = "path"
     form = movenodeform_factory(Unit)
+    change_list_template = "admin/contests/unit/change_list.html"
     list_display = ["name", "code", "kind", "headcount"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
+    ordering = ["path"]
+
+    # --- Scope -------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        # TreeAdmin's own get_queryset lists the roots and looks nodes up unscoped; this one
+        # starts from the organiser's unit and looks parents up inside the subtree.
+        queryset = scope_queryset(
+            admin.ModelAdmin.get_queryset(self, request),
+            user=request.user,
+            unit_path_field=self.unit_path_field,
+        )
+        if not hasattr(request, "_treebeard_parent_id") or getattr(
+            request, "_ignore_treebeard_filters", False
+        ):
+            return queryset
+        if self.is_filtered(request):
+            request._treebeard_parent = None
+            return queryset
+        parent_id = request._treebeard_parent_id
+        if parent_id:
+            if not str(parent_id).isdigit():
+                raise Http404
+            parent = get_object_or_404(queryset, pk=parent_id)
+            request._treebeard_parent = parent
+            return queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        request._treebeard_parent = None
+        prefix = path_prefix_for(user=request.user)
+        return queryset.filter(path=prefix) if prefix else queryset.filter(depth=1)
+
+    def _is_own_unit(self, request, obj) -> bool:
+        scope = _scope_unit(request.user)
+        return obj is not None and scope is not None and obj.pk == scope.pk
+
+    def has_change_permission(self, request, obj=None):
+        return not self._is_own_unit(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._is_own_unit(request, obj) and super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if sees_everything(user=request.user):
+            return form
+        scope = organiser_unit(user=request.user)
+        if scope is None:
+            return form  # sees nothing: get_queryset is empty and the dropdown too
+        return type(form.__name__, (_ScopedMoveNodeFormMixin, form), {"scope": scope})
+
+    def move_node(self, request):
+        """Drag and drop in the tree: both nodes must lie in the subtree, the organiser's own
+        unit does not move, and nothing is placed beside it."""
+        if not sees_everything(user=request.user):
+            visible = self.get_queryset(request)
+            try:
+                node = visible.get(pk=int(request.POST.get("node", "")))
+                target = visible.get(pk=int(request.POST.get("target", "")))
+            except (ValueError, Unit.DoesNotExist) as exc:
+                raise Http404 from exc
+            if self._is_own_unit(request, node) or (
+                self._is_own_unit(request, target) and request.POST.get("relation") != "child"
+            ):
+                raise PermissionDenied
+        return super().move_node(request)
+
+    # --- Import from Excel -------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "nhap-tu-excel/",
+                self.admin_site.admin_view(self.import_view),
+                name="contests_unit_import",
+            ),
+            path(
+                "tai-mau/",
+                self.admin_site.admin_view(self.template_view),
+                name="contests_unit_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": self.has_add_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def template_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(units_template_xlsx(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
+        return response
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        user = request.user
+        if not sees_everything(user=user) and organiser_unit(user=user) is None:
+            raise PermissionDenied  # a staff account with no unit has nowhere to import to
+        report = None
+        form = UnitImportForm(request.POST or None, request.FILES or None, user=user)
+        if request.method == "POST" and form.is_valid():
+            scope = _scope_unit(user)
+            report = units_import_xlsx(
+                file=form.cleaned_data["file"],
+                parent=form.cleaned_data["parent"] or scope,
+                within=scope,
+            )
+            if report.ok:
+                messages.success(request, report.summary())
+                return redirect(reverse("admin:contests_unit_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Nhập đơn vị từ Excel"),
+            "form": form,
+            "report": report,
+            "max_megabytes": MAX_FILE_BYTES // 1024 // 1024,
+            "template_url": reverse("admin:contests_unit_template"),
+        }
+        return TemplateResponse(request, "admin/contests/unit/import.html", context)
 
 
 @admin.register(Organiser)
 class OrganiserAdmin(ScopedModelAdmin):
     unit_path_field = "unit__path"
     list_display = ["user", "unit"]
+    list_select_related = ["user", "unit"]
     autocomplete_fields = ["unit"]
     search_fields = ["user__username", "unit__name"]
+
+    def get_field_queryset(self, db, db_field, request):
+        if db_field.name == "user" and not sees_everything(user=request.user):
+            # Only staff accounts that are free or already in the subtree: never the list of
+            # every account (participants have accounts too) nor another district's staff.
+            scope = organiser_unit(user=request.user)
+            if scope is None:
+                return get_user_model().objects.none()
+            return (
+                get_user_model()
+                .objects.using(db)
+                .filter(is_staff=True, is_superuser=False)
+                .filter(
+                    Q(organiser__isnull=True)
+                    | Q(organiser__unit__in=unit_subtree(unit=scope).values("pk"))
+                )
+                .order_by("username")
+            )
+        return super().get_field_queryset(db, db_field, request)

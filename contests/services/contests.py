@@ -289,14 +289,18 @@ def blueprint_question_count(*, contest: Contest, round: Round | None = None) ->
 # --- Status transitions -----------------------------------------------------------------------
 
 
+def _wrong_status(current: str | None) -> ValidationError:
+    return ValidationError(
+        _("Cuộc thi đang ở trạng thái “%(status)s”, không thể chuyển trạng thái này.")
+        % {"status": str(Contest.Status(current).label) if current else "?"}
+    )
+
+
 def _transition(*, contest: Contest, user, source: str, target: str) -> Contest:
     updated = Contest.objects.filter(pk=contest.pk, status=source).update(status=target)
     if not updated:
         current = Contest.objects.filter(pk=contest.pk).values_list("status", flat=True).first()
-        raise ValidationError(
-            _("Cuộc thi đang ở trạng thái “%(status)s”, không thể chuyển trạng thái này.")
-            % {"status": str(Contest.Status(current).label) if current else "?"}
-        )
+        raise _wrong_status(current)
     ContestChange.objects.create(
         contest=contest,
         user=user if getattr(user, "is_authenticated", False) else None,
@@ -351,7 +355,9 @@ def contest_close(*, contest: Contest, user, now: datetime.datetime | None = Non
     which is audited)."""
     now = now or timezone.now()
     locked = Contest.objects.select_for_update().get(pk=contest.pk)
-    if locked.status == Contest.Status.PUBLISHED and now < locked.closes_at:
+    if locked.status != Contest.Status.PUBLISHED:
+        raise _wrong_status(locked.status)
+    if now < locked.closes_at:
         from contests.templatetags.contest_tags import vn_deadline
 
         raise ValidationError(
@@ -368,6 +374,8 @@ def contest_publish_results(*, contest: Contest, user) -> Contest:
     """Closed → results published. Refused while the prediction question has no actual answer
     (it is the second ranking key) or while attempts are still open or ungraded."""
     locked = Contest.objects.select_for_update().get(pk=contest.pk)
+    if locked.status != Contest.Status.CLOSED:
+        raise _wrong_status(locked.status)
     problems = []
     if locked.prediction_text and locked.prediction_actual is None:
         problems.append(_("Chưa nhập đáp án câu hỏi dự đoán (dùng để xếp hạng)."))

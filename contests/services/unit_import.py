@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -140,10 +140,11 @@ def units_import_xlsx(
     same file can be imported twice."""
     if within is not None and parent is None:
         parent = within
-    rows, errors = _read_xlsx(file)
-    if errors:
+    rows, errors, bad_codes = _read_xlsx(file)
+    if any(e.row is None for e in errors):
         return ImportReport(errors=errors)
-    return _import_rows(rows, parent=parent, within=within)
+    # Rows that did not parse are reported with the structural problems of the others.
+    return _import_rows(rows, parent=parent, within=within, errors=errors, bad_codes=bad_codes)
 
 
 def units_import_province(
@@ -263,15 +264,18 @@ def units_template_xlsx() -> bytes:
 # --- Reading the file -----------------------------------------------------------------------
 
 
-def _file_error(message: str) -> tuple[list[_Row], list[RowError]]:
-    return [], [RowError(None, message)]
+_Parsed = tuple[list["_Row"], list[RowError], set[str]]
 
 
-def _not_xlsx() -> tuple[list[_Row], list[RowError]]:
+def _file_error(message: str) -> _Parsed:
+    return [], [RowError(None, message)], set()
+
+
+def _not_xlsx() -> _Parsed:
     return _file_error(_("Tệp không phải là tệp Excel .xlsx hợp lệ (hãy dùng tệp mẫu)."))
 
 
-def _read_xlsx(file: str | Path | BinaryIO) -> tuple[list[_Row], list[RowError]]:
+def _read_xlsx(file: str | Path | BinaryIO) -> _Parsed:
     if isinstance(file, str | Path):
         with open(file, "rb") as handle:
             return _read_xlsx(handle)
@@ -325,45 +329,50 @@ def _normalise_header(value: Any) -> str:
     return " ".join(str(value or "").split()).lower()
 
 
-def _parse_sheet(sheet) -> tuple[list[_Row], list[RowError]]:
+def _parse_sheet(sheet) -> _Parsed:
     sheet.reset_dimensions()
     rows: list[_Row] = []
     errors: list[RowError] = []
+    bad_codes: set[str] = set()
     iterator = sheet.iter_rows(min_row=1, max_col=5, values_only=True)
     header = next(iterator, None)
     header = list(header or []) + [None] * 5
     if any(
         _normalise_header(header[i]) not in HEADER_ALIASES[i] for i in range(len(HEADER_ALIASES))
     ):
-        return [], [
-            RowError(
-                1,
-                _("tiêu đề các cột phải là: %(columns)s (hãy dùng tệp mẫu).")
-                % {"columns": ", ".join(str(c) for c in COLUMNS)},
+        return _file_error(
+            str(
+                RowError(
+                    1,
+                    _("tiêu đề các cột phải là: %(columns)s (hãy dùng tệp mẫu).")
+                    % {"columns": ", ".join(str(c) for c in COLUMNS)},
+                )
             )
-        ]
+        )
+    seen = 0
     for number, values in enumerate(iterator, start=2):
         values = list(values) + [None] * (5 - len(values))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values[:5]):
             continue
-        if len(rows) + len(errors) >= MAX_ROWS:
-            return [], [
-                RowError(
-                    None,
-                    _("Tệp có quá nhiều dòng: tối đa %(max)s đơn vị một lần.")
-                    % {"max": number_format(MAX_ROWS)},
-                )
-            ]
+        seen += 1
+        if seen > MAX_ROWS:
+            return _file_error(
+                _("Tệp có quá nhiều dòng: tối đa %(max)s đơn vị một lần.")
+                % {"max": number_format(MAX_ROWS)}
+            )
         row, row_errors = _parse_row(number, values)
         if row_errors:
             errors.extend(row_errors)
+            code = _text(values[0])
+            if code:
+                bad_codes.add(code)
         else:
             rows.append(row)
-    if not rows and not errors:
-        return [], [RowError(None, _("Tệp không có dòng dữ liệu nào (dưới dòng tiêu đề)."))]
-    # Rows with their own errors are left out of `rows`: later checks (duplicates, parents)
-    # look only at the rows that parsed, and the file is refused anyway.
-    return rows, errors
+    if not seen:
+        return _file_error(_("Tệp không có dòng dữ liệu nào (dưới dòng tiêu đề)."))
+    # Rows with their own errors are left out of `rows`: the structural checks (duplicates,
+    # parents, cycles) look at the rows that parsed, and the file is refused anyway.
+    return rows, errors, bad_codes
 
 
 def _text(value: Any) -> str | None:
@@ -471,9 +480,15 @@ def _in_subtree(unit: Unit, within: Unit | None) -> bool:
 
 
 def _import_rows(
-    rows: list[_Row], *, parent: Unit | None, within: Unit | None, keep_headcount: bool = False
+    rows: list[_Row],
+    *,
+    parent: Unit | None,
+    within: Unit | None,
+    keep_headcount: bool = False,
+    errors: list[RowError] | None = None,
+    bad_codes: Collection[str] = (),
 ) -> ImportReport:
-    errors: list[RowError] = []
+    errors = list(errors or [])
     by_code: dict[str, _Row] = {}
     for row in rows:
         first = by_code.get(row.code)
@@ -508,6 +523,8 @@ def _import_rows(
             parent_of[row.code] = row.parent_code
         elif row.parent_code in existing and _in_subtree(existing[row.parent_code], within):
             parent_of[row.code] = existing[row.parent_code]
+        elif row.parent_code in bad_codes:
+            pass  # the parent's own row is reported
         else:
             errors.append(
                 RowError(

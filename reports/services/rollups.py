@@ -202,6 +202,81 @@ def _own_daily_rows(contest: Contest, unit_ids: list[int] | None) -> list:
     return _as_list(rows)
 
 
+def _own_rows(contest: Contest, unit_ids: list[int] | None) -> tuple[list, list, list]:
+    """Own UnitRollup, ScoreRollup and DailyRollup rows in one pass over the attempts.
+
+    The attempts are reduced once to one row per (registration, round, day) and joined once to
+    the registrations (`x`); per-registration totals (`per_reg`) and the three groupings are
+    read from that, in one statement (UNION ALL with a discriminator column)."""
+    att = Attempt._meta.db_table
+    reg = Registration._meta.db_table
+    where, params = _attempt_filter(contest, unit_ids)
+    day_sql, day_params = connection.ops.datetime_cast_date_sql(
+        "a.finished_at", [], settings.TIME_ZONE
+    )
+    unit_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Decimal(0)])
+    score_rows: dict[tuple, int] = defaultdict(int)
+    daily_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
+
+    extra, extra_params = _in_units("unit_id", unit_ids)
+    for unit_id, block_id, age_group, count in _fetch(
+        f"SELECT unit_id, block_id, age_group, COUNT(*) FROM {reg} "  # noqa: S608
+        f"WHERE contest_id = %s{extra} GROUP BY unit_id, block_id, age_group",
+        [contest.pk, *extra_params],
+    ):
+        unit_rows[(0, unit_id, block_id, age_group)][0] += count
+
+    for round_expr, round_where in _round_passes(contest):
+        sql = f"""
+            WITH x AS (
+                SELECT r.unit_id, r.block_id, r.age_group, d.registration_id, d.round_key,
+                       d.day, d.n, d.p, d.s, d.c
+                FROM (
+                    SELECT a.registration_id, {round_expr} AS round_key, {day_sql} AS day,
+                           COUNT(*) AS n, SUM(CASE WHEN a.all_correct THEN 1 ELSE 0 END) AS p,
+                           MAX(a.score) AS s, MAX(a.correct_count) AS c
+                    FROM {att} a
+                    WHERE {where}{round_where}
+                    GROUP BY 1, 2, 3
+                ) d
+                JOIN {reg} r ON r.id = d.registration_id
+            ),
+            per_reg AS (
+                SELECT unit_id, block_id, age_group, round_key, SUM(n) AS n, SUM(p) AS p,
+                       MAX(s) AS s, MAX(c) AS c, MIN(day) AS first_day
+                FROM x
+                GROUP BY registration_id, unit_id, block_id, age_group, round_key
+            )
+            SELECT 1, unit_id, block_id, age_group, round_key, c, NULL,
+                   COUNT(*), SUM(n), SUM(p), SUM(s)
+            FROM per_reg GROUP BY unit_id, block_id, age_group, round_key, c
+            UNION ALL
+            SELECT 2, unit_id, NULL, NULL, round_key, NULL, day, COUNT(*), SUM(n), SUM(p), NULL
+            FROM x GROUP BY unit_id, round_key, day
+            UNION ALL
+            SELECT 3, unit_id, NULL, NULL, round_key, NULL, first_day, COUNT(*), NULL, NULL, NULL
+            FROM per_reg GROUP BY unit_id, round_key, first_day
+        """  # noqa: S608
+        rows = _fetch(sql, [*day_params, *params])
+        for kind, unit_id, block_id, age, round_key, best, day, people, n, p, s in rows:
+            round_key = int(round_key)
+            if kind == 1:
+                row = unit_rows[(round_key, unit_id, block_id, age)]
+                row[1] += people
+                row[2] += int(n or 0)
+                row[3] += int(p or 0)
+                row[4] += Decimal(s or 0)
+                score_rows[(round_key, unit_id, int(best or 0))] += people
+            elif kind == 2:
+                row = daily_rows[(round_key, unit_id, _as_date(day))]
+                row[0] += people
+                row[2] += int(n or 0)
+                row[3] += int(p or 0)
+            else:
+                daily_rows[(round_key, unit_id, _as_date(day))][1] += people
+    return _as_list(unit_rows), _as_list(score_rows), _as_list(daily_rows)
+
+
 def _as_date(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -321,8 +396,7 @@ def rollups_recompute(*, contest: Contest) -> dict:
             .values_list("id", flat=True)
         ).first() or 0
         tree = _tree(contest)
-        own_units, own_scores = _own_unit_rows(contest, None)
-        own_daily = _own_daily_rows(contest, None)
+        own_units, own_scores, own_daily = _own_rows(contest, None)
         for model in (UnitRollup, ScoreRollup, DailyRollup):
             model.objects.filter(contest=contest).delete()
         written = _write(contest, tree, own_units, own_scores, own_daily, only=None)
@@ -384,8 +458,7 @@ def rollups_refresh(*, contest: Contest) -> dict:
             for unit_id in touched:
                 affected.update(tree.ancestors_and_self(unit_id))
             if touched:
-                own_units, own_scores = _own_unit_rows(contest, touched)
-                own_daily = _own_daily_rows(contest, touched)
+                own_units, own_scores, own_daily = _own_rows(contest, touched)
                 for model in (UnitRollup, ScoreRollup, DailyRollup):
                     model.objects.filter(contest=contest, own=True, unit_id__in=touched).delete()
                     model.objects.filter(contest=contest, own=False, unit_id__in=affected).delete()

@@ -244,11 +244,11 @@ def _tree_create(prefix: str, people: int, rng: random.Random) -> Unit:
             )
             district["children"].append(ward)
 
-    # Headcounts: leaves get their expected people × 1.3–3 (rates below 100 %), parents the
-    # sum of their children.
+    # Headcounts: leaves get their expected people × 1.8–2.2 (rates near 50 %; people are
+    # drawn by headcount, so the seed's relative sizes hold), parents the sum of their children.
     def headcount(node):
         if not node["children"]:
-            node["headcount"] = max(1, int(node["weight"] * people * rng.uniform(1.3, 3.0)))
+            node["headcount"] = max(1, int(node["weight"] * people * rng.uniform(1.8, 2.2)))
         else:
             node["headcount"] = sum(headcount(child) for child in node["children"])
         return node["headcount"]

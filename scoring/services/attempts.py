@@ -15,12 +15,16 @@ Guarantees (DESIGN.md invariants 1–4):
 
 import contextlib
 import datetime
+import json
 import logging
 import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -330,6 +334,15 @@ def prediction_clean(value) -> int | None:
     return number
 
 
+def _merged_answers(clean: dict[str, int], fallback: dict):
+    """The SET expression for answers: on PostgreSQL the stored JSON merged with `clean` in the
+    UPDATE itself (`answers || %s::jsonb`), so that two racing writers never drop each other's
+    keys; elsewhere (the SQLite demo) the merge over what the caller read."""
+    if connection.vendor == "postgresql":
+        return RawSQL("answers || %s::jsonb", [json.dumps(clean)])
+    return {**fallback, **clean}
+
+
 def attempt_autosave(
     *,
     attempt: Attempt,
@@ -337,14 +350,14 @@ def attempt_autosave(
     prediction=None,
     now: datetime.datetime | None = None,
 ) -> Attempt:
-    """Store answers (merged over those the caller read) and the prediction of an open attempt.
+    """Store answers (merged over the saved ones) and the prediction of an open attempt.
 
     Idempotent (saving the same answers twice changes nothing). One conditional UPDATE
-    `WHERE status='open' AND deadline > now - GRACE`: it cannot land after the submission
-    (a racing submit holds the row lock; when it commits, the UPDATE's condition is re-checked
-    and fails). Refused with the reason when the attempt is submitted or past deadline + GRACE,
+    `WHERE status='open' AND deadline >= now - GRACE`: it cannot land after the submission
+    (a racing submit holds the row; when it commits, the UPDATE's condition is re-checked and
+    fails). Refused with the reason when the attempt is submitted or past deadline + GRACE,
     or when an answer names a question not in the attempt or an option not of its question;
-    nothing is written then. The client sends its whole current answer set each time."""
+    nothing is written then."""
     now = now or timezone.now()
     clean = answers_clean(attempt=attempt, answers=answers)
     predicted = prediction_clean(prediction)
@@ -352,8 +365,7 @@ def attempt_autosave(
         raise refuse("submitted")
     if now > attempt.deadline + GRACE:
         raise refuse("expired")
-    merged = {**attempt.answers, **clean}
-    fields = {"answers": merged}
+    fields = {"answers": _merged_answers(clean, attempt.answers)}
     if predicted is not None:
         fields["prediction"] = predicted
     updated = Attempt.objects.filter(
@@ -361,7 +373,7 @@ def attempt_autosave(
     ).update(**fields)
     if not updated:
         raise refuse("submitted")
-    attempt.answers = merged
+    attempt.answers = {**attempt.answers, **clean}
     if predicted is not None:
         attempt.prediction = predicted
     return attempt
@@ -376,46 +388,45 @@ def attempt_submit(
 ) -> tuple[Attempt, bool]:
     """Submit an attempt exactly once.
 
-    Under a row lock: if the attempt is no longer open, nothing changes and (attempt, False) is
-    returned (double click, second tab, retry: same result). Otherwise the answers given are
-    merged over the saved ones — unless the request came after deadline + GRACE, when they are
-    dropped and the attempt is finished with what was saved — and the row moves to "submitted"
-    with finished_at = min(now, deadline), committed before this returns. Grading is published
-    after commit; a broker failure is logged and left to the requeue sweeper. Invalid answers
-    (a question not in the attempt...) raise AttemptRefused and change nothing."""
+    The open → submitted move is a conditional UPDATE (`WHERE status='open'`): of any number
+    of concurrent submits exactly one changes the row; the others find it submitted and get
+    (attempt, False) — double click, second tab, retry: the same result. In time (until
+    deadline + GRACE) the answers given are merged over the saved ones in that same UPDATE and
+    finished_at = min(now, deadline); later, the answers given are dropped and the attempt is
+    finished with what was saved, finished_at = deadline. Committed before this returns;
+    grading is published after commit, and a broker failure is logged and left to the requeue
+    sweeper. Invalid answers (a question not in the attempt...) raise AttemptRefused and change
+    nothing."""
     now = now or timezone.now()
     clean = answers_clean(attempt=attempt, answers=answers or {})
     predicted = prediction_clean(prediction)
-    with transaction.atomic():
-        row = (
-            Attempt.objects.select_for_update()
-            .only("id", "status", "answers", "prediction", "deadline", "finished_at")
-            .get(pk=attempt.pk)
+    still_open = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN)
+    in_time: dict = {
+        "status": Attempt.Status.SUBMITTED,
+        "answers": _merged_answers(clean, attempt.answers),
+        "finished_at": Least(Value(now), F("deadline")),
+        "submitted_at": now,
+    }
+    if predicted is not None:
+        in_time["prediction"] = predicted
+    # Each UPDATE commits on its own (autocommit): no BEGIN/COMMIT round trips around them.
+    created = still_open.filter(deadline__gte=now - GRACE).update(**in_time)
+    late = False
+    if not created:
+        late = created = still_open.update(
+            status=Attempt.Status.SUBMITTED, finished_at=F("deadline"), submitted_at=now
         )
-        if row.status != Attempt.Status.OPEN:
-            _copy_state(row, attempt)
-            return attempt, False
-        fields: dict = {
-            "status": Attempt.Status.SUBMITTED,
-            "finished_at": min(now, row.deadline),
-            "submitted_at": now,
-        }
-        if now <= row.deadline + GRACE:
-            fields["answers"] = {**row.answers, **clean}
-            if predicted is not None:
-                fields["prediction"] = predicted
-        else:
-            fields["answers"] = row.answers
-            fields["prediction"] = row.prediction
-        updated = Attempt.objects.filter(pk=row.pk, status=Attempt.Status.OPEN).update(**fields)
-        if not updated:  # cannot happen under the lock; kept for databases without it
-            return attempt, False
-        transaction.on_commit(lambda: grading_enqueue([row.pk]))
-    for name, value in fields.items():
-        setattr(attempt, name, value)
+    if created:
+        # Runs now when committed (autocommit), or after the caller's transaction commits.
+        transaction.on_commit(lambda: grading_enqueue([attempt.pk]))
+    if not created:
+        attempt.refresh_from_db(fields=["status", "answers", "prediction", "finished_at"])
+        return attempt, False
+    attempt.status = Attempt.Status.SUBMITTED
+    attempt.submitted_at = now
+    attempt.finished_at = attempt.deadline if late else min(now, attempt.deadline)
+    if not late:
+        attempt.answers = {**attempt.answers, **clean}
+        if predicted is not None:
+            attempt.prediction = predicted
     return attempt, True
-
-
-def _copy_state(source: Attempt, target: Attempt) -> None:
-    for name in ("status", "answers", "prediction", "finished_at"):
-        setattr(target, name, getattr(source, name))

@@ -5,12 +5,14 @@ and after) in AnswerKeyChange — and in ContestChange once the contest is publi
 creates a RegradeJob that is queued after commit. `regrade_job_run` (the Celery task
 `regrade_contest`) regrades the affected attempts in batches with `attempts_grade(regrade=True)`,
 which recomputes the results; each batch commits with the job's progress, so a redelivered job
-resumes after the last batch done. A prediction value already computed is recomputed at the
-end (the number of perfect attempts may have changed)."""
+resumes after the last batch done; each task works for about a minute and queues the next
+slice, so that none outlives the broker's visibility timeout. A prediction value already
+computed is recomputed at the end (the number of perfect attempts may have changed)."""
 
 from __future__ import annotations
 
 import logging
+import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -99,11 +101,18 @@ def answer_key_fix(*, question: Question, correct_option_ids: list, user) -> Reg
     return job
 
 
-def regrade_job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> RegradeJob | None:
+def regrade_job_run(
+    *, job_id: int, batch_size: int = BATCH_SIZE, time_budget_s: float = 60.0
+) -> RegradeJob | None:
     """Run (or resume) a regrade job: batches of attempts in id order after
-    `last_attempt_id`, each committed together with the progress. Returns quietly when the job
-    is gone or already done; a failure marks the job "failed" (it can be run again) and is
-    re-raised."""
+    `last_attempt_id`, each committed together with the progress.
+
+    Works for about `time_budget_s` and returns the job still "running" if attempts remain
+    (the task then queues the next slice), so that no task outlives the broker's visibility
+    timeout. Progress moves by a conditional UPDATE on `last_attempt_id`: if two runs of one
+    job overlap (a redelivery), the one that falls behind stops and `done` stays exact.
+    Returns quietly when the job is gone or done; a failure marks the job "failed" (it can be
+    run again) and is re-raised."""
     job = RegradeJob.objects.filter(pk=job_id).first()
     if job is None or job.status == RegradeJob.Status.DONE:
         return job
@@ -111,6 +120,7 @@ def regrade_job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> RegradeJob 
         status=RegradeJob.Status.RUNNING, started_at=job.started_at or timezone.now(), error=""
     )
     attempts = attempts_affected(contest_id=job.contest_id, question_id=job.question_id)
+    stop_at = time.monotonic() + time_budget_s
     try:
         last = job.last_attempt_id
         while True:
@@ -123,10 +133,16 @@ def regrade_job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> RegradeJob 
                 break
             with transaction.atomic():
                 attempts_grade(attempt_ids=ids, regrade=True)
-                RegradeJob.objects.filter(pk=job.pk).update(
+                moved = RegradeJob.objects.filter(pk=job.pk, last_attempt_id=last).update(
                     done=F("done") + len(ids), last_attempt_id=ids[-1]
                 )
+            if not moved:  # another run of this job is ahead: leave the rest to it
+                job.refresh_from_db()
+                return job
             last = ids[-1]
+            if time.monotonic() > stop_at:
+                job.refresh_from_db()
+                return job
         contest = Contest.objects.get(pk=job.contest_id)
         if contest.prediction_actual is not None:
             prediction_actual_compute(contest=contest)

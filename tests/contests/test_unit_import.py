@@ -50,7 +50,7 @@ def test_good_file_creates_units_parents_before_children(tree):
     file = xlsx(
         [
             ["A-1-T2", "Tổ dân phố 2", "A-1", "other", "1.200"],
-            ["A-3-T1", "Tổ dân phố 1", "A-3", "khác", None],
+            ["A-3-T1", "Tổ dân phố 1", "A-3", "đơn vị khác", None],
             ["A-3", "Phường A3", "A", "Phường/Xã/Thị trấn", 3500],
             ["A-3-S", "Trường THCS A3", "A-3", "school", 900.0],
             [4711, "Đơn vị mã số", "A", "", ""],
@@ -63,7 +63,7 @@ def test_good_file_creates_units_parents_before_children(tree):
         "Đã nhập: 5 đơn vị mới, 0 đơn vị được cập nhật, 0 đơn vị không đổi."
     )
     a3 = Unit.objects.get(code="A-3")
-    assert (a3.name, a3.kind, a3.headcount, a3.get_parent().code) == (
+    assert (a3.name, a3.kind, a3.headcount, Unit.objects.get_parent(a3).code) == (
         "Phường A3",
         Unit.Kind.WARD,
         3500,
@@ -75,7 +75,7 @@ def test_good_file_creates_units_parents_before_children(tree):
     assert Unit.objects.get(code="A-3-S").headcount == 900
     assert Unit.objects.get(code="4711").kind == Unit.Kind.OTHER
     # The tree stays consistent (treebeard's own check: paths, depth, numchild).
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_same_file_twice_updates_instead_of_duplicating(tree):
@@ -91,7 +91,7 @@ def test_same_file_twice_updates_instead_of_duplicating(tree):
 def test_empty_parent_code_goes_under_the_given_parent(tree):
     report = units_import_xlsx(file=xlsx([["B-9", "Phường B9", None, "ward", 1]]), parent=tree["B"])
     assert report.ok
-    assert Unit.objects.get(code="B-9").get_parent().code == "B"
+    assert Unit.objects.get_parent(Unit.objects.get(code="B-9")).code == "B"
 
 
 def test_empty_parent_code_without_parent_makes_a_root(db):
@@ -283,8 +283,9 @@ def test_too_large_upload_is_refused(tree, monkeypatch):
     monkeypatch.setattr(unit_import, "MAX_FILE_BYTES", 1000)
     file = xlsx([["A-3", "Phường A3", "A", "ward", 1]])
     size = len(file.getvalue())
+    megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
     assert units_import_xlsx(file=file).error_lines() == [
-        f"Tệp quá lớn: {size / 1024 / 1024:.1f} MB, tối đa 0 MB.".replace(".", ",")
+        f"Tệp quá lớn: {megabytes} MB, tối đa 0 MB."
     ]
 
 
@@ -344,7 +345,7 @@ def test_scoped_import_cannot_reach_outside_its_subtree(tree):
     assert snapshot() == before
     report = units_import_xlsx(file=xlsx([["A-3", "Phường A3", "", "ward", 1]]), within=tree["A"])
     assert report.ok
-    assert Unit.objects.get(code="A-3").get_parent().code == "A"
+    assert Unit.objects.get_parent(Unit.objects.get(code="A-3")).code == "A"
 
 
 # --- vietnam-provinces ----------------------------------------------------------------------
@@ -358,10 +359,10 @@ def test_import_one_province_from_vietnam_provinces(db, django_assert_max_num_qu
     province = Unit.objects.get(code="04")
     assert (province.name, province.kind, province.depth) == ("Cao Bằng", Unit.Kind.PROVINCE, 1)
     assert unit_subtree(unit=province).filter(kind=Unit.Kind.WARD).count() == len(wards)
-    assert province.get_children_count() == len(wards)
+    assert Unit.objects.get_children_count(province) == len(wards)
     first = min(wards, key=lambda w: int(w.code))
     assert Unit.objects.get(code=f"{int(first.code):05d}").name == first.name
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
     # Idempotent: a second run changes nothing and keeps headcounts entered since.
     Unit.objects.filter(code="04").update(headcount=530_000)
     report = units_import_province(province_code=4)
@@ -404,7 +405,7 @@ def test_command_imports_an_xlsx_under_a_parent(tree, tmp_path):
     out = io.StringIO()
     call_command("import_units", xlsx=str(path), parent="A", stdout=out)
     assert out.getvalue() == "Đã nhập: 1 đơn vị mới, 0 đơn vị được cập nhật, 0 đơn vị không đổi.\n"
-    assert Unit.objects.get(code="A-3").get_parent().code == "A"
+    assert Unit.objects.get_parent(Unit.objects.get(code="A-3")).code == "A"
 
 
 def test_command_fails_with_every_error(tree, tmp_path):
@@ -477,7 +478,7 @@ def test_admin_import_by_a_district_goes_under_its_unit(organisers, tree):
     response = csrf_post(client, IMPORT_URL, {"file": file})
     assert response.status_code == 302
     assert response["Location"] == "/quan-tri/contests/unit/"
-    assert Unit.objects.get(code="A-3").get_parent().code == "A"
+    assert Unit.objects.get_parent(Unit.objects.get(code="A-3")).code == "A"
     page = client.get(response["Location"])
     assert [str(m) for m in page.context["messages"]] == [
         "Đã nhập: 2 đơn vị mới, 0 đơn vị được cập nhật, 0 đơn vị không đổi."
@@ -524,7 +525,7 @@ def test_admin_import_city_may_choose_any_parent(organisers, tree):
     file = xlsx([["B-2", "Phường B2", "", "ward", 1]])
     response = csrf_post(client, IMPORT_URL, {"file": file, "parent": tree["B"].pk})
     assert response.status_code == 302
-    assert Unit.objects.get(code="B-2").get_parent().code == "B"
+    assert Unit.objects.get_parent(Unit.objects.get(code="B-2")).code == "B"
 
 
 def test_admin_import_district_cannot_choose_a_parent_outside(organisers, tree):
@@ -533,7 +534,10 @@ def test_admin_import_district_cannot_choose_a_parent_outside(organisers, tree):
     response = csrf_post(client, IMPORT_URL, {"file": file, "parent": tree["B"].pk})
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "parent": ["Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không có trong danh sách."]
+        "parent": [
+            "Hãy chọn một lựa chọn hợp lệ. "
+            "Lựa chọn đó không phải là một trong các lựa chọn khả thi."
+        ]
     }
     assert not Unit.objects.filter(code="B-2").exists()
 

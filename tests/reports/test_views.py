@@ -81,9 +81,7 @@ def test_non_staff_and_unknown_contest(rolled, organisers, django_user_model):
     response = client_for(user).get(dashboard_url(rolled))
     assert response.status_code == 302
     assert "/quan-tri/login/" in response["Location"]
-    response = client_for(organisers["city"]).get(
-        reverse("reports:dashboard", args=["khong-co"])
-    )
+    response = client_for(organisers["city"]).get(reverse("reports:dashboard", args=["khong-co"]))
     assert response.status_code == 404
 
 
@@ -96,10 +94,15 @@ def test_bad_filters_get_a_message_not_an_error(rolled, organisers):
 
 
 def test_date_range_totals(rolled, organisers):
-    html = client_for(organisers["city"]).get(
-        dashboard_url(rolled, tu="2023-09-02", den="2023-09-02")
-    ).content.decode()
-    assert "Trong khoảng ngày đã chọn: 4 bài dự thi, 1 bài đúng tất cả, 1 người dự thi lần đầu." in html
+    html = (
+        client_for(organisers["city"])
+        .get(dashboard_url(rolled, tu="2023-09-02", den="2023-09-02"))
+        .content.decode()
+    )
+    assert (
+        "Trong khoảng ngày đã chọn: 4 bài dự thi, 1 bài đúng tất cả, 1 người dự thi lần đầu."
+        in html
+    )
 
 
 def test_summary_page(rolled, organisers):
@@ -131,8 +134,12 @@ def test_export_job_flow_and_download_rights(rolled, organisers, settings, tmp_p
     )
     assert response.status_code == 302
     job = ExportJob.objects.get()
-    assert (job.owner, job.kind, job.unit.code, job.status) == (organisers["a"], "units", "A",
-                                                                "pending")
+    assert (job.owner, job.kind, job.unit.code, job.status) == (
+        organisers["a"],
+        "units",
+        "A",
+        "pending",
+    )
     detail = reverse("reports:export_detail", args=[job.pk])
     assert response["Location"] == detail
     html = client.get(detail).content.decode()

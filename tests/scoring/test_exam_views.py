@@ -409,9 +409,8 @@ def test_query_counts(tree, django_assert_num_queries, django_capture_on_commit_
             reverse("scoring:autosave", args=[attempt.pk]), {"answers": {q["q"]: q["o"][0]}}
         )
         assert saved.status_code == 200
-    # Submit: user, attempt, SELECT ... FOR UPDATE, UPDATE (+ savepoint and release here,
-    # where the test's transaction is open; BEGIN/COMMIT in production).
-    with django_assert_num_queries(6):
+    # Submit: user, attempt, one conditional UPDATE (open → submitted, answers merged).
+    with django_assert_num_queries(3):
         assert second.post(reverse("scoring:submit", args=[attempt.pk]), {}).status_code == 302
 
 

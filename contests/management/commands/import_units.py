@@ -42,9 +42,7 @@ class Command(BaseCommand):
                 with open(xlsx, "rb") as file:
                     report = units_import_xlsx(file=file, parent=parent_unit)
             except OSError as exc:
-                raise CommandError(
-                    _("Không đọc được tệp %(path)s.") % {"path": xlsx}
-                ) from exc
+                raise CommandError(_("Không đọc được tệp %(path)s.") % {"path": xlsx}) from exc
         else:
             report = units_import_province(province_code=province, parent=parent_unit)
         if not report.ok:

@@ -1,0 +1,553 @@
+"""Taking the test under load: start, test page, autosave, submit against a bare Django baseline
+(one JSON row inserted; a 20-question form rendered from one query), served by the same
+gunicorn with production settings on PostgreSQL and Redis, loaded from this machine; then
+2,000 starts fired together.
+
+    .venv/bin/python benchmarks/exam_bench.py            # about 2-4 minutes
+
+It uses its own database and Redis DB, dropped and rebuilt each run (loopback only):
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/contest_exam_bench),
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/14). Options: --workers (gunicorn sync
+workers, default 4), --concurrency (requests in flight, default 8), --scale (multiplies the
+request counts), --start-rate (EXAM_START_RATE for the server, default the settings' 200),
+--json FILE (write the figures).
+
+The client is a small asyncio HTTP/1.1 client in this process (one connection per request:
+gunicorn's sync workers close after each response), so every request carries its own
+participant's session and CSRF cookie and the counts are exact. No Celery worker runs: grading
+jobs pile up in Redis, and the bench checks there is exactly one per submission.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HOST = "127.0.0.1"
+DB_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contest_exam_bench"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+SLUG = "bench"
+PASSWORD_HASH = "!"  # noqa: S105 - unusable password: sessions are made directly, nobody logs in
+
+
+def server_env(args) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.baseline.settings",
+        "DATABASE_URL": DB_URL,
+        "REDIS_URL": REDIS_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": "/tmp/exam_bench_static",  # noqa: S108
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    if args.start_rate is not None:
+        env["EXAM_START_RATE"] = str(args.start_rate)
+    return env
+
+
+def run(cmd, env, **kwargs):
+    return subprocess.run(cmd, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def rebuild_database(env) -> None:
+    parsed = urllib.parse.urlparse(DB_URL)
+    name = parsed.path.lstrip("/")
+    admin = ["psql", "-h", parsed.hostname, "-p", str(parsed.port or 5432), "-U", parsed.username]
+    admin += ["-d", "postgres", "-q", "-c"]
+    run([*admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], env)
+    run([*admin, f'CREATE DATABASE "{name}"'], env)
+    redis = urllib.parse.urlparse(REDIS_URL)
+    run(
+        [
+            "redis-cli",
+            "-h",
+            redis.hostname,
+            "-p",
+            str(redis.port or 6379),
+            "-n",
+            redis.path.lstrip("/") or "0",
+            "FLUSHDB",
+        ],
+        env,
+        stdout=subprocess.DEVNULL,
+    )
+    python = str(ROOT / ".venv" / "bin" / "python")
+    run([python, "manage.py", "migrate", "--run-syncdb", "-v", "0"], env)
+    run([python, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+
+
+# --- Data: a contest, 4,000 participants with sessions ---------------------------------------
+
+
+def prepare(env, participants: int) -> dict:
+    """Create the contest and participants in this process; returns cookies per person."""
+    os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
+    import django
+
+    django.setup()
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from contests.models import BlueprintItem, Contest, Option, Question, Topic, Unit
+    from contests.services.units import unit_add
+    from participants.models import Participant, Registration
+
+    K = Unit.Kind
+    city = unit_add(code="BENCH", name="Thành phố", kind=K.PROVINCE)
+    block = unit_add(code="BENCH-Q", name="Khối quận, huyện", kind=K.BLOCK, parent=city)
+    district = unit_add(code="BENCH-Q1", name="Quận 1", kind=K.DISTRICT, parent=block)
+    now = timezone.now()
+    contest = Contest.objects.create(
+        owner_unit=city,
+        participation_root=city,
+        slug=SLUG,
+        title="Cuộc thi đo tải",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=7),
+        status=Contest.Status.PUBLISHED,
+        attempts_allowed=3,
+        time_limit_minutes=30,
+        shuffle_options=True,
+        prediction_text="Có bao nhiêu người trả lời đúng tất cả?",
+    )
+    for t in range(4):
+        topic = Topic.objects.create(contest=contest, name=f"Chủ đề {t + 1}")
+        questions = Question.objects.bulk_create(
+            Question(contest=contest, topic=topic, text=f"Câu hỏi {t + 1}.{n + 1}: " + "x" * 120)
+            for n in range(25)
+        )
+        Option.objects.bulk_create(
+            Option(question=q, position=p, text=f"Phương án {p} " + "y" * 40, is_correct=p == 1)
+            for q in questions
+            for p in range(1, 5)
+        )
+        BlueprintItem.objects.create(contest=contest, topic=topic, count=5)
+
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        User(username=f"bench{i}", password=PASSWORD_HASH) for i in range(participants)
+    )
+    people = Participant.objects.bulk_create(
+        Participant(
+            user=u,
+            full_name=f"Người dự thi {i}",
+            date_of_birth=datetime.date(1990, 1, 1),
+            gender="male",
+            document_number=f"0010900{i:05d}",
+            phone=f"+849{i:08d}",
+        )
+        for i, u in enumerate(users)
+    )
+    Registration.objects.bulk_create(
+        Registration(
+            contest=contest,
+            participant=p,
+            unit=district,
+            block=block,
+            document_type=p.document_type,
+            document_number=p.document_number,
+            age_on_reference=36,
+            age_group="18+",
+            consent_participation=True,
+        )
+        for p in people
+    )
+    auth_hash = users[0].get_session_auth_hash()
+    store = SessionStore()
+    expire = now + datetime.timedelta(days=1)
+    sessions, cookies = [], []
+    for u in users:
+        key = secrets.token_hex(16)
+        data = {
+            "_auth_user_id": str(u.pk),
+            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": auth_hash,
+        }
+        sessions.append(
+            Session(session_key=key, session_data=store.encode(data), expire_date=expire)
+        )
+        csrf = secrets.token_hex(16)  # 32 characters: Django accepts the unmasked secret
+        cookies.append((key, csrf))
+    Session.objects.bulk_create(sessions)
+    return {"cookies": cookies}
+
+
+def attempt_items(attempt_ids: list[int]) -> dict[int, list]:
+    from scoring.models import Attempt
+
+    return dict(Attempt.objects.filter(id__in=attempt_ids).values_list("id", "items"))
+
+
+def grading_queue_length() -> int:
+    from django.core.cache import cache
+
+    return cache._cache.get_client(None, write=False).llen("grading")
+
+
+# --- A small HTTP client -------------------------------------------------------------------
+
+
+def request(method: str, path: str, cookie: tuple[str, str] | None, *, body=b"", ctype=None):
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "Connection: close"]
+    if cookie is not None:
+        session, csrf = cookie
+        lines.append(f"Cookie: sessionid={session}; csrftoken={csrf}")
+        if method == "POST":
+            lines.append(f"X-CSRFToken: {csrf}")
+    if method == "POST":
+        lines.append(f"Content-Type: {ctype or 'application/x-www-form-urlencoded'}")
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def fetch(port: int, raw: bytes, timeout: float = 60.0):
+    """(status, headers, seconds); status 0 on a connection error or timeout."""
+    started = time.perf_counter()
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), timeout)
+        writer.write(raw)
+        await writer.drain()
+        data = await asyncio.wait_for(reader.read(), timeout)
+        writer.close()
+    except (TimeoutError, OSError):
+        return 0, {}, time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    head, _, _ = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split()[1])
+    except (IndexError, ValueError):
+        return 0, {}, elapsed
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, elapsed
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def phase(port, name, raws, *, concurrency, ok_statuses, results=None, quiet=False):
+    latencies, errors, waits = [], 0, 0
+    next_index = 0
+    replies = [None] * len(raws)
+
+    async def worker():
+        nonlocal next_index, errors, waits
+        while next_index < len(raws):
+            i = next_index
+            next_index += 1
+            status, headers, seconds = await fetch(port, raws[i])
+            latencies.append(seconds)
+            replies[i] = (status, headers)
+            if status == 503 and "retry-after" in headers:
+                waits += 1
+            elif status not in ok_statuses:
+                errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    figures = {
+        "name": name,
+        "requests": len(raws),
+        "seconds": round(elapsed, 2),
+        "throughput": round(len(raws) / elapsed, 1),
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "errors": errors,
+        "waits": waits,
+        "latencies": latencies,
+    }
+    if results is not None:
+        results.extend(replies)
+    if quiet:
+        return figures
+    print(
+        f"  {name:<14} {figures['requests']:>6} req  {figures['throughput']:>7.1f}/s  "
+        f"p50 {figures['p50_ms']:>6.1f} ms  p99 {figures['p99_ms']:>6.1f} ms  "
+        f"errors {errors}  waits {waits}",
+        flush=True,
+    )
+    return figures
+
+
+async def burst(port, cookies) -> dict:
+    """Every participant presses "Bắt đầu" at the same moment; a "please wait" reply is
+    retried after its Retry-After plus up to a second, as the page's script does."""
+    path = f"/bai-thi/bat-dau/{SLUG}/"
+    first_reply, started_at, errors, waits = [], [], 0, 0
+    t0 = time.perf_counter()
+
+    async def person(cookie):
+        nonlocal errors, waits
+        first = True
+        for _ in range(30):
+            status, headers, _seconds = await fetch(port, request("POST", path, cookie))
+            now = time.perf_counter() - t0
+            if first:
+                first_reply.append(now)
+                first = False
+            if status == 302:
+                started_at.append(now)
+                return
+            if status == 503 and "retry-after" in headers:
+                waits += 1
+                await asyncio.sleep(int(headers["retry-after"]) + random.random())  # noqa: S311
+                continue
+            errors += 1
+            return
+        errors += 1
+
+    await asyncio.gather(*(person(c) for c in cookies))
+    figures = {
+        "people": len(cookies),
+        "started": len(started_at),
+        "errors": errors,
+        "wait_pages": waits,
+        "first_reply_p50_s": round(percentile(first_reply, 0.5), 2),
+        "first_reply_last_s": round(max(first_reply), 2),
+        "last_start_s": round(max(started_at), 2) if started_at else None,
+    }
+    print(
+        f"  {len(cookies)} starts fired together: {figures['started']} started, "
+        f"{errors} errors, {waits} 'Vui lòng chờ' pages; every first reply within "
+        f"{figures['first_reply_last_s']} s (p50 {figures['first_reply_p50_s']} s); "
+        f"last start at {figures['last_start_s']} s",
+        flush=True,
+    )
+    return figures
+
+
+# --- The run ---------------------------------------------------------------------------------
+
+
+def start_server(env, port, workers) -> subprocess.Popen:
+    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "benchmarks.baseline.wsgi:application",
+            "-b",
+            f"{HOST}:{port}",
+            "-w",
+            str(workers),
+            "-k",
+            "sync",
+            "--backlog",
+            "4096",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        status, _, _ = asyncio.run(fetch(port, request("GET", "/healthz", None), timeout=2))
+        if status == 200:
+            return server
+        time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /healthz within 30 s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--burst", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--start-rate", type=int, default=None)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    for tool in ("psql", "redis-cli"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is needed")
+
+    n = max(100, int(2000 * args.scale))
+    env = server_env(args)
+    t_setup = time.perf_counter()
+    rebuild_database(env)
+    data = prepare(env, participants=n + args.burst)
+    cookies = data["cookies"]
+    print(
+        f"exam bench: {n} participants for the throughput phases, {args.burst} for the burst; "
+        f"gunicorn sync x{args.workers}, {args.concurrency} requests in flight "
+        f"(setup {time.perf_counter() - t_setup:.0f} s)",
+        flush=True,
+    )
+    server = start_server(env, args.port, args.workers)
+    port, c = args.port, args.concurrency
+    pooled: dict[str, list[dict]] = {}
+    results: dict = {}
+    rng = random.Random(7)  # noqa: S311
+    queued_jobs = 0
+
+    def run_phase(name, raws, ok, replies=None):
+        figures = asyncio.run(
+            phase(port, name, raws, concurrency=c, ok_statuses=ok, results=replies, quiet=True)
+        )
+        pooled.setdefault(name, []).append(figures)
+        return figures
+
+    try:
+        # Warm up every worker (imports, templates, connections, caches).
+        warm = [request("GET", f"/bench/render/?c={SLUG}", None)] * (20 * args.workers)
+        asyncio.run(phase(port, "warm-up", warm, concurrency=c, ok_statuses={200}, quiet=True))
+        # The phases run in rounds, baseline and exam interleaved, so that a load change on
+        # the machine hits both sides; each round has its own participants.
+        group = n // args.rounds
+        for r in range(args.rounds):
+            people_r = list(range(r * group, (r + 1) * group))
+            run_phase(
+                "bare render", [request("GET", f"/bench/render/?c={SLUG}", None)] * group, {200}
+            )
+            replies = []
+            starts = [request("POST", f"/bai-thi/bat-dau/{SLUG}/", cookies[i]) for i in people_r]
+            run_phase("start", starts, {302}, replies)
+            attempt_of = {}
+            for i, (status, headers) in zip(people_r, replies, strict=True):
+                if status == 302:
+                    attempt_of[i] = int(headers["location"].strip("/").split("/")[-1])
+            people = sorted(attempt_of)
+            items = attempt_items(list(attempt_of.values()))
+            pages = [request("GET", f"/bai-thi/{attempt_of[i]}/", cookies[i]) for i in people]
+            run_phase("test page", pages, {200})
+
+            body = json.dumps({"1": 2, "3": 4, "5": 6}).encode()
+            inserts = [
+                request("POST", "/bench/insert/", cookies[i], body=body, ctype="application/json")
+                for i in people_r
+            ]
+            run_phase("bare insert", inserts, {200})
+            saves = []
+            for k in range(len(people)):
+                i = people[k]
+                attempt = attempt_of[i]
+                answered = items[attempt][: 1 + rng.randrange(20)]
+                body = json.dumps(
+                    {"answers": {str(it["q"]): rng.choice(it["o"]) for it in answered}}
+                ).encode()
+                saves.append(
+                    request(
+                        "POST",
+                        f"/bai-thi/{attempt}/luu/",
+                        cookies[i],
+                        body=body,
+                        ctype="application/json",
+                    )
+                )
+            run_phase("autosave", saves, {200})
+
+            before = grading_queue_length()
+            submits = []
+            for i in people:
+                attempt = attempt_of[i]
+                form = {f"q{it['q']}": rng.choice(it["o"]) for it in items[attempt]}
+                form["prediction"] = str(rng.randrange(1, 60000))
+                submits.append(
+                    request(
+                        "POST",
+                        f"/bai-thi/{attempt}/nop-bai/",
+                        cookies[i],
+                        body=urllib.parse.urlencode(form).encode(),
+                    )
+                )
+            run_phase("submit", submits, {302})
+            queued_jobs += grading_queue_length() - before
+
+        print("\nphase           requests  req/s     p50 ms   p99 ms  errors  waits")
+        for name, runs in pooled.items():
+            latencies = [x for f in runs for x in f["latencies"]]
+            total = sum(f["requests"] for f in runs)
+            seconds = sum(f["seconds"] for f in runs)
+            key = name.replace(" ", "_")
+            results[key] = {
+                "requests": total,
+                "throughput": round(total / seconds, 1),
+                "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+                "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+                "errors": sum(f["errors"] for f in runs),
+                "waits": sum(f["waits"] for f in runs),
+                "rounds": [f["throughput"] for f in runs],
+            }
+            f = results[key]
+            print(
+                f"  {name:<14} {total:>7}  {f['throughput']:>7.1f}  {f['p50_ms']:>7.1f}  "
+                f"{f['p99_ms']:>7.1f}  {f['errors']:>6}  {f['waits']:>5}   rounds: "
+                + ", ".join(f"{t:.0f}/s" for t in f["rounds"]),
+                flush=True,
+            )
+        results["grading_jobs_queued"] = queued_jobs
+
+        time.sleep(1.5)  # let the admission gate's current second pass
+        print()
+        results["burst"] = asyncio.run(burst(port, cookies[n : n + args.burst]))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    def ratio(a, b):
+        return results[a]["throughput"] / results[b]["throughput"]
+
+    ratios = {
+        "submit / bare insert": (ratio("submit", "bare_insert"), 0.50),
+        "test page / bare render": (ratio("test_page", "bare_render"), 0.50),
+        "start / bare render": (ratio("start", "bare_render"), 0.35),
+        "autosave / bare insert": (ratio("autosave", "bare_insert"), None),
+    }
+    print("\nratios (target):")
+    for label, (value, target) in ratios.items():
+        verdict = "" if target is None else ("  ok" if value >= target else "  MISSED")
+        goal = f" (≥ {target:.0%})" if target else ""
+        print(f"  {label:<26} {value:6.0%}{goal}{verdict}")
+    p99 = results["submit"]["p99_ms"]
+    print(f"  submit p99 {p99} ms (≤ 100 ms){'  ok' if p99 <= 100 else '  MISSED'}")
+    errors = sum(
+        results[k]["errors"]
+        for k in ("bare_render", "bare_insert", "start", "test_page", "autosave", "submit")
+    )
+    print(f"  errors in the phases: {errors}; burst errors: {results['burst']['errors']}")
+    print(
+        f"  grading jobs queued by {results['submit']['requests']} submits: "
+        f"{results['grading_jobs_queued']}"
+    )
+    results["ratios"] = {k: round(v, 3) for k, (v, _t) in ratios.items()}
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

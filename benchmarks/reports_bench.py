@@ -1,0 +1,265 @@
+"""Reports benchmark (not a test): on a simulated contest of 1.5 M participants and 7.5 M
+attempts (`--scale 0.1` for a tenth):
+
+1. time to load it (`simulate_contest`'s service: COPY on PostgreSQL);
+2. time to recompute all roll-ups (target ≤ 10 s);
+3. time to render the dashboard from them (target ≤ 100 ms; median of 20 after a warm-up);
+4. the ranked-results export (an ExportJob run by the worker's code) in a fresh process:
+   wall time against raw openpyxl write-only mode writing the same rows from memory in
+   another fresh process (target ≥ 80 % of its speed), and the export process's peak memory
+   (resource.getrusage; target ≤ 150 MB).
+
+Usage (PostgreSQL, as in production):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/contest_bench \\
+        .venv/bin/python benchmarks/reports_bench.py --scale 0.1
+Options: --slug (default bench-<scale>), --skip-export, --covering-index (create the index
+the roll-up queries want on scoring_attempt if missing; see docs/reports.md).
+Prints one JSON object with the figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contest_site.settings.local")
+# Measured as in production: no DEBUG query log, no debug templates.
+os.environ.setdefault("DEBUG", "False")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+
+FULL_PARTICIPANTS = 1_500_000
+FULL_ATTEMPTS = 7_500_000
+FULL_REGISTRANTS = 1_650_000
+COVERING_INDEX = (
+    "CREATE INDEX IF NOT EXISTS attempt_rollup_cover_idx ON scoring_attempt "
+    "(contest_id, registration_id) INCLUDE (status, all_correct, score, correct_count, "
+    "finished_at)"
+)
+
+
+def _setup():
+    import django
+
+    django.setup()
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process, in MB: VmHWM of its own address space.
+    (resource.getrusage's ru_maxrss is reported too, but Linux carries it over from the
+    parent across fork + exec, so a child of a big parent shows the parent's peak.)"""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rusage_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_export(slug: str) -> dict:
+    """The worker's code path: an ExportJob of the ranked results, run to completion."""
+    _setup()
+    from django.contrib.auth import get_user_model
+
+    from contests.models import Contest
+    from reports.models import ExportJob
+    from reports.services.exports import export_job_run
+
+    contest = Contest.objects.get(slug=slug)
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-root", defaults={"is_staff": True, "is_superuser": True}
+    )
+    job = ExportJob.objects.create(
+        owner=user, kind="results", contest=contest, unit=contest.participation_root
+    )
+    started = time.perf_counter()
+    job = export_job_run(job_id=job.pk)
+    seconds = time.perf_counter() - started
+    size = job.file.size if job.file else 0
+    out = {
+        "seconds": round(seconds, 2),
+        "rows": job.rows_written,
+        "status": job.status,
+        "error": job.error[:300],
+        "file_mb": round(size / 2**20, 1),
+        "peak_mb": round(_peak_mb(), 1),
+        "ru_maxrss_mb": round(_rusage_mb(), 1),
+    }
+    if job.file:
+        job.file.delete(save=False)
+    job.delete()
+    return out
+
+
+def child_raw(slug: str) -> dict:
+    """Raw openpyxl write-only mode writing the same rows, already in memory."""
+    _setup()
+    from django.utils import timezone
+    from openpyxl import Workbook
+
+    from contests.models import Contest
+    from participants.masking import mask_document, mask_phone
+    from reports.exports import results
+
+    contest = Contest.objects.get(slug=slug)
+    tz = timezone.get_current_timezone()
+    rows = []
+    qs = results.queryset(contest=contest, unit=None).values_list(*results.FIELDS)
+    for rank, (name, number, born, unit, block, age, correct, pred, ms, at, tel) in enumerate(
+        qs.iterator(chunk_size=20000), start=1
+    ):
+        rows.append(
+            (
+                rank,
+                name,
+                mask_document(number),
+                born,
+                unit,
+                block,
+                age,
+                correct,
+                pred,
+                ms / 1000,
+                at.astimezone(tz).replace(tzinfo=None),
+                mask_phone(tel),
+            )
+        )
+    loaded_mb = _peak_mb()
+    headers = [c.header for c in results.columns()]
+    path = tempfile.mktemp(suffix=".xlsx")  # noqa: S306
+    started = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Kết quả")
+    ws.append(headers)
+    for i, row in enumerate(rows):
+        if i and i % 1_000_000 == 0:
+            ws = wb.create_sheet(f"Kết quả ({i // 1_000_000 + 1})")
+            ws.append(headers)
+        ws.append(row)
+    wb.save(path)
+    seconds = time.perf_counter() - started
+    os.unlink(path)
+    return {
+        "seconds": round(seconds, 2),
+        "rows": len(rows),
+        "peak_mb_with_rows": round(_peak_mb(), 1),
+        "rows_in_memory_mb": round(loaded_mb, 1),
+    }
+
+
+def _run_child(mode: str, slug: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--slug", slug],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--slug", default=None)
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--covering-index", action="store_true")
+    parser.add_argument("--child", choices=["export", "raw"], default=None)
+    args = parser.parse_args()
+    slug = args.slug or f"bench-{str(args.scale).replace('.', '-')}"
+    if args.child == "export":
+        print(json.dumps(child_export(slug)))
+        return
+    if args.child == "raw":
+        print(json.dumps(child_raw(slug)))
+        return
+
+    _setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from contests.models import Contest
+    from reports.services.rollups import rollups_recompute
+    from reports.services.simulation import contest_simulate
+
+    figures: dict = {"scale": args.scale, "database": connection.vendor}
+    if not Contest.objects.filter(slug=slug).exists():
+        started = time.perf_counter()
+        report = contest_simulate(
+            slug=slug,
+            participants=int(FULL_PARTICIPANTS * args.scale),
+            attempts=int(FULL_ATTEMPTS * args.scale),
+            registrants=int(FULL_REGISTRANTS * args.scale),
+            seed=42,
+        )
+        figures["load_seconds"] = round(time.perf_counter() - started, 1)
+        figures["generated"] = {
+            k: report[k] for k in ("registrants", "participants", "attempts", "perfect_attempts")
+        }
+    contest = Contest.objects.get(slug=slug)
+    if args.covering_index and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(COVERING_INDEX)
+            cursor.execute("VACUUM ANALYZE scoring_attempt")
+        figures["covering_index"] = True
+
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        result = rollups_recompute(contest=contest)
+        times.append(time.perf_counter() - started)
+    figures["recompute_seconds"] = {
+        "runs": [round(t, 2) for t in times],
+        "best": round(min(times), 2),
+    }
+    figures["rollup_rows"] = result
+
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-root", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    url = reverse("reports:dashboard", args=[slug])
+    for warm in (url, url + f"?unit={contest.participation_root.code}"):
+        assert client.get(warm).status_code == 200
+    renders = []
+    for _ in range(20):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        renders.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    figures["dashboard_ms"] = {
+        "median": round(statistics.median(renders), 1),
+        "max": round(max(renders), 1),
+        "queries": len(queries),
+    }
+
+    if not args.skip_export:
+        export = _run_child("export", slug)
+        raw = _run_child("raw", slug)
+        figures["export"] = export
+        figures["raw_openpyxl"] = raw
+        figures["export_speed_vs_raw"] = round(raw["seconds"] / export["seconds"], 3)
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
