@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -54,10 +53,15 @@ def contests_visible_to(*, user):
     qs = Contest.objects.select_related("participation_root").order_by("-opens_at")
     if prefix == "":
         return qs
-    return [c for c in qs if prefix.startswith(c.participation_root.path)]
+    return [
+        c
+        for c in qs
+        if prefix.startswith(c.participation_root.path)
+        or c.participation_root.path.startswith(prefix)
+    ]
 
 
-def _rate(participants: int, headcount: int | None) -> float | None:
+def rate(participants: int, headcount: int | None) -> float | None:
     if not headcount:
         return None
     return round(participants / headcount, 4)
@@ -179,7 +183,7 @@ class Figures:
             "depth": u["depth"],
             "headcount": u["headcount"],
             **figures,
-            "rate": _rate(figures["participants"], u["headcount"]),
+            "rate": rate(figures["participants"], u["headcount"]),
         }
 
     def units_figures(self, unit: Unit, *, children_only: bool = False) -> list[dict]:
@@ -212,6 +216,9 @@ class Figures:
                         "block_name": group["name"],
                         "depth": depth,
                         "kind": rows[0]["kind"],
+                        "kind_label": str(Unit.Kind(rows[0]["kind"]).label)
+                        if rows[0]["kind"] in Unit.Kind.values
+                        else rows[0]["kind"],
                         "units": [{k: r[k] for k in r if k not in ("kind", "depth")} for r in rows],
                     }
                 )
@@ -362,7 +369,3 @@ def export_job_visible(*, user, job: ExportJob) -> bool:
     if user.is_superuser or job.owner_id == user.pk:
         return True
     return path_prefix_for(user=user) == ""
-
-
-def q_unit_subtree(unit: Unit, field: str = "unit__path") -> Q:
-    return Q(**{f"{field}__startswith": unit.path})

@@ -4,7 +4,6 @@ Every page works without JavaScript (plain form posts); static/js/attempt.js add
 autosave and the automatic submit at the deadline."""
 
 import json
-import random
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from scoring.models import Attempt
 from scoring.selectors.attempts import (
     GRACE,
     attempt_for_user,
+    attempt_for_user_to_answer,
     attempt_list_for_user,
     attempt_review,
     attempts_allowed,
@@ -34,7 +34,6 @@ from scoring.services.attempts import (
     attempt_autosave,
     attempt_start,
     attempt_submit,
-    start_admit,
 )
 
 # Seconds before the deadline at which the page stops autosaving (and submits at 0).
@@ -57,8 +56,9 @@ def _registration_for(*, user, slug: str) -> Registration | None:
     )
 
 
-def _attempt_or_404(request: HttpRequest, attempt_id: int) -> Attempt:
-    attempt = attempt_for_user(attempt_id=attempt_id, user=request.user)
+def _attempt_or_404(request: HttpRequest, attempt_id: int, *, to_answer=False) -> Attempt:
+    select = attempt_for_user_to_answer if to_answer else attempt_for_user
+    attempt = select(attempt_id=attempt_id, user=request.user)
     if attempt is None:
         raise Http404(_("Không tìm thấy bài thi."))
     return attempt
@@ -73,13 +73,7 @@ def _form_answers(data) -> dict:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: what the test is, and the start button. POST: start (or resume) and go to it.
-
-    Admission control comes first, before any query of ours: an overloaded start costs one
-    cache increment and a small page."""
-    if request.method == "POST":
-        retry_after = start_admit()
-        if retry_after:
-            return _wait_page(request, slug=slug, retry_after=retry_after)
+    (Mass-start admission control runs before this: scoring.middleware.)"""
     registration = _registration_for(user=request.user, slug=slug)
     if registration is None:
         messages.info(request, _("Bạn cần đăng ký tham gia cuộc thi trước khi làm bài."))
@@ -109,22 +103,6 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             status=403 if refused.code != "busy" else 503,
         )
     return redirect("scoring:take", attempt_id=attempt.pk)
-
-
-def _wait_page(request: HttpRequest, *, slug: str, retry_after: int) -> HttpResponse:
-    response = render(
-        request,
-        "scoring/wait.html",
-        {
-            "slug": slug,
-            "retry_after": retry_after,
-            # Spread the retries: the JS waits retry_after plus up to a second at random.
-            "retry_ms": retry_after * 1000 + random.randint(0, 1000),  # noqa: S311
-        },
-        status=503,
-    )
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 @login_required
@@ -186,7 +164,7 @@ def _render_take(request, attempt: Attempt, *, now, error=None, posted=None, sta
 def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """JSON {"answers": {question id: option id}, "prediction": n} from the page's script, or
     the no-JS "save" button's form post. Idempotent."""
-    attempt = _attempt_or_404(request, attempt_id)
+    attempt = _attempt_or_404(request, attempt_id, to_answer=True)
     is_json = request.content_type == "application/json"
     if is_json:
         try:
@@ -231,7 +209,7 @@ def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Submit once; any later submit of the same attempt lands on the same result page."""
-    attempt = _attempt_or_404(request, attempt_id)
+    attempt = _attempt_or_404(request, attempt_id, to_answer=True)
     if attempt.status != Attempt.Status.OPEN:
         return redirect("scoring:result", attempt_id=attempt.pk)
     now = timezone.now()

@@ -44,6 +44,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Mass-start admission control: before authentication, so an overloaded start costs no
+    # query (scoring/middleware.py).
+    "scoring.middleware.StartAdmissionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -78,6 +81,14 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Reports may read their rollups from a streaming replica (contest_site/db_router.py).
+REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["contest_site.db_router.ReportsReplicaRouter"]
 
 # --- Cache and sessions --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -203,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-ungraded-attempts": {
         "task": "scoring.tasks.requeue_ungraded_attempts",
         "schedule": 60.0,
+    },
+    # The prediction question's true value for contests and rounds that closed (idempotent).
+    "compute-due-predictions": {
+        "task": "scoring.tasks.compute_due_predictions",
+        "schedule": 300.0,
     },
     # Reports: figures at most a minute behind; hourly full recomputation (the truth);
     # expired export files deleted.

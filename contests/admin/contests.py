@@ -42,6 +42,7 @@ from contests.selectors import (
 from contests.services.contests import (
     contest_change_record,
     contest_close,
+    contest_public_cache_clear,
     contest_publish,
     contest_publish_results,
     contest_related_snapshot,
@@ -486,6 +487,7 @@ class PrizeStructureAdmin(ScopedModelAdmin):
             before={"prizes": form.prizes_before},
             after={"prizes": prize_snapshot(contest=contest)},
         )
+        contest_public_cache_clear(contest=contest)
 
 
 @admin.register(Topic)

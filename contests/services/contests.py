@@ -233,6 +233,12 @@ def blueprint_problems(*, contest: Contest) -> list[str]:
     difficulty_names = dict(Question.Difficulty.choices)
     problems: list[str] = []
     groups = _blueprint_groups(items)
+    if None not in groups:
+        for r in contest.rounds.exclude(pk__in=[g for g in groups if g is not None]):
+            problems.append(
+                _("Vòng “%(round)s” chưa có cấu trúc đề (và cuộc thi không có cấu trúc đề chung).")
+                % {"round": r.title}
+            )
     for round_id in sorted(groups, key=lambda r: (r is not None, r or 0)):
         group = groups[round_id]
         prefix = ""

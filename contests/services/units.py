@@ -25,6 +25,7 @@ ORGANISER_MODELS = {
         "prizetier",
     ],
     "participants": ["participant", "registration"],
+    "scoring": ["attempt", "disqualification", "regradejob", "answerkeychange", "resultssnapshot"],
 }
 
 

@@ -11,28 +11,29 @@ from reports.exports.base import Column, SheetWriter
 
 
 def write(writer: SheetWriter, *, contest: Contest, unit: Unit, progress=None, **_kw) -> int:
-    totals = selectors.totals(contest=contest, unit=unit)
+    figures = selectors.Figures(contest=contest)
+    totals = figures.totals(unit)
     writer.start(_("Tổng hợp"), [Column(_("Chỉ tiêu"), 40), Column(_("Số liệu"), 120)])
     writer.append((_("Cuộc thi"), contest.title))
     writer.append((_("Đơn vị"), unit.name))
-    writer.append((_("Tóm tắt"), selectors.summary_text(contest=contest, unit=unit)))
+    writer.append((_("Tóm tắt"), selectors.summary_text(contest=contest, unit=unit, data=figures)))
     writer.append((_("Số người đăng ký"), totals["registrants"]))
     writer.append((_("Số người dự thi"), totals["participants"]))
     writer.append((_("Số bài dự thi"), totals["attempts"]))
     writer.append((_("Số bài trả lời đúng tất cả các câu hỏi"), totals["perfect_attempts"]))
-    figures = [
+    figure_columns = [
         Column(_("Số người đăng ký"), 14),
         Column(_("Số người dự thi"), 14),
         Column(_("Số bài dự thi"), 14),
         Column(_("Số bài đúng tất cả"), 14),
     ]
-    writer.start(_("Theo khối"), [Column(_("Khối"), 36), *figures])
-    for b in selectors.by_block(contest=contest, unit=unit):
+    writer.start(_("Theo khối"), [Column(_("Khối"), 36), *figure_columns])
+    for b in figures.by_block(unit):
         writer.append(
             (b["name"], b["registrants"], b["participants"], b["attempts"], b["perfect_attempts"])
         )
-    writer.start(_("Theo độ tuổi"), [Column(_("Nhóm tuổi"), 36), *figures])
-    for a in selectors.by_age_group(contest=contest, unit=unit):
+    writer.start(_("Theo độ tuổi"), [Column(_("Nhóm tuổi"), 36), *figure_columns])
+    for a in figures.by_age_group(unit):
         writer.append(
             (a["label"], a["registrants"], a["participants"], a["attempts"], a["perfect_attempts"])
         )
@@ -47,7 +48,7 @@ def write(writer: SheetWriter, *, contest: Contest, unit: Unit, progress=None, *
             Column(_("Tỷ lệ tham gia"), 12, number_format="0.00%"),
         ],
     )
-    for group in selectors.top_units(contest=contest, unit=unit):
+    for group in figures.top_units(unit):
         for i, u in enumerate(group["units"], start=1):
             writer.append(
                 (group["block_name"], group["depth"], i, u["name"], u["participants"], u["rate"])

@@ -24,7 +24,8 @@ def write(writer: SheetWriter, *, contest: Contest, unit: Unit, progress=None, *
             Column(_("Tỷ lệ tham gia"), 10, number_format="0.00%"),
         ],
     )
-    own = selectors.totals(contest=contest, unit=unit)
+    figures = selectors.Figures(contest=contest)
+    own = figures.totals(unit)
     rows = [
         {
             "code": unit.code,
@@ -32,9 +33,9 @@ def write(writer: SheetWriter, *, contest: Contest, unit: Unit, progress=None, *
             "depth": unit.depth,
             "headcount": unit.headcount,
             **own,
-            "rate": selectors._rate(own["participants"], unit.headcount),
+            "rate": selectors.rate(own["participants"], unit.headcount),
         },
-        *selectors.units_figures(contest=contest, unit=unit),
+        *figures.units_figures(unit),
     ]
     for r in rows:
         writer.append(

@@ -109,99 +109,6 @@ def _round_passes(contest: Contest) -> list[tuple[str, str]]:
     return passes
 
 
-def _own_unit_rows(contest: Contest, unit_ids: list[int] | None) -> tuple[list, list]:
-    """Own UnitRollup and ScoreRollup rows for the given units (all when None)."""
-    att = Attempt._meta.db_table
-    reg = Registration._meta.db_table
-    where, params = _attempt_filter(contest, unit_ids)
-    unit_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Decimal(0)])
-    score_rows: dict[tuple, int] = defaultdict(int)
-
-    # Registrants: one pass over the contest's registrations.
-    extra, extra_params = _in_units("unit_id", unit_ids)
-    for unit_id, block_id, age_group, count in _fetch(
-        f"SELECT unit_id, block_id, age_group, COUNT(*) FROM {reg} "  # noqa: S608
-        f"WHERE contest_id = %s{extra} GROUP BY unit_id, block_id, age_group",
-        [contest.pk, *extra_params],
-    ):
-        unit_rows[(0, unit_id, block_id, age_group)][0] += count
-
-    for round_expr, round_where in _round_passes(contest):
-        # Pre-distinct: one row per (registration, round) with its attempts, perfect attempts,
-        # best score and best number correct; then grouped by the registration's unit.
-        sql = f"""
-            SELECT r.unit_id, r.block_id, r.age_group, x.round_key, x.best_correct,
-                   COUNT(*), SUM(x.n), SUM(x.p), SUM(x.best_score)
-            FROM (
-                SELECT a.registration_id, {round_expr} AS round_key, COUNT(*) AS n,
-                       SUM(CASE WHEN a.all_correct THEN 1 ELSE 0 END) AS p,
-                       MAX(a.score) AS best_score, MAX(a.correct_count) AS best_correct
-                FROM {att} a
-                WHERE {where}{round_where}
-                GROUP BY a.registration_id{", a.round_id" if round_expr != "0" else ""}
-            ) x
-            JOIN {reg} r ON r.id = x.registration_id
-            GROUP BY r.unit_id, r.block_id, r.age_group, x.round_key, x.best_correct
-        """  # noqa: S608
-        for unit_id, block_id, age, round_key, best_correct, people, n, p, best in _fetch(
-            sql, params
-        ):
-            row = unit_rows[(int(round_key), unit_id, block_id, age)]
-            row[1] += people
-            row[2] += int(n or 0)
-            row[3] += int(p or 0)
-            row[4] += Decimal(best or 0)
-            score_rows[(int(round_key), unit_id, int(best_correct or 0))] += people
-    return _as_list(unit_rows), _as_list(score_rows)
-
-
-def _own_daily_rows(contest: Contest, unit_ids: list[int] | None) -> list:
-    att = Attempt._meta.db_table
-    reg = Registration._meta.db_table
-    where, params = _attempt_filter(contest, unit_ids)
-    tzname = settings.TIME_ZONE
-    day_sql, day_params = connection.ops.datetime_cast_date_sql("a.finished_at", [], tzname)
-    first_sql, first_params = connection.ops.datetime_cast_date_sql(
-        "MIN(a.finished_at)", [], tzname
-    )
-    rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
-    for round_expr, round_where in _round_passes(contest):
-        round_group = ", a.round_id" if round_expr != "0" else ""
-        # Per (registration, round, day) first, then by unit: distinct people per day.
-        sql = f"""
-            SELECT r.unit_id, x.round_key, x.day, COUNT(*), SUM(x.n), SUM(x.p)
-            FROM (
-                SELECT a.registration_id, {round_expr} AS round_key, {day_sql} AS day,
-                       COUNT(*) AS n, SUM(CASE WHEN a.all_correct THEN 1 ELSE 0 END) AS p
-                FROM {att} a
-                WHERE {where}{round_where}
-                GROUP BY 1, 2, 3
-            ) x
-            JOIN {reg} r ON r.id = x.registration_id
-            GROUP BY r.unit_id, x.round_key, x.day
-        """  # noqa: S608
-        for unit_id, round_key, day, people, n, p in _fetch(sql, [*day_params, *params]):
-            row = rows[(int(round_key), unit_id, _as_date(day))]
-            row[0] += people
-            row[2] += int(n or 0)
-            row[3] += int(p or 0)
-        # The day of each person's first graded attempt: new participants per day.
-        sql = f"""
-            SELECT r.unit_id, x.round_key, x.day, COUNT(*)
-            FROM (
-                SELECT a.registration_id, {round_expr} AS round_key, {first_sql} AS day
-                FROM {att} a
-                WHERE {where}{round_where}
-                GROUP BY a.registration_id{round_group}
-            ) x
-            JOIN {reg} r ON r.id = x.registration_id
-            GROUP BY r.unit_id, x.round_key, x.day
-        """  # noqa: S608
-        for unit_id, round_key, day, people in _fetch(sql, [*first_params, *params]):
-            rows[(int(round_key), unit_id, _as_date(day))][1] += people
-    return _as_list(rows)
-
-
 def _own_rows(contest: Contest, unit_ids: list[int] | None) -> tuple[list, list, list]:
     """Own UnitRollup, ScoreRollup and DailyRollup rows in one pass over the attempts.
 
@@ -497,8 +404,7 @@ def rollups_refresh(*, contest: Contest) -> dict:
 
 
 def rollups_refresh_all() -> dict[str, dict]:
-    """Refresh the roll-ups of every contest that is open or closed less than a day ago (and
-    of any contest never rolled up that has registrations)."""
+    """Refresh the roll-ups of every contest that is open or closed less than a day ago."""
     now = timezone.now()
     contests = Contest.objects.filter(
         opens_at__lte=now, closes_at__gte=now - datetime.timedelta(days=1)

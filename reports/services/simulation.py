@@ -512,6 +512,7 @@ def contest_simulate(
         acc += 1 + 2 * d / days
         day_cum.append(acc)
     time_limit = contest.time_limit_minutes * 60
+    last_start = int(contest.closes_at.timestamp()) - 3600
 
     writer = _Writer()
     clock = _Clock(writer.pg)
@@ -675,10 +676,9 @@ def contest_simulate(
             if i < participants:
                 n = 1 + extra[i]
                 day_base = open_epoch + 86400 * _bisect(day_cum, rand() * day_cum[-1])
-                starts = sorted(
-                    min(day_base + int(rand() * 86400 * 3), open_epoch + days * 86400 - 3600)
-                    for _ in range(n)
-                )
+                # Within three days of the first, and at least an hour before closing.
+                span = max(60, min(86400 * 3, last_start - day_base))
+                starts = sorted(day_base + int(rand() * span) for _ in range(n))
                 best = None
                 perfect_here = 0
                 for number, start in enumerate(starts, start=1):

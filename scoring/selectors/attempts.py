@@ -41,19 +41,50 @@ def question_contents_from_db(*, question_ids: list[int]) -> dict[int, dict]:
     return contents
 
 
+# Process-local layer in front of Redis: a used version's text never changes, so a web
+# process may keep it for good (bounded: emptied when it grows past LOCAL_CONTENTS_MAX).
+_local_contents: dict[int, dict] = {}
+LOCAL_CONTENTS_MAX = 20_000
+
+
+def remember_contents(contents: dict[int, dict]) -> None:
+    """Keep texts of *used* versions in this process."""
+    if len(_local_contents) + len(contents) > LOCAL_CONTENTS_MAX:
+        _local_contents.clear()
+    _local_contents.update(contents)
+
+
+def local_caches_clear() -> None:
+    """Forget this process's cached texts (tests)."""
+    _local_contents.clear()
+
+
+def question_contents_cached(*, question_ids: list[int]) -> dict[int, dict]:
+    """What this process or Redis knows of these questions' texts (used versions only)."""
+    contents = {q: _local_contents[q] for q in question_ids if q in _local_contents}
+    missing = [q for q in question_ids if q not in contents]
+    if missing:
+        keys = {content_key(q): q for q in missing}
+        try:
+            found = cache.get_many(list(keys))
+        except Exception:  # Redis down: the database still answers
+            found = {}
+        shared = {keys[k]: v for k, v in found.items()}
+        remember_contents(shared)
+        contents.update(shared)
+    return contents
+
+
 def question_contents(*, question_ids: list[int]) -> dict[int, dict]:
-    """The texts of used questions: from the cache, misses from the database in one query
-    (and put in the cache: used versions are immutable)."""
-    keys = {content_key(q): q for q in question_ids}
-    try:
-        found = cache.get_many(list(keys))
-    except Exception:  # Redis down: the database still answers
-        found = {}
-    contents = {keys[k]: v for k, v in found.items()}
+    """The texts of the questions of an existing attempt (so: used versions): from this
+    process, then Redis, then the database in one query (and remembered: used versions are
+    immutable)."""
+    contents = question_contents_cached(question_ids=question_ids)
     missing = [q for q in question_ids if q not in contents]
     if missing:
         loaded = question_contents_from_db(question_ids=missing)
         contents.update(loaded)
+        remember_contents(loaded)
         with contextlib.suppress(Exception):  # the cache is an optimisation only
             cache.set_many(
                 {content_key(q): v for q, v in loaded.items()}, timeout=CONTENT_CACHE_TIMEOUT
@@ -68,6 +99,20 @@ def attempt_for_user(*, attempt_id: int, user) -> Attempt | None:
         return None
     return (
         Attempt.objects.select_related("contest", "round")
+        .filter(pk=attempt_id, registration__participant__user_id=user.pk)
+        .first()
+    )
+
+
+def attempt_for_user_to_answer(*, attempt_id: int, user) -> Attempt | None:
+    """Like `attempt_for_user`, with only what autosave and submit need (the hot paths): no
+    joins, no grading columns. One query."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Attempt.objects.only(
+            "id", "status", "deadline", "items", "answers", "prediction", "question_count"
+        )
         .filter(pk=attempt_id, registration__participant__user_id=user.pk)
         .first()
     )

@@ -17,7 +17,9 @@ import contextlib
 import datetime
 import json
 import logging
+import re
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,7 +38,9 @@ from scoring.selectors.attempts import (
     GRACE,
     attempts_allowed,
     content_key,
+    question_contents_cached,
     question_contents_from_db,
+    remember_contents,
 )
 from scoring.services.queueing import grading_enqueue
 
@@ -44,10 +48,9 @@ logger = logging.getLogger(__name__)
 
 _random = secrets.SystemRandom()
 
-# The draw plan (blueprint + the ids of drawable questions) is cached per contest for this
+# The draw plan (blueprint + the ids of drawable questions) is kept per contest for this
 # long: a question added or retired in the bank is drawn (or no longer drawn) within a minute.
 PLAN_CACHE_TIMEOUT = 60
-PLAN_CACHE_VERSION = 1
 
 MAX_PREDICTION = 10**12
 
@@ -123,30 +126,40 @@ def _current_round(*, contest: Contest, now: datetime.datetime) -> Round | None:
     raise refuse("no_round")
 
 
+_local_plans: dict[int, tuple[float, dict]] = {}
+
+
 def _draw_plan(*, contest: Contest) -> dict:
     """{"blueprint": {round id or 0: [[topic, difficulty, count], ...]},
-    "pool": {topic id: [[question id, difficulty], ...]}} — cached PLAN_CACHE_TIMEOUT s."""
-    key = f"scoring:plan:{PLAN_CACHE_VERSION}:{contest.pk}"
-    try:
-        plan = cache.get(key)
-    except Exception:
-        plan = None
-    if plan is not None:
-        return plan
+    "pool": {topic id: [[question id, difficulty], ...]}, "used": [question ids already used]}
+    — kept in this process for PLAN_CACHE_TIMEOUT s (two small queries per process per
+    minute). `used` only ever grows (a used version stays used), so a stale plan can only
+    under-report it."""
+    cached = _local_plans.get(contest.pk)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
     blueprint: dict[str, list] = {}
     for round_id, topic_id, difficulty, count in BlueprintItem.objects.filter(
         contest=contest
     ).values_list("round_id", "topic_id", "difficulty", "count"):
         blueprint.setdefault(str(round_id or 0), []).append([topic_id, difficulty, count])
     pool: dict[str, list] = {}
-    for question_id, topic_id, difficulty in Question.objects.filter(
+    used = []
+    for question_id, topic_id, difficulty, is_used in Question.objects.filter(
         contest=contest, is_active=True
-    ).values_list("id", "topic_id", "difficulty"):
+    ).values_list("id", "topic_id", "difficulty", "used"):
         pool.setdefault(str(topic_id), []).append([question_id, difficulty])
-    plan = {"blueprint": blueprint, "pool": pool}
-    with contextlib.suppress(Exception):  # the cache is an optimisation only
-        cache.set(key, plan, timeout=PLAN_CACHE_TIMEOUT)
+        if is_used:
+            used.append(question_id)
+    plan = {"blueprint": blueprint, "pool": pool, "used": set(used)}
+    _local_plans[contest.pk] = (time.monotonic() + PLAN_CACHE_TIMEOUT, plan)
     return plan
+
+
+def draw_plans_forget() -> None:
+    """Forget this process's draw plans (tests; a bank change otherwise applies within
+    PLAN_CACHE_TIMEOUT)."""
+    _local_plans.clear()
 
 
 def _draw(*, plan: dict, round: Round | None, seen: set[int]) -> list[int]:
@@ -229,8 +242,11 @@ def attempt_start(
     number = max((a.number for a in in_scope), default=0) + 1
 
     seen = {item["q"] for a in previous for item in a.items}
-    question_ids = _draw(plan=_draw_plan(contest=contest), round=round, seen=seen)
-    contents = question_contents_uncached(question_ids=question_ids)
+    plan = _draw_plan(contest=contest)
+    question_ids = _draw(plan=plan, round=round, seen=seen)
+    contents, missing = question_contents_uncached(question_ids=question_ids)
+    # In steady state every drawn version is already used: skip the UPDATE's round trip.
+    not_yet_used = set(question_ids) - plan["used"]
     items = []
     for q in question_ids:
         options = list(contents[q]["options"]) if q in contents else []
@@ -258,8 +274,12 @@ def attempt_start(
                 question_count=len(items),
             )
             # One UPDATE; a used version is never edited in place again (contests' rule).
-            Question.objects.filter(id__in=question_ids, used=False).update(used=True)
-            transaction.on_commit(lambda: _cache_contents(contents))
+            if not_yet_used:
+                Question.objects.filter(id__in=not_yet_used, used=False).update(used=True)
+            if missing:
+                transaction.on_commit(
+                    lambda: _cache_contents({q: contents[q] for q in missing if q in contents})
+                )
     except IntegrityError:
         existing = (
             Attempt.objects.select_related("contest")
@@ -272,22 +292,19 @@ def attempt_start(
     return attempt
 
 
-def question_contents_uncached(*, question_ids: list[int]) -> dict[int, dict]:
-    """Texts for a draw: from the cache where present, else from the database, *without*
-    writing the cache (the versions are not yet committed as used)."""
-    keys = {content_key(q): q for q in question_ids}
-    try:
-        found = cache.get_many(list(keys))
-    except Exception:
-        found = {}
-    contents = {keys[k]: v for k, v in found.items()}
+def question_contents_uncached(*, question_ids: list[int]) -> tuple[dict[int, dict], list[int]]:
+    """Texts for a draw, and the ids no cache knew: from this process or Redis where present,
+    else from the database *without* caching them (the versions are not yet committed as used;
+    the caller caches them after commit)."""
+    contents = question_contents_cached(question_ids=question_ids)
     missing = [q for q in question_ids if q not in contents]
     if missing:
         contents.update(question_contents_from_db(question_ids=missing))
-    return contents
+    return contents, missing
 
 
 def _cache_contents(contents: dict[int, dict]) -> None:
+    remember_contents(contents)
     with contextlib.suppress(Exception):  # the cache is an optimisation only
         cache.set_many(
             {content_key(q): v for q, v in contents.items()}, timeout=CONTENT_CACHE_TIMEOUT
@@ -320,16 +337,20 @@ def answers_clean(*, attempt: Attempt, answers: dict) -> dict[str, int]:
     return clean
 
 
+_PREDICTION = re.compile(r"\d+|\d{1,3}(?:[.,\s]\d{3})+")
+
+
 def prediction_clean(value) -> int | None:
+    """A whole number ≥ 0; Vietnamese thousands separators ("52.812") are accepted."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
+    if isinstance(value, bool | float):
         raise refuse("bad_prediction")
-    try:
-        number = int(str(value).strip().replace(".", "").replace(",", ""))
-    except ValueError:
-        raise refuse("bad_prediction") from None
-    if number < 0 or number > MAX_PREDICTION:
+    text = str(value).strip()
+    if not _PREDICTION.fullmatch(text):
+        raise refuse("bad_prediction")
+    number = int(re.sub(r"\D", "", text))
+    if number > MAX_PREDICTION:
         raise refuse("bad_prediction")
     return number
 

@@ -134,7 +134,7 @@ def test_phone_exam_flow(page, live_server, tree):
     page.click("button:has-text('Bắt đầu làm bài')")
     page.wait_for_selector("#attempt-form")
     state = page.locator("#save-state")
-    assert state.get_attribute("data-state") == "saved"
+    page.wait_for_selector("#save-state[data-state=saved]")  # the script is running
     assert page.locator("#answered").inner_text() == "0"
     timer = page.locator("#timer").inner_text()
     assert re.fullmatch(r"(19|20):\d\d", timer), timer
@@ -163,7 +163,7 @@ def test_phone_exam_flow(page, live_server, tree):
 
     # Reload: same questions in the same order, the answers ticked, the clock still running.
     page.reload()
-    page.wait_for_selector("#attempt-form")
+    page.wait_for_selector("#save-state[data-state=saved]")
     assert question_order(page) == order
     assert page.locator("input[type=radio]:checked").count() == 4
     assert page.locator("#answered").inner_text() == "4"
@@ -196,3 +196,35 @@ def test_phone_exam_flow(page, live_server, tree):
     page.goto(f"{live_server.url}/bai-thi/")
     assert page.locator(".list-group-item").count() == 1
     shot(page, "09_my_attempts")
+
+
+def test_overloaded_start_shows_please_wait_and_retries_by_itself(
+    page, live_server, tree, settings
+):
+    import time
+
+    from django.core.cache import cache
+
+    from tests.factories import RegistrationFactory
+
+    settings.EXAM_START_RATE = 1
+    contest = contest_with_bank(owner=tree["C"], root=tree["C"])
+    user = RegistrationFactory(contest=contest, unit=tree["A-1"]).participant.user
+    page.goto(f"{live_server.url}/thi-sinh/dang-nhap/")
+    page.fill("[name=username]", user.username)
+    page.fill("[name=password]", "secret-pass-123")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/bai-thi/bat-dau/{contest.slug}/")
+
+    # Others have taken this second's (and the next one's) only start.
+    now = int(time.time())
+    for second in (now, now + 1):
+        cache.set(f"scoring:gate:{second}", 1, timeout=5)
+    page.click("button:has-text('Bắt đầu làm bài')")
+    page.wait_for_selector("#start-retry")
+    assert "Vui lòng chờ" in page.inner_text("h1")
+    shot(page, "10_please_wait")
+    # The page posts the start again by itself and lands on the test.
+    page.wait_for_selector("#attempt-form", timeout=15_000)
+    assert Attempt.objects.filter(registration__participant__user=user).count() == 1

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from contests.models import BlueprintItem, Contest, ContestChange, Question
+from contests.models import BlueprintItem, Contest, ContestChange, Question, Round
 from contests.services.contests import (
     blueprint_problems,
     contest_close,
@@ -188,3 +188,34 @@ def test_draft_changes_are_not_recorded(draft, organisers, client):
     data["min_age"] = "12"
     assert client.post(url, data).status_code == 302
     assert not ContestChange.objects.filter(contest=draft).exists()
+
+
+def test_round_blueprints(draft):
+    """A round with its own items is checked on its own; a round without items needs the
+    contest-wide blueprint."""
+    day = datetime.timedelta(days=1)
+    week1 = Round.objects.create(
+        contest=draft,
+        number=1,
+        title="Tuần 1",
+        opens_at=draft.opens_at,
+        closes_at=draft.opens_at + day,
+    )
+    Round.objects.create(
+        contest=draft,
+        number=2,
+        title="Tuần 2",
+        opens_at=draft.opens_at + day,
+        closes_at=draft.opens_at + 2 * day,
+    )
+    eid = draft.topics.get(name="Định danh điện tử")
+    BlueprintItem.objects.create(contest=draft, round=week1, topic=eid, count=6)
+    assert blueprint_problems(contest=draft) == [
+        "Vòng “Tuần 1”: Chủ đề “Định danh điện tử”: cấu trúc đề cần 6 câu nhưng ngân hàng chỉ "
+        "có 5 câu đang dùng."
+    ]
+    BlueprintItem.objects.filter(round__isnull=True).delete()
+    BlueprintItem.objects.filter(round=week1).update(count=5)
+    assert blueprint_problems(contest=draft) == [
+        "Vòng “Tuần 2” chưa có cấu trúc đề (và cuộc thi không có cấu trúc đề chung)."
+    ]

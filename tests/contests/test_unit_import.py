@@ -37,6 +37,24 @@ def xlsx(rows, header=HEADER) -> io.BytesIO:
     return buffer
 
 
+def assert_tree_consistent():
+    """treebeard's own check (paths, depth, numchild), and siblings in code order as the
+    database sorts codes (node_order_by), which later sorted insertions rely on."""
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    parents = [None, *Unit.objects.filter(numchild__gt=0)]
+    for parent in parents:
+        children = (
+            Unit.objects.filter(depth=1)
+            if parent is None
+            else Unit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        )
+        assert list(children.order_by("path").values_list("code", flat=True)) == list(
+            children.order_by("code").values_list("code", flat=True)
+        )
+        if parent is not None:
+            assert children.count() == parent.numchild
+
+
 def snapshot():
     return sorted(Unit.objects.values_list("code", "path", "name", "kind", "headcount", "numchild"))
 
@@ -74,8 +92,37 @@ def test_good_file_creates_units_parents_before_children(tree):
     assert Unit.objects.get(code="A-3-T1").kind == Unit.Kind.OTHER
     assert Unit.objects.get(code="A-3-S").headcount == 900
     assert Unit.objects.get(code="4711").kind == Unit.Kind.OTHER
-    # The tree stays consistent (treebeard's own check: paths, depth, numchild).
-    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    # "4711" sorts before A's existing children: treebeard's sorted insertion (the slow path).
+    assert [u.code for u in Unit.objects.get_children(tree["A"])] == ["4711", "A-1", "A-2", "A-3"]
+    assert_tree_consistent()
+
+
+def test_large_new_subtree_is_bulk_created_in_a_few_queries(tree, django_assert_max_num_queries):
+    # A district with 20 wards of 9 schools each (201 units), wards listed in reverse, under
+    # the districts block whose existing children (A, B) sort before "D".
+    rows = [["D", "Quận D", "C-Q", "district", 100_000]]
+    for w in reversed(range(20)):
+        rows.append([f"D-{w}", f"Phường D{w}", "D", "ward", 5_000])
+        rows += [[f"D-{w}-S{s}", f"Trường {s}", f"D-{w}", "school", 500] for s in range(9)]
+    file = xlsx(rows)
+    with django_assert_max_num_queries(20):
+        report = units_import_xlsx(file=file)
+    assert (report.created, report.errors) == (201, [])
+    assert unit_subtree(unit=Unit.objects.get(code="D")).count() == 201
+    assert Unit.objects.get(code="C-Q").numchild == 3
+    assert Unit.objects.get(code="D-7").numchild == 9
+    assert Unit.objects.get_parent(Unit.objects.get(code="D-13-S4")).code == "D-13"
+    assert_tree_consistent()
+
+
+def test_new_child_of_a_unit_updated_by_the_same_file(tree):
+    file = xlsx(
+        [["A-1", "Phường A Một", "A", "ward", 200], ["A-1-T1", "Tổ 1", "A-1", "other", None]]
+    )
+    report = units_import_xlsx(file=file)
+    assert (report.created, report.updated, report.errors) == (1, 1, [])
+    assert Unit.objects.get_parent(Unit.objects.get(code="A-1-T1")).code == "A-1"
+    assert_tree_consistent()
 
 
 def test_same_file_twice_updates_instead_of_duplicating(tree):
@@ -353,7 +400,8 @@ def test_scoped_import_cannot_reach_outside_its_subtree(tree):
 
 def test_import_one_province_from_vietnam_provinces(db, django_assert_max_num_queries):
     wards = list(Ward.iter_by_province(Province.from_code(4).code))  # Cao Bằng
-    report = units_import_province(province_code="04")
+    with django_assert_max_num_queries(10):
+        report = units_import_province(province_code="04")
     assert report.errors == []
     assert report.created == 1 + len(wards)
     province = Unit.objects.get(code="04")
@@ -362,7 +410,7 @@ def test_import_one_province_from_vietnam_provinces(db, django_assert_max_num_qu
     assert Unit.objects.get_children_count(province) == len(wards)
     first = min(wards, key=lambda w: int(w.code))
     assert Unit.objects.get(code=f"{int(first.code):05d}").name == first.name
-    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    assert_tree_consistent()
     # Idempotent: a second run changes nothing and keeps headcounts entered since.
     Unit.objects.filter(code="04").update(headcount=530_000)
     report = units_import_province(province_code=4)

@@ -181,3 +181,25 @@ def test_export_tasks_are_routed_to_the_exports_queue(settings):
     assert route["queue"].name == "exports"
     assert "rollups-refresh" in settings.CELERY_BEAT_SCHEDULE
     assert settings.CELERY_BEAT_SCHEDULE["rollups-refresh"]["schedule"] == 60.0
+
+
+def test_tasks_are_thin_adapters(tree, settings, tmp_path):
+    from reports import tasks
+    from tests.factories import ContestFactory
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    contest = ContestFactory(owner_unit=tree["C"], participation_root=tree["C"])
+    assert tasks.rollups_refresh_all() == {
+        contest.slug: {
+            "mode": "recompute",
+            "units": 9,
+            "unit_rows": 0,
+            "score_rows": 0,
+            "daily_rows": 0,
+        }
+    }
+    assert tasks.rollups_refresh_all()[contest.slug]["mode"] == "refresh"
+    assert tasks.rollups_recompute(999_999) is None
+    assert tasks.rollups_recompute_open()[contest.slug]["mode"] == "recompute"
+    assert tasks.export_purge_expired() == 0
+    assert tasks.export_run(999_999) is None

@@ -282,3 +282,18 @@ def test_generated_contest_results_export_counts(generated):
     correct = [r[7].value for name in wb.sheetnames for r in wb[name].iter_rows(min_row=2)]
     assert correct == sorted(correct, reverse=True)
     assert VN  # imported for the fixtures' time zone
+
+
+def test_failed_export_is_marked_failed(ranked, organisers, settings, tmp_path, monkeypatch):
+    from reports.services import exports as export_services
+
+    settings.MEDIA_ROOT = str(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setitem(export_services.WRITERS, "units", broken)
+    job = export_job_create(user=organisers["city"], contest=ranked, kind="units")
+    job = export_job_run(job_id=job.pk)
+    assert (job.status, job.error, bool(job.file)) == ("failed", "hỏng", False)
+    assert list(tmp_path.rglob("*.xlsx")) == []

@@ -215,3 +215,27 @@ def test_district_organiser_created_here(rolled, tree):
     client = client_for(ward_user)
     assert client.get(dashboard_url(rolled)).status_code == 200
     assert client.get(dashboard_url(rolled, "A")).status_code == 404
+
+
+def test_contest_list_is_scoped(rolled, organisers, tree):
+    from tests.factories import ContestFactory
+
+    other_root = make_organiser(None, "nobody")  # staff without a unit: sees nothing
+    district_contest = ContestFactory(
+        owner_unit=tree["B"], participation_root=tree["B"], title="Cuộc thi của Quận B"
+    )
+    index = reverse("reports:index")
+    html_a = client_for(organisers["a"]).get(index).content.decode()
+    assert rolled.title in html_a and district_contest.title not in html_a
+    html_city = client_for(organisers["city"]).get(index).content.decode()
+    assert rolled.title in html_city and district_contest.title in html_city
+    assert (
+        "Chưa có cuộc thi nào trong phạm vi của bạn."
+        in client_for(other_root).get(index).content.decode()
+    )
+    assert (
+        client_for(organisers["a"])
+        .get(reverse("reports:dashboard", args=[district_contest.slug]))
+        .status_code
+        == 404
+    )

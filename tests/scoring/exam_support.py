@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from contest_site.celery import app as celery_app
 from scoring.models import Attempt
+from scoring.selectors.attempts import local_caches_clear
+from scoring.services.attempts import draw_plans_forget
 from scoring.services.queueing import broker_backoff_reset
 from tests.factories import RegistrationFactory, contest_with_bank
 
@@ -26,6 +28,8 @@ def clean_cache_and_broker(settings):
     client = cache._cache.get_client(None, write=True)
     stale = list(client.scan_iter(match="*scoring:*")) + [GRADING_QUEUE]
     client.delete(*stale)
+    local_caches_clear()
+    draw_plans_forget()
     broker_backoff_reset()
     yield
     broker_backoff_reset()

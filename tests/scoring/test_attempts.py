@@ -265,9 +265,10 @@ def test_autosave_stores_merges_and_is_idempotent(exam, registration):
     attempt_autosave(attempt=attempt, answers={str(q1["q"]): q1["o"][1]}, prediction="1234")
     attempt_autosave(attempt=attempt, answers={str(q1["q"]): q1["o"][1]}, prediction="1234")
     attempt_autosave(attempt=attempt, answers={q2["q"]: str(q2["o"][0])})
+    attempt_autosave(attempt=attempt, answers={}, prediction="52.812")  # thousands dots
     attempt.refresh_from_db()
     assert attempt.answers == {str(q1["q"]): q1["o"][1], str(q2["q"]): q2["o"][0]}
-    assert attempt.prediction == 1234
+    assert attempt.prediction == 52812
 
 
 def test_autosave_refuses_foreign_questions_and_options(exam, registration):

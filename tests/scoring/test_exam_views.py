@@ -377,6 +377,8 @@ def test_overloaded_start_gets_a_wait_page_that_retries(exam, person, settings, 
     assert 'id="start-retry"' in html
     assert f"url={reverse('scoring:start', args=[exam.slug])}" in html
     assert "js/attempt.js" in html
+    # Not a start URL: the gate stays out of the way (404, never a 500).
+    assert person.post("/bai-thi/bat-dau/a.b/").status_code == 404
 
 
 # --- Query counts on the hot paths ---------------------------------------------------------

@@ -1,0 +1,56 @@
+"""Mass-start admission control, in front of the session, authentication and the view.
+
+When a school or an office makes everyone press "Bắt đầu" at once, the requests queue in the
+server's listen backlog; each start costs a draw and an INSERT, so the last one would wait for
+all the others and time out. Here a start POST beyond settings.EXAM_START_RATE per second
+(counted in Redis for the whole site) is answered at once with a small "Vui lòng chờ" page
+(HTTP 503 + Retry-After) that posts the start again by itself: no session load, no query, no
+draw. The admitted starts go on at the rate the servers can carry."""
+
+import random
+import re
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from scoring.services.attempts import start_admit
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+class StartAdmissionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._prefix: str | None = None
+
+    def prefix(self) -> str:
+        if self._prefix is None:
+            self._prefix = reverse("scoring:start", args=["x"])[: -len("x/")]
+        return self._prefix
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if request.method == "POST" and path.startswith(self.prefix()):
+            slug = path[len(self.prefix()) :].rstrip("/")
+            if SLUG.fullmatch(slug):  # anything else is the URL resolver's 404
+                retry_after = start_admit()
+                if retry_after:
+                    return wait_page(request, slug=slug, retry_after=retry_after)
+        return self.get_response(request)
+
+
+def wait_page(request: HttpRequest, *, slug: str, retry_after: int) -> HttpResponse:
+    response = render(
+        request,
+        "scoring/wait.html",
+        {
+            "slug": slug,
+            "retry_after": retry_after,
+            # Spread the retries: the script waits retry_after plus up to a second at random.
+            "retry_ms": retry_after * 1000 + random.randint(0, 1000),  # noqa: S311
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
