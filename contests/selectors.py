@@ -15,11 +15,9 @@ def organiser_unit(*, user) -> Unit | None:
 
 
 def sees_everything(*, user) -> bool:
-    if user.is_superuser:
-        return True
-    unit = organiser_unit(user=user)
-    # The account attached to a root (the city) sees the whole tree.
-    return unit is not None and unit.depth == 1
+    """Only superusers see the whole forest: a city or province account sees its own tree
+    (its root's subtree), never another province imported beside it."""
+    return user.is_superuser
 
 
 def unit_subtree(*, unit: Unit) -> QuerySet[Unit]:

@@ -12,7 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, Round, Unit
-from contests.selectors import path_prefix_for
+from contests.selectors import organiser_unit, path_prefix_for
 from participants.models import Registration
 from reports.models import DailyRollup, ExportJob, RollupState, ScoreRollup, UnitRollup
 
@@ -368,4 +368,8 @@ def export_job_visible(*, user, job: ExportJob) -> bool:
     """The owner, a superuser, or the city (an account attached to a root unit) may download."""
     if user.is_superuser or job.owner_id == user.pk:
         return True
-    return path_prefix_for(user=user) == ""
+    unit = organiser_unit(user=user)
+    if unit is None or unit.depth != 1:
+        return False
+    scope = job.unit if job.unit_id else job.contest.participation_root
+    return scope.path.startswith(unit.path)

@@ -515,13 +515,6 @@ def test_organiser_user_dropdown_lists_only_free_or_own_staff(world):
     assert users == {"district_a", "ward_a1", "no_unit"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contests.selectors.sees_everything() lets an account on ANY root (depth 1) see the "
-    "whole forest: with two provinces imported, one province's account sees the other's units. "
-    "Fix there (only superusers see everything; a root account gets its own path prefix), then "
-    "drop this marker.",
-)
 def test_a_province_account_does_not_see_another_province(world):
     from contests.services.units import unit_add
 
