@@ -9,8 +9,9 @@ It uses its own database and Redis DB, dropped and rebuilt each run (loopback on
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/contest_exam_bench),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/14). Options: --workers (gunicorn sync
 workers, default 4), --concurrency (requests in flight, default 8), --scale (multiplies the
-request counts), --start-rate (EXAM_START_RATE for the server, default the settings' 200),
---json FILE (write the figures).
+request counts), --start-rate (EXAM_START_RATE for the burst; default: 80 % of the start
+throughput just measured, i.e. what this server can carry; the phases run with the gate
+counting but never refusing), --json FILE (write the figures).
 
 The client is a small asyncio HTTP/1.1 client in this process (one connection per request:
 gunicorn's sync workers close after each response), so every request carries its own
@@ -25,6 +26,7 @@ import os
 import random
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -58,8 +60,7 @@ def server_env(args) -> dict:
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
-    if args.start_rate is not None:
-        env["EXAM_START_RATE"] = str(args.start_rate)
+    env["EXAM_START_RATE"] = "1000000"  # the phases: the gate counts, never refuses
     return env
 
 
@@ -327,6 +328,14 @@ async def burst(port, cookies) -> dict:
         errors += 1
 
     await asyncio.gather(*(person(c) for c in cookies))
+    timeline = [0] * (int(max(first_reply, default=0)) + 1)
+    for t in first_reply:
+        timeline[int(t)] += 1
+    started_per_second = [0] * (int(max(started_at, default=0)) + 1)
+    for t in started_at:
+        started_per_second[int(t)] += 1
+    print("  first replies per second:", timeline, flush=True)
+    print("  starts per second:       ", started_per_second, flush=True)
     figures = {
         "people": len(cookies),
         "started": len(started_at),
@@ -373,6 +382,8 @@ def start_server(env, port, workers) -> subprocess.Popen:
     )
     deadline = time.time() + 30
     while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited ({server.returncode}): is port {port} free?")
         status, _, _ = asyncio.run(fetch(port, request("GET", "/healthz", None), timeout=2))
         if status == 200:
             return server
@@ -389,13 +400,17 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--start-rate", type=int, default=None)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 0)))
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     for tool in ("psql", "redis-cli"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is needed")
 
+    if not args.port:  # a free port, so that nobody else's server answers our requests
+        with socket.socket() as probe:
+            probe.bind((HOST, 0))
+            args.port = probe.getsockname()[1]
     n = max(100, int(2000 * args.scale))
     env = server_env(args)
     t_setup = time.perf_counter()
@@ -512,9 +527,15 @@ def main() -> None:
             )
         results["grading_jobs_queued"] = queued_jobs
 
-        time.sleep(1.5)  # let the admission gate's current second pass
-        print()
+        # The burst: the server restarted with the admission gate at the rate it can carry.
+        rate = args.start_rate or max(1, int(0.8 * results["start"]["throughput"]))
+        server.terminate()
+        server.wait(timeout=30)
+        server = start_server({**env, "EXAM_START_RATE": str(rate)}, port, args.workers)
+        asyncio.run(phase(port, "warm-up", warm, concurrency=c, ok_statuses={200}, quiet=True))
+        print(f"\nburst, EXAM_START_RATE={rate}/s:")
         results["burst"] = asyncio.run(burst(port, cookies[n : n + args.burst]))
+        results["burst"]["start_rate"] = rate
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -3,9 +3,10 @@
 When a school or an office makes everyone press "Bắt đầu" at once, the requests queue in the
 server's listen backlog; each start costs a draw and an INSERT, so the last one would wait for
 all the others and time out. Here a start POST beyond settings.EXAM_START_RATE per second
-(counted in Redis for the whole site) is answered at once with a small "Vui lòng chờ" page
-(HTTP 503 + Retry-After) that posts the start again by itself: no session load, no query, no
-draw. The admitted starts go on at the rate the servers can carry."""
+(a virtual queue in Redis for the whole site) is answered at once with a small "Vui lòng chờ"
+page (HTTP 503 + Retry-After) that holds a signed ticket for a later slot and posts the start
+again by itself when the slot comes: no session load, no query, no draw. The admitted starts go
+on at the rate the servers can carry, and each person waits once."""
 
 import random
 import re
@@ -17,6 +18,7 @@ from django.urls import reverse
 from scoring.services.attempts import start_admit
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+TICKET_FIELD = "ve"
 
 
 class StartAdmissionMiddleware:
@@ -34,23 +36,27 @@ class StartAdmissionMiddleware:
         if request.method == "POST" and path.startswith(self.prefix()):
             slug = path[len(self.prefix()) :].rstrip("/")
             if SLUG.fullmatch(slug):  # anything else is the URL resolver's 404
-                retry_after = start_admit()
+                retry_after, ticket = start_admit(ticket=request.POST.get(TICKET_FIELD, ""))
                 if retry_after:
-                    return wait_page(request, slug=slug, retry_after=retry_after)
+                    return wait_page(request, slug=slug, retry_after=retry_after, ticket=ticket)
         return self.get_response(request)
 
 
-def wait_page(request: HttpRequest, *, slug: str, retry_after: int) -> HttpResponse:
+def wait_page(request: HttpRequest, *, slug: str, retry_after: int, ticket: str) -> HttpResponse:
     response = render(
         request,
         "scoring/wait.html",
         {
             "slug": slug,
             "retry_after": retry_after,
-            # Spread the retries: the script waits retry_after plus up to a second at random.
-            "retry_ms": retry_after * 1000 + random.randint(0, 1000),  # noqa: S311
+            "ticket": ticket,
+            "ticket_field": TICKET_FIELD,
+            # The script comes back just after the slot (plus a little jitter).
+            "retry_ms": retry_after * 1000 + random.randint(0, 300),  # noqa: S311
         },
         status=503,
     )
     response["Retry-After"] = str(retry_after)
+    # An answer by design, not a server fault: keep it out of django.request's error log.
+    response._has_been_logged = True
     return response

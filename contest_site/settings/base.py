@@ -188,6 +188,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # every `interval` seconds (kombu's default scans only every 10 × 10 s).
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": 1,
+    # The restore scan runs under a Redis lock; a worker killed while holding it would block
+    # every other worker's scan until the lock expires (kombu's default: 300 s).
+    "unacked_mutex_expire": env.int("CELERY_UNACKED_MUTEX_EXPIRE", default=60),
 }
 # Celery's Django fixup closes the database connection around every task unless this is set:
 # reuse it for this many tasks (a new connection per task costs ~4x in grading throughput).

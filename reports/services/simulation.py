@@ -391,6 +391,20 @@ class _Clock:
         return f"{prefix} {h:02d}:{m:02d}:{s:02d}{self.suffix}"
 
 
+def _skip_fk_checks_if_allowed() -> None:
+    """On PostgreSQL, as a superuser, skip the foreign-key triggers for this transaction: the
+    rows are consistent by construction, and Django's deferred FK checks would otherwise run
+    tens of millions of look-ups at COMMIT (minutes at 7.5 M attempts). Elsewhere, or without
+    the right, the checks run as usual."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+
+
 def _next_id(model) -> int:
     return (model.objects.aggregate(m=models.Max("id"))["m"] or 0) + 1
 
@@ -615,6 +629,7 @@ def contest_simulate(
     created = clock(open_epoch)
 
     with transaction.atomic():
+        _skip_fk_checks_if_allowed()
         for i in range(registrants):
             uid, pid, rid = next_user + i, next_part + i, next_reg + i
             female = rand() < 0.5

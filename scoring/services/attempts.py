@@ -17,11 +17,13 @@ import contextlib
 import datetime
 import json
 import logging
+import math
 import re
 import secrets
 import time
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
@@ -91,24 +93,68 @@ def refuse(code: str) -> AttemptRefused:
 # --- Admission control -----------------------------------------------------------------------
 
 
-def start_admit(*, now: datetime.datetime | None = None) -> int:
-    """Mass-start admission control: at most settings.EXAM_START_RATE starts per second for
-    the whole site (a counter per second in the shared cache, so every web process and node
-    counts together). Returns 0 when this start may go ahead, else the seconds after which to
-    try again, spread so that the excess of one second comes back at the same rate over the
-    next seconds. Fails open: without the cache, everyone is admitted."""
+GATE_KEY = "scoring:gate:next"
+GATE_SALT = "scoring.start-gate"
+# A start whose slot is at most this far ahead goes in at once (so up to EXAM_START_RATE
+# starts can go together within a second).
+GATE_TOLERANCE = 1.0
+# A ticket admits for this long after its slot came (then its holder queues again).
+GATE_TICKET_LIFE = 120
+
+# Reserve the next start slot atomically: slot = max(next, now) + 1/rate.
+_RESERVE = """
+local slot = tonumber(redis.call('GET', KEYS[1])) or 0
+local now = tonumber(ARGV[1])
+if slot < now then slot = now end
+slot = slot + tonumber(ARGV[2])
+redis.call('SET', KEYS[1], tostring(slot), 'EX', 86400)
+return tostring(slot)
+"""
+
+
+def start_admit(*, now: datetime.datetime | None = None, ticket: str = "") -> tuple[int, str]:
+    """Mass-start admission control: a virtual queue of start slots, settings.EXAM_START_RATE
+    per second for the whole site (one Redis key shared by every web process and node).
+
+    Returns (0, "") when this start may go ahead now. Otherwise (seconds, ticket): the person
+    has been given the next free slot, `seconds` from now, and comes back with `ticket` (signed,
+    carried by the "Vui lòng chờ" page), which admits them from that slot on without queueing
+    again — so each person waits once, and starts go in at the rate. Fails open: without
+    Redis everyone is admitted."""
     rate = getattr(settings, "EXAM_START_RATE", 0)
     if rate <= 0:
-        return 0
-    now = now or timezone.now()
-    key = f"scoring:gate:{int(now.timestamp())}"
+        return 0, ""
+    t = (now or timezone.now()).timestamp()
+    if ticket:
+        try:
+            slot = float(signing.loads(ticket, salt=GATE_SALT, max_age=3600))
+        except (signing.BadSignature, TypeError, ValueError):
+            slot = None
+        # A ticket whose slot is long past is not a pass round the queue.
+        if slot is not None and slot >= t - GATE_TICKET_LIFE:
+            if slot <= t + GATE_TOLERANCE / 2:
+                return 0, ""
+            return math.ceil(slot - t), ticket
     try:
-        count = 1 if cache.add(key, 1, timeout=5) else cache.incr(key)
+        slot = _gate_reserve(now=t, step=1.0 / rate)
     except Exception:
-        return 0
-    if count <= rate:
-        return 0
-    return min(60, 1 + (count - rate - 1) // rate)
+        return 0, ""
+    if slot - t <= GATE_TOLERANCE + 1e-9:
+        return 0, ""
+    return math.ceil(slot - t - 1e-9), signing.dumps(repr(slot), salt=GATE_SALT)
+
+
+def _gate_reserve(*, now: float, step: float) -> float:
+    """The next slot, reserved: one Redis round trip (a Lua script) where the cache is Redis;
+    elsewhere (the embedded demo) a plain read and write."""
+    raw = getattr(cache, "_cache", None)
+    if raw is not None and hasattr(raw, "get_client"):
+        key = cache.make_and_validate_key(GATE_KEY)
+        client = raw.get_client(key, write=True)
+        return float(client.eval(_RESERVE, 1, key, repr(now), repr(step)))
+    slot = max(float(cache.get(GATE_KEY, 0.0)), now) + step
+    cache.set(GATE_KEY, slot, timeout=86400)
+    return slot
 
 
 # --- Start -----------------------------------------------------------------------------------

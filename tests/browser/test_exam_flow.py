@@ -201,10 +201,6 @@ def test_phone_exam_flow(page, live_server, tree):
 def test_overloaded_start_shows_please_wait_and_retries_by_itself(
     page, live_server, tree, settings
 ):
-    import time
-
-    from django.core.cache import cache
-
     from tests.factories import RegistrationFactory
 
     settings.EXAM_START_RATE = 1
@@ -217,10 +213,8 @@ def test_overloaded_start_shows_please_wait_and_retries_by_itself(
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/bai-thi/bat-dau/{contest.slug}/")
 
-    # Others have taken this second's (and the next one's) only start.
-    now = int(time.time())
-    for second in (now, now + 1):
-        cache.set(f"scoring:gate:{second}", 1, timeout=5)
+    # Others hold the start slots of the next two seconds.
+    support.gate_fill(2)
     page.click("button:has-text('Bắt đầu làm bài')")
     page.wait_for_selector("#start-retry")
     assert "Vui lòng chờ" in page.inner_text("h1")

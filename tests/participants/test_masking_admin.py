@@ -31,7 +31,11 @@ def test_mask_document_and_phone():
 
 
 def grant_full(user):
-    user.user_permissions.add(Permission.objects.get(codename="view_full_identity"))
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="participants", codename="view_full_identity"
+        )
+    )
     # Permission cache is per instance: reload.
     return type(user).objects.get(pk=user.pk)
 

@@ -244,7 +244,11 @@ def test_questions_workbook(ranked):
 def test_full_export_job_is_logged(ranked, organisers, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     user = organisers["city"]
-    user.user_permissions.add(Permission.objects.get(codename="view_full_identity"))
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="participants", codename="view_full_identity"
+        )
+    )
     user = type(user).objects.get(pk=user.pk)
     job = export_job_create(user=user, contest=ranked, kind="results", full_identity=True)
     assert job.full_identity

@@ -204,7 +204,11 @@ def test_full_export_permission_shows_button(rolled, organisers):
     user = organisers["city"]
     html = client_for(user).get(dashboard_url(rolled)).content.decode()
     assert "Kết quả (đầy đủ số giấy tờ, có ghi nhật ký)" not in html
-    user.user_permissions.add(Permission.objects.get(codename="view_full_identity"))
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="participants", codename="view_full_identity"
+        )
+    )
     user = type(user).objects.get(pk=user.pk)
     html = client_for(user).get(dashboard_url(rolled)).content.decode()
     assert "Kết quả (đầy đủ số giấy tờ, có ghi nhật ký)" in html

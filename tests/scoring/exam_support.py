@@ -179,5 +179,15 @@ class BrokerDown:
             del celery_app._connection_for_write
 
 
+def gate_fill(seconds: float) -> None:
+    """Others have taken the start slots of the next `seconds` seconds."""
+    import time
+
+    from scoring.services.attempts import GATE_KEY
+
+    client = cache._cache.get_client(None, write=True)
+    client.set(cache.make_and_validate_key(GATE_KEY), repr(time.time() + seconds), ex=60)
+
+
 def open_attempts(registration) -> int:
     return Attempt.objects.filter(Q(registration=registration) & Q(status="open")).count()

@@ -55,6 +55,8 @@ class Worker:
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "CELERY_VISIBILITY_TIMEOUT": "5",
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+            # A worker SIGKILLed during its restore scan leaves the scan's lock behind.
+            "CELERY_UNACKED_MUTEX_EXPIRE": "2",
             "CELERY_DB_REUSE_MAX": "1000",
             "CELERY_SKIP_CHECKS": "1",
         }
