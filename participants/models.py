@@ -108,6 +108,9 @@ class Registration(models.Model):
     guardian_consent = models.BooleanField(_("người giám hộ đồng ý"), default=False)
     needs_review = models.BooleanField(_("cần rà soát"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by participants.retention when the contest's retention period ended: the document
+    # number and the guardian's phone have been overwritten.
+    identity_purged_at = models.DateTimeField(_("đã xóa số giấy tờ lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("đăng ký dự thi")

@@ -228,6 +228,8 @@ CELERY_BEAT_SCHEDULE = {
     "rollups-refresh": {"task": "reports.tasks.rollups_refresh_all", "schedule": 60.0},
     "rollups-recompute": {"task": "reports.tasks.rollups_recompute_open", "schedule": 3600.0},
     "exports-purge": {"task": "reports.tasks.export_purge_expired", "schedule": 3600.0},
+    # Identity numbers past their contest's retention period are overwritten (daily).
+    "identities-purge": {"task": "participants.tasks.identities_purge", "schedule": 86400.0},
 }
 # Export files: kept this long for download, then deleted by "exports-purge".
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
