@@ -18,6 +18,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from contests.admin.results import (
+    ContestResultsAdminMixin,
+    publish_results,
+    publish_results_again,
+)
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import ContestAdminForm, RoundAdminForm
 from contests.models import (
@@ -44,7 +49,6 @@ from contests.services.contests import (
     contest_close,
     contest_public_cache_clear,
     contest_publish,
-    contest_publish_results,
     contest_related_snapshot,
     contest_update,
     prize_budget,
@@ -164,7 +168,7 @@ class ContestChangeInline(admin.TabularInline):
 
 
 @admin.register(Contest)
-class ContestAdmin(ScopedModelAdmin):
+class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
     unit_path_field = "owner_unit__path"
     form = ContestAdminForm
     change_form_template = "admin/contests/contest/change_form.html"
@@ -310,6 +314,7 @@ class ContestAdmin(ScopedModelAdmin):
                 wrap(require_POST(self.transition_view)),
                 name="{}_{}_transition".format(*info),
             ),
+            *self.results_urls(),
             *super().get_urls(),
         ]
 
@@ -350,12 +355,25 @@ class ContestAdmin(ScopedModelAdmin):
         }
         return TemplateResponse(request, "admin/contests/contest/preview.html", context)
 
+    # Each transition: a service called as service(contest=, user=, data=request.POST) and the
+    # message on success (formatted with the contest's title and, for results, the version).
     TRANSITIONS = {
-        "cong-bo": (contest_publish, _("Đã công bố cuộc thi “%(title)s”.")),
-        "ket-thuc": (contest_close, _("Đã kết thúc cuộc thi “%(title)s”.")),
+        "cong-bo": (
+            lambda *, contest, user, data: contest_publish(contest=contest, user=user),
+            _("Đã công bố cuộc thi “%(title)s”."),
+        ),
+        "ket-thuc": (
+            lambda *, contest, user, data: contest_close(contest=contest, user=user),
+            _("Đã kết thúc cuộc thi “%(title)s”."),
+        ),
+        # Results: scoring's service (see contests/admin/results.py for why the admin calls it).
         "cong-bo-ket-qua": (
-            contest_publish_results,
-            _("Đã công bố kết quả cuộc thi “%(title)s”."),
+            publish_results,
+            _("Đã công bố kết quả cuộc thi “%(title)s” (phiên bản %(version)s)."),
+        ),
+        "cong-bo-lai-ket-qua": (
+            publish_results_again,
+            _("Đã công bố lại kết quả cuộc thi “%(title)s”: phiên bản %(version)s."),
         ),
     }
 
@@ -365,19 +383,24 @@ class ContestAdmin(ScopedModelAdmin):
             raise Http404(gettext("Không có thao tác này."))
         if not self.has_change_permission(request, contest):
             raise PermissionDenied
-        self._transition(request, contest, transition)
+        self._transition(request, contest, transition, data=request.POST)
         return HttpResponseRedirect(reverse("admin:contests_contest_change", args=[contest.pk]))
 
-    def _transition(self, request, contest, transition) -> bool:
+    def _transition(self, request, contest, transition, data=None) -> bool:
         service, done = self.TRANSITIONS[transition]
         try:
             with transaction.atomic():
-                service(contest=contest, user=request.user)
+                result = service(contest=contest, user=request.user, data=data or {})
         except ValidationError as error:
             for message in _messages_of(error):
                 self.message_user(request, f"{contest.title}: {message}", level=messages.ERROR)
             return False
-        self.message_user(request, done % {"title": contest.title}, level=messages.SUCCESS)
+        except PermissionDenied as error:
+            message = str(error) or gettext("Bạn không có quyền thực hiện thao tác này.")
+            self.message_user(request, f"{contest.title}: {message}", level=messages.ERROR)
+            return False
+        values = {"title": contest.title, "version": getattr(result, "version", "")}
+        self.message_user(request, done % values, level=messages.SUCCESS)
         return True
 
     def _bulk_transition(self, request, queryset, transition):

@@ -375,28 +375,28 @@ def contest_close(*, contest: Contest, user, now: datetime.datetime | None = Non
     )
 
 
-@transaction.atomic
-def contest_publish_results(*, contest: Contest, user) -> Contest:
-    """Closed → results published. Refused while the prediction question has no actual answer
-    (it is the second ranking key) or while attempts are still open or ungraded."""
-    locked = Contest.objects.select_for_update().get(pk=contest.pk)
-    if locked.status != Contest.Status.CLOSED:
-        raise _wrong_status(locked.status)
+def results_publish_problems(*, contest: Contest) -> list[str]:
+    """What stops the results of `contest` from being published ([] when nothing does): the
+    prediction question without its actual answer (the second ranking key; contest and every
+    round), attempts still open or ungraded. Read only; the status is checked by the caller.
+
+    Publishing itself is `scoring.services.prizes.results_publish` (the one path: it runs these
+    checks and freezes the prize list in the same transaction); contests never imports scoring,
+    so attempts are read through the reverse relation."""
     problems = []
-    if locked.prediction_text and locked.prediction_actual is None:
+    if contest.prediction_text and contest.prediction_actual is None:
         problems.append(_("Chưa nhập đáp án câu hỏi dự đoán (dùng để xếp hạng)."))
     rounds_missing = [
         r.title
-        for r in locked.rounds.all()
-        if locked.prediction_text and r.prediction_actual is None
+        for r in contest.rounds.all()
+        if contest.prediction_text and r.prediction_actual is None
     ]
     if rounds_missing:
         problems.append(
             _("Chưa nhập đáp án câu hỏi dự đoán của vòng: %(rounds)s.")
             % {"rounds": ", ".join(rounds_missing)}
         )
-    # Attempts belong to the scoring app; read through the reverse relation only.
-    attempts = getattr(locked, "attempts", None)
+    attempts = getattr(contest, "attempts", None)
     if attempts is not None:
         pending = attempts.filter(status__in=["open", "submitted"]).count()
         if pending:
@@ -404,8 +404,14 @@ def contest_publish_results(*, contest: Contest, user) -> Contest:
                 _("Còn %(count)d bài thi chưa chấm xong: hãy chờ chấm xong rồi công bố.")
                 % {"count": pending}
             )
-    if problems:
-        raise ValidationError(problems)
+    return problems
+
+
+def contest_results_published_mark(*, contest: Contest, user) -> Contest:
+    """Closed → results published: the status step alone (conditional UPDATE, audited, public
+    cache cleared). Called only by `scoring.services.prizes.results_publish`, inside the
+    transaction that has locked the contest, checked `results_publish_problems` and frozen the
+    results snapshot: never publish results without that snapshot."""
     return _transition(
         contest=contest,
         user=user,

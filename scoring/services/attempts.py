@@ -208,17 +208,28 @@ def draw_plans_forget() -> None:
     _local_plans.clear()
 
 
+def _draw_order(items: list) -> list[int]:
+    """Indexes of the blueprint items in the order they are drawn: every item asking for a
+    specific difficulty before the "any difficulty" items, so that an "any" item never takes
+    a question a specific item of the same topic needs. With that order the draw succeeds
+    whenever `contests.services.contests.blueprint_problems` finds the bank sufficient (per
+    topic and difficulty, then per topic in total)."""
+    return sorted(range(len(items)), key=lambda i: items[i][1] is None)
+
+
 def _draw(*, plan: dict, round: Round | None, seen: set[int]) -> list[int]:
     """Question ids per the blueprint (the round's own items if it has any, else the
     contest-wide ones): random within topic/difficulty, no repeats within the attempt,
-    questions the person has not seen first."""
+    questions the person has not seen first. Items with a difficulty are drawn before the
+    "any difficulty" ones (`_draw_order`); the test lists them in blueprint order."""
     items = plan["blueprint"].get(str(round.pk)) if round is not None else None
     items = items or plan["blueprint"].get("0") or []
     if not items:
         raise refuse("bank")
-    chosen: list[int] = []
+    picks: list[list[int]] = [[] for _item in items]
     taken: set[int] = set()
-    for topic_id, difficulty, count in items:
+    for index in _draw_order(items):
+        topic_id, difficulty, count = items[index]
         candidates = [
             q
             for q, d in plan["pool"].get(str(topic_id), [])
@@ -233,9 +244,9 @@ def _draw(*, plan: dict, round: Round | None, seen: set[int]) -> list[int]:
             stale = [q for q in candidates if q in seen]
             picked = fresh + _random.sample(stale, count - len(fresh))
             _random.shuffle(picked)
-        chosen.extend(picked)
+        picks[index] = picked
         taken.update(picked)
-    return chosen
+    return [q for picked in picks for q in picked]
 
 
 def attempt_start(

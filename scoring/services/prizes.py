@@ -17,7 +17,9 @@ distinct people with a result whose unit lies in its subtree (disqualified and e
 not counted); units with no participant get no prize.
 
 The allocation reads only committed rows and sorts on total keys: the same data give the same
-list. `results_publish` freezes it into a ResultsSnapshot that later changes cannot alter."""
+list. `results_publish` (the only way to publish results: the admin's buttons call it)
+checks, freezes it into a ResultsSnapshot that later changes cannot alter and moves the
+contest's status, in one transaction."""
 
 from __future__ import annotations
 
@@ -28,12 +30,12 @@ from fractions import Fraction
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, ContestChange, PrizeStructure, PrizeTier, Unit
 from contests.selectors import path_prefix_for
-from scoring.models import ResultsSnapshot
+from contests.services.contests import contest_results_published_mark, results_publish_problems
+from scoring.models import RegradeJob, ResultsSnapshot
 from scoring.selectors.results import (
     display_name,
     disqualified_ids,
@@ -214,23 +216,72 @@ def prizes_allocate(*, contest: Contest) -> Allocation:
     return allocation
 
 
-def results_publish(*, contest: Contest, user) -> ResultsSnapshot:
-    """Freeze the current prize allocation as a new snapshot version (JSON rows) and mark the
-    contest's results published. Refused, with nothing written, before the contest closes or
-    for an organiser outside the contest's owner unit. Publishing again makes a new version
-    (recorded in ContestChange); a snapshot is never modified."""
+def results_publish_refusals(
+    *, contest: Contest, replaces: int | None = None, latest: int | None = None
+) -> list[str]:
+    """Why results of `contest` (as locked and read now) cannot be published, one Vietnamese
+    sentence each; [] when they can. First publication (`replaces` None): the contest must be
+    closed. A new version (`replaces` = the version the organiser saw): results must already
+    be published and `replaces` still the latest version (`latest`), so a double click or two
+    organisers at once make one new version, not two. Then contests' checks (prediction
+    answers, attempts open or ungraded) and no regrade still queued or running."""
+    status = contest.status
+    if status in (Contest.Status.DRAFT, Contest.Status.PUBLISHED):
+        return [_("Cuộc thi chưa kết thúc: chưa thể công bố kết quả.")]
+    if replaces is None and status == Contest.Status.RESULTS_PUBLISHED:
+        return [
+            _(
+                "Kết quả cuộc thi đã được công bố (phiên bản %(version)s). Muốn công bố lại, "
+                "hãy bấm “Công bố lại kết quả (phiên bản mới)”."
+            )
+            % {"version": latest}
+        ]
+    if replaces is not None and (status != Contest.Status.RESULTS_PUBLISHED or latest is None):
+        return [_("Kết quả cuộc thi chưa được công bố lần nào: hãy bấm “Công bố kết quả”.")]
+    if replaces is not None and replaces != latest:
+        return [
+            _(
+                "Kết quả vừa được công bố lại (phiên bản %(version)s) trong lúc bạn xem trang: "
+                "hãy tải lại trang, xem danh sách giải rồi quyết định."
+            )
+            % {"version": latest}
+        ]
+    problems = results_publish_problems(contest=contest)
+    running = RegradeJob.objects.filter(
+        contest=contest, status__in=[RegradeJob.Status.QUEUED, RegradeJob.Status.RUNNING]
+    ).count()
+    if running:
+        problems.append(
+            _("Còn %(count)d đợt chấm lại chưa xong: hãy chờ chấm lại xong rồi công bố.")
+            % {"count": running}
+        )
+    return problems
+
+
+def results_publish(*, contest: Contest, user, replaces: int | None = None) -> ResultsSnapshot:
+    """The one way to publish results: check, freeze the current prize allocation as a new
+    snapshot version (JSON rows) and, the first time, move the contest closed → results
+    published — in one transaction under the contest's row lock, so the status never changes
+    without a snapshot.
+
+    `replaces`: None to publish for the first time; the latest version's number to publish a
+    new version (recorded in ContestChange, what="results_published", version before/after).
+    A snapshot is never modified. Refused with nothing written: PermissionDenied for an
+    organiser outside the contest's owner unit; ValidationError listing every problem of
+    `results_publish_refusals`."""
     prefix = path_prefix_for(user=user)
     if prefix is None or not contest.owner_unit.path.startswith(prefix):
         raise PermissionDenied(_("Bạn không có quyền công bố kết quả của cuộc thi này."))
-    if contest.closes_at > timezone.now():
-        raise ValidationError(_("Cuộc thi chưa kết thúc: chưa thể công bố kết quả."))
     with transaction.atomic():
-        Contest.objects.select_for_update().filter(pk=contest.pk).values_list("id").get()
-        allocation = prizes_allocate(contest=contest)
-        previous = ResultsSnapshot.objects.filter(contest=contest).aggregate(v=Max("version"))["v"]
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        latest = ResultsSnapshot.objects.filter(contest=locked).aggregate(v=Max("version"))["v"]
+        problems = results_publish_refusals(contest=locked, replaces=replaces, latest=latest)
+        if problems:
+            raise ValidationError(problems)
+        allocation = prizes_allocate(contest=locked)
         snapshot = ResultsSnapshot.objects.create(
-            contest=contest,
-            version=(previous or 0) + 1,
+            contest=locked,
+            version=(latest or 0) + 1,
             prizes=allocation.rows,
             budget={
                 "structures": allocation.budget,
@@ -239,14 +290,15 @@ def results_publish(*, contest: Contest, user) -> ResultsSnapshot:
             },
             published_by=user,
         )
-        if previous:
+        if locked.status == Contest.Status.CLOSED:
+            contest_results_published_mark(contest=locked, user=user)
+        if latest:
             ContestChange.objects.create(
-                contest=contest,
+                contest=locked,
                 user=user,
                 what="results_published",
-                before={"version": previous},
+                before={"version": latest},
                 after={"version": snapshot.version},
             )
-        Contest.objects.filter(pk=contest.pk).update(status=Contest.Status.RESULTS_PUBLISHED)
-        contest.status = Contest.Status.RESULTS_PUBLISHED
+        contest.status = locked.status
     return snapshot

@@ -13,8 +13,10 @@ from contests.services.contests import (
     blueprint_problems,
     contest_close,
     contest_publish,
-    contest_publish_results,
+    results_publish_problems,
 )
+from scoring.models import ResultsSnapshot
+from scoring.services.prizes import results_publish
 from tests.contests.helpers import form_fields
 from tests.factories import ContestFactory, QuestionFactory, TopicFactory
 
@@ -130,27 +132,39 @@ def test_close_only_after_the_close_time(draft, organisers):
 
 
 def test_publish_results_needs_the_prediction_answer(draft, organisers):
+    """Results are published through scoring's service (the one path: checks, snapshot and
+    status together); the checks are contests' `results_publish_problems`."""
     Contest.objects.filter(pk=draft.pk).update(
         status=Contest.Status.CLOSED,
         closes_at=timezone.now() - datetime.timedelta(hours=1),
         opens_at=timezone.now() - datetime.timedelta(days=3),
     )
     draft.refresh_from_db()
+    assert results_publish_problems(contest=draft) == [
+        "Chưa nhập đáp án câu hỏi dự đoán (dùng để xếp hạng)."
+    ]
     with pytest.raises(ValidationError) as error:
-        contest_publish_results(contest=draft, user=organisers["city"])
+        results_publish(contest=draft, user=organisers["city"])
     assert error.value.messages == ["Chưa nhập đáp án câu hỏi dự đoán (dùng để xếp hạng)."]
+    assert not ResultsSnapshot.objects.exists()
     Contest.objects.filter(pk=draft.pk).update(prediction_actual=52812)
-    contest_publish_results(contest=draft, user=organisers["city"])
+    draft.refresh_from_db()
+    assert results_publish_problems(contest=draft) == []
+    results_publish(contest=draft, user=organisers["city"])
     draft.refresh_from_db()
     assert draft.status == Contest.Status.RESULTS_PUBLISHED
+    assert ResultsSnapshot.objects.get(contest=draft).version == 1
 
 
 def test_wrong_transition_is_refused(draft, organisers):
     with pytest.raises(ValidationError) as error:
-        contest_publish_results(contest=draft, user=organisers["city"])
+        contest_close(contest=draft, user=organisers["city"])
     assert error.value.messages == [
         "Cuộc thi đang ở trạng thái “Bản nháp”, không thể chuyển trạng thái này."
     ]
+    with pytest.raises(ValidationError) as error:
+        results_publish(contest=draft, user=organisers["city"])
+    assert error.value.messages == ["Cuộc thi chưa kết thúc: chưa thể công bố kết quả."]
 
 
 def test_rule_and_prize_changes_after_publishing_are_recorded(draft, organisers, client):

@@ -209,11 +209,15 @@ def test_publishing_freezes_the_prize_list(district):
 
     past = timezone.now() - datetime.timedelta(days=1)
     Contest.objects.filter(pk=contest.pk).update(
-        opens_at=past - datetime.timedelta(days=30), closes_at=past
+        opens_at=past - datetime.timedelta(days=30),
+        closes_at=past,
+        status=Contest.Status.CLOSED,
+        prediction_actual=34,
     )
     contest.refresh_from_db()
     with pytest.raises(PermissionDenied):
         results_publish(contest=contest, user=make_organiser(Unit.objects.get(code="B"), "b"))
+    assert ResultsSnapshot.objects.count() == 0
 
     live = prizes_allocate(contest=contest).rows
     snapshot = results_publish(contest=contest, user=root)
@@ -221,17 +225,24 @@ def test_publishing_freezes_the_prize_list(district):
     assert contest.status == Contest.Status.RESULTS_PUBLISHED
     assert (snapshot.version, snapshot.prizes) == (1, live)
     assert snapshot.budget["used"] == 56_500_000
+    # Publishing "for the first time" again (a double click) makes no second version.
+    with pytest.raises(ValidationError):
+        results_publish(contest=contest, user=root)
 
     # A later disqualification changes the live allocation, not the published list.
     registration_disqualify(registration=people[3], reason_code="duplicate", user=root)
     assert prizes_allocate(contest=contest).rows != live
     assert prize_list(contest=contest) == live
 
-    second = results_publish(contest=contest, user=root)
+    second = results_publish(contest=contest, user=root, replaces=1)
     assert second.version == 2
     assert prize_list(contest=contest)[1]["winner_name"] == "Người 04"
     change = ContestChange.objects.get(what="results_published")
     assert (change.before, change.after) == ({"version": 1}, {"version": 2})
+    # A stale page (it showed version 1) cannot make a third version by accident.
+    with pytest.raises(ValidationError):
+        results_publish(contest=contest, user=root, replaces=1)
+    assert ResultsSnapshot.objects.count() == 2
 
 
 def test_prize_list_without_a_snapshot_is_a_fresh_allocation(district):
