@@ -1,8 +1,24 @@
-"""Reads of the unit tree and of what an organiser may see."""
+"""Reads of the unit tree, of what an organiser may see, and of contests (public pages,
+previews, the question bank a test can be drawn from)."""
 
-from django.db.models import QuerySet
+import contextlib
+import datetime
+import random
+from dataclasses import dataclass, field
 
-from contests.models import Unit
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from contests.models import (
+    BlueprintItem,
+    Contest,
+    PrizeStructure,
+    PrizeTier,
+    Question,
+    Round,
+    Unit,
+)
 
 
 def organiser_unit(*, user) -> Unit | None:
@@ -51,23 +67,6 @@ def path_prefix_for(*, user) -> str | None:
 
 # --- Contests (public pages, organiser scoping, previews) -------------------------------------
 
-import contextlib  # noqa: E402
-import datetime  # noqa: E402
-import random  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
-from django.core.cache import cache  # noqa: E402
-from django.db.models import Prefetch, Q  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from contests.models import (  # noqa: E402
-    BlueprintItem,
-    Contest,
-    PrizeStructure,
-    PrizeTier,
-    Question,
-    Round,
-)
 
 PUBLIC_STATUSES = (
     Contest.Status.PUBLISHED,
@@ -307,3 +306,17 @@ def contest_test_preview(
     )
     by_id = {q.pk: q for q in questions}
     return [by_id[q] for q in chosen]
+
+
+def questions_drawable(*, contest: Contest) -> QuerySet[Question]:
+    """The contest's questions a test may contain: active, with 2–6 options and exactly one
+    correct option. The publish check counts these and the draw picks from these, so the two
+    always agree."""
+    return (
+        Question.objects.filter(contest=contest, is_active=True)
+        .annotate(
+            n_options=Count("options"),
+            n_correct=Count("options", filter=Q(options__is_correct=True)),
+        )
+        .filter(n_options__gte=2, n_options__lte=6, n_correct=1)
+    )

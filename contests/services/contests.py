@@ -17,7 +17,6 @@ import nh3
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +29,7 @@ from contests.models import (
     Question,
     Round,
 )
+from contests.selectors import questions_drawable
 
 # --- Rich text ------------------------------------------------------------------------------
 
@@ -215,15 +215,7 @@ def blueprint_problems(*, contest: Contest) -> list[str]:
     items = list(BlueprintItem.objects.filter(contest=contest).select_related("topic", "round"))
     if not items:
         return [_("Chưa có cấu trúc đề: hãy thêm ít nhất một dòng (chủ đề, số câu).")]
-    drawable = (
-        Question.objects.filter(contest=contest, is_active=True)
-        .annotate(
-            n_options=Count("options"),
-            n_correct=Count("options", filter=Q(options__is_correct=True)),
-        )
-        .filter(n_options__gte=2, n_options__lte=6, n_correct=1)
-        .values_list("topic_id", "difficulty")
-    )
+    drawable = questions_drawable(contest=contest).values_list("topic_id", "difficulty")
     by_topic: dict[int, int] = defaultdict(int)
     by_topic_difficulty: dict[tuple[int, int], int] = defaultdict(int)
     for topic_id, difficulty in drawable:

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import BlueprintItem, Contest, Question, Round
+from contests.selectors import questions_drawable
 from participants.models import Registration
 from scoring.models import Attempt
 from scoring.selectors.attempts import (
@@ -191,8 +192,8 @@ def _draw_plan(*, contest: Contest) -> dict:
         blueprint.setdefault(str(round_id or 0), []).append([topic_id, difficulty, count])
     pool: dict[str, list] = {}
     used = []
-    for question_id, topic_id, difficulty, is_used in Question.objects.filter(
-        contest=contest, is_active=True
+    for question_id, topic_id, difficulty, is_used in questions_drawable(
+        contest=contest
     ).values_list("id", "topic_id", "difficulty", "used"):
         pool.setdefault(str(topic_id), []).append([question_id, difficulty])
         if is_used:

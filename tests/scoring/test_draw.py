@@ -51,3 +51,16 @@ def test_every_draw_succeeds_when_the_check_passes(tight):
     for _i in range(50):
         drawn = _draw(plan=plan, round=None, seen=set())
         assert drawn[1] == hard and drawn[0] in easy
+
+
+def test_a_question_the_check_does_not_count_is_never_drawn(tight):
+    """A question left with no correct option (an import in progress, an edit) is neither
+    counted by the publish check nor drawn."""
+    contest, easy, hard = tight
+    broken = QuestionFactory(topic=Question.objects.get(pk=hard).topic, difficulty=HARD)
+    broken.options.update(is_correct=False)
+    plan = _draw_plan(contest=contest)
+    pooled = {q for questions in plan["pool"].values() for q, _difficulty in questions}
+    assert pooled == {*easy, hard}
+    for _i in range(20):
+        assert broken.pk not in _draw(plan=plan, round=None, seen=set())
