@@ -313,22 +313,8 @@ class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
         "needs_review",
         "created_at",
     )
-    readonly_fields = (
-        "participant",
-        "contest",
-        "unit",
-        "block",
-        "document_type",
-        "document_masked",
-        "age_on_reference",
-        "age_group",
-        "consent_participation",
-        "consent_publish",
-        "guardian_name",
-        "guardian_relationship",
-        "guardian_consent",
-        "created_at",
-    )
+    # Only the review flag is edited here; the rest changes through the services.
+    readonly_fields = tuple(name for name in fields if name != "needs_review")
 
     def has_add_permission(self, request):
         return False  # registrations go through registration_create (eligibility, consent)
