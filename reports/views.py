@@ -58,7 +58,7 @@ def _parse_round(request, contest: Contest) -> Round | None:
     if not raw:
         return None
     round_ = None
-    if raw.isdigit():
+    if raw.isdecimal():
         round_ = Round.objects.filter(contest=contest, number=int(raw)).first()
     if round_ is None:
         messages.error(request, _("Không có vòng thi “%(value)s”: đã bỏ qua.") % {"value": raw})

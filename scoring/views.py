@@ -127,7 +127,7 @@ def _render_take(request, attempt: Attempt, *, now, error=None, posted=None, sta
     for number, item in enumerate(attempt.items, start=1):
         content = contents.get(item["q"], {"text": "", "options": {}})
         chosen = answers.get(str(item["q"]))
-        chosen = int(chosen) if str(chosen).isdigit() else None
+        chosen = int(chosen) if str(chosen).isdecimal() else None
         questions.append(
             {
                 "number": number,

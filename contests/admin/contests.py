@@ -331,7 +331,7 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
             raise PermissionDenied
         round_obj = None
         round_id = request.GET.get("vong")
-        if round_id and round_id.isdigit():
+        if round_id and round_id.isdecimal():
             round_obj = contest.rounds.filter(pk=int(round_id)).first()
         show_key = request.GET.get("dap-an") != "0"
         error, questions = None, []

@@ -81,7 +81,7 @@ class QuestionAdmin(ScopedModelAdmin):
         elif db_field.name == "topic":
             queryset = Topic.objects.filter(contest__in=owned).select_related("contest")
             object_id = request.resolver_match.kwargs.get("object_id")
-            if object_id and str(object_id).isdigit():
+            if object_id and str(object_id).isdecimal():
                 contest_id = (
                     Question.objects.filter(pk=int(object_id))
                     .values_list("contest_id", flat=True)
@@ -189,7 +189,7 @@ class QuestionAdmin(ScopedModelAdmin):
 
     def _contest_from(self, request, value) -> Contest:
         owned = contests_owned_by(user=request.user)
-        if not value or not str(value).isdigit():
+        if not value or not str(value).isdecimal():
             raise Http404(gettext("Hãy chọn cuộc thi."))
         contest = owned.filter(pk=int(value)).first()
         if contest is None:

@@ -30,7 +30,7 @@ def publish_results(*, contest, user, data):
 def publish_results_again(*, contest, user, data):
     """A new snapshot version replacing the one the organiser saw (posted as "phien-ban")."""
     raw = str(data.get("phien-ban") or "").strip()
-    if not raw.isdigit():
+    if not (raw.isdecimal()):
         raise ValidationError(
             gettext("Thiếu số phiên bản kết quả đang công bố: hãy tải lại trang rồi thử lại.")
         )
@@ -52,7 +52,7 @@ class ContestResultsAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        if object_id and str(object_id).isdigit():
+        if object_id and str(object_id).isdecimal():
             extra_context["results_snapshot"] = snapshot_latest(contest=int(object_id))
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -126,7 +126,7 @@ class UnitAdmin(ScopedAdminMixin, TreeAdmin):
             return queryset
         parent_id = request._treebeard_parent_id
         if parent_id:
-            if not str(parent_id).isdigit():
+            if not str(parent_id).isdecimal():
                 raise Http404
             parent = get_object_or_404(queryset, pk=parent_id)
             request._treebeard_parent = parent

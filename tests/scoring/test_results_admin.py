@@ -265,6 +265,13 @@ def test_republish_without_a_version_is_refused(closed, organisers):
         f"{contest.title}: Thiếu số phiên bản kết quả đang công bố: hãy tải lại trang rồi thử lại."
     ]
     assert ResultsSnapshot.objects.filter(contest=contest).count() == 1
+    # Not a version number ("²" passes str.isdigit but not int()): the same message.
+    messages = click(client, contest, "cong-bo-lai-ket-qua", **{"phien-ban": "²"})
+    assert messages[0].endswith("hãy tải lại trang rồi thử lại.")
+    assert client.get(change_url(contest).replace(f"/{contest.pk}/", "/²/")).status_code == 404
+    prizes = reverse("admin:contests_contest_prizes", args=[contest.pk])
+    assert client.get(prizes, {"phien-ban": "²"}).status_code == 404
+    assert ResultsSnapshot.objects.filter(contest=contest).count() == 1
 
 
 def test_organisers_outside_the_owner_subtree_are_refused(closed, organisers, tree):
