@@ -11,7 +11,8 @@ from scoring.services import grading, prediction, regrade, sweeping
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def grade_attempt(attempt_id: int) -> int:
-    return grading.attempts_grade(attempt_ids=[attempt_id])
+    """Queued by each submission: grades it and takes along the waiting backlog."""
+    return grading.attempt_grade_with_backlog(attempt_id=attempt_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

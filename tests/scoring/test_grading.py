@@ -214,3 +214,37 @@ def test_regrade_recomputes_graded_attempts_from_the_current_key(contest, questi
     attempt.refresh_from_db()
     assert (attempt.correct_count, attempt.all_correct) == (20, True)
     assert Result.objects.get(registration=registration).correct_count == 20
+
+
+def test_a_single_attempt_task_takes_the_waiting_backlog_along(contest, questions, tree):
+    """Under a submit rush one task per submission is queued; the first grades the waiting
+    ones too (oldest first, at most BACKLOG_BATCH), the later ones find theirs graded."""
+    from scoring.services import grading
+    from scoring.tasks import grade_attempt
+
+    attempts = [
+        make_attempt(register(contest, tree["A-1"]), questions, correct=10 + i, seconds=100 + i)
+        for i in range(5)
+    ]
+    still_open = make_attempt(
+        register(contest, tree["A-1"]), questions, correct=20, status=Attempt.Status.OPEN
+    )
+    assert grading.attempt_grade_with_backlog(attempt_id=attempts[4].pk, limit=2) == 3
+    statuses = dict(Attempt.objects.values_list("id", "status"))
+    # Its own attempt and the two oldest waiting ones.
+    assert [statuses[a.pk] for a in attempts] == [
+        "graded",
+        "graded",
+        "submitted",
+        "submitted",
+        "graded",
+    ]
+
+    assert grade_attempt(attempts[2].pk) == 2  # the task: its own and the last waiting one
+    assert grade_attempt(attempts[3].pk) == 0  # already graded: nothing written twice
+    assert Attempt.objects.filter(status=Attempt.Status.GRADED).count() == 5
+    assert sorted(
+        Attempt.objects.values_list("correct_count", flat=True).exclude(pk=still_open.pk)
+    ) == [10, 11, 12, 13, 14]
+    assert Attempt.objects.get(pk=still_open.pk).status == Attempt.Status.OPEN
+    assert Result.objects.count() == 5
