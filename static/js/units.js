@@ -23,7 +23,8 @@
     select.setAttribute("aria-label", (label ? label.textContent : "") + " " + (level + 1));
     var blank = document.createElement("option");
     blank.value = "";
-    blank.textContent = "— Chọn —";
+    // The label comes from the page, translated by the server.
+    blank.textContent = fieldset.dataset.blankLabel || "—";
     select.appendChild(blank);
     children.forEach(function (child) {
       var option = document.createElement("option");
