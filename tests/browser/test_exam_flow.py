@@ -84,14 +84,6 @@ def register_and_join(page, live_server, contest):
     page.wait_for_url(re.compile(r"/thi-sinh/cuoc-thi-cua-toi/"))
 
     page.goto(f"{live_server.url}/thi-sinh/tham-gia/{contest.slug}/")
-    # WORKAROUND (participants template, reported to the lead): the server-rendered first
-    # level prints unit ids through the number localisation ("1.180" for 1180) once ids pass
-    # 999; undo that here so this test stays about the exam. Remove when the template
-    # uses |unlocalize.
-    page.eval_on_selector_all(
-        "select[name^=don_vi_] option",
-        "opts => opts.forEach(o => { o.value = o.value.replace(/[.,\\s]/g, ''); })",
-    )
     # Pick the unit level by level (units.js adds the next level in place).
     for level in range(6):
         select = page.locator(f"select[name=don_vi_{level}]")
