@@ -8,14 +8,20 @@ What is counted (the same definitions as `reports.selectors.figures_direct`, the
 - participants: distinct registrations with at least one graded attempt;
 - best score: the highest score among a participant's graded attempts.
 
-How (the query shape is what makes 7.5 million attempts take seconds, not minutes):
-1. The attempts are first reduced to one row per registration (and round, and day) in a
-   sub-query ("pre-distinct"): the outer join to registrations then touches 1.5 million rows,
-   not 7.5 million, and the distinct count is a plain COUNT(*).
-2. The per-registration rows are grouped by the registration's own unit, block and age group:
-   these are the *own* rows, a few thousand at most.
+How (the query shape is what makes 7.5 million attempts take seconds, not minutes; figures
+in docs/reports.md, "Benchmark"):
+1. The attempts are read from a covering partial index (`reports_attempt_rollup_idx`,
+   migration 0002: graded attempts by contest, registration and local day, with the columns
+   counted), never from the 10 GB table: an index-only scan, already in (registration, day)
+   order, so the aggregates below stream without a sort.
+2. Two statements per round pass, each "pre-distinct": the attempts are reduced to one row per
+   registration (`_per_registration`: attempts, perfect attempts, best score, best number
+   correct, first day) or per registration and day (`_per_day`), then joined once to the
+   registrations and grouped by the registration's own unit (block, age group): these are the
+   *own* rows, a few thousand at most. Distinct counts become plain COUNT(*).
 3. Subtree totals are sums of own rows over path prefixes, done in Python over the (small)
-   list of own rows: no per-row work, no recursive SQL.
+   list of own rows: no per-row work, no recursive SQL; rows are written with multi-row
+   INSERTs.
 
 `rollups_recompute` rebuilds everything and is the truth. `rollups_refresh` looks at what was
 graded (and who registered) since its last run, recomputes the own rows of exactly those units
@@ -110,17 +116,10 @@ def _round_passes(contest: Contest) -> list[tuple[str, str]]:
 
 
 def _own_rows(contest: Contest, unit_ids: list[int] | None) -> tuple[list, list, list]:
-    """Own UnitRollup, ScoreRollup and DailyRollup rows in one pass over the attempts.
-
-    The attempts are reduced once to one row per (registration, round, day) and joined once to
-    the registrations (`x`); per-registration totals (`per_reg`) and the three groupings are
-    read from that, in one statement (UNION ALL with a discriminator column)."""
-    att = Attempt._meta.db_table
+    """Own UnitRollup, ScoreRollup and DailyRollup rows: registrants from the registrations,
+    then per round pass two statements over the attempts (see `_per_registration` and
+    `_per_day`)."""
     reg = Registration._meta.db_table
-    where, params = _attempt_filter(contest, unit_ids)
-    day_sql, day_params = connection.ops.datetime_cast_date_sql(
-        "a.finished_at", [], settings.TIME_ZONE
-    )
     unit_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Decimal(0)])
     score_rows: dict[tuple, int] = defaultdict(int)
     daily_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
@@ -133,55 +132,110 @@ def _own_rows(contest: Contest, unit_ids: list[int] | None) -> tuple[list, list,
     ):
         unit_rows[(0, unit_id, block_id, age_group)][0] += count
 
+    where, params = _attempt_filter(contest, unit_ids)
+    day_sql, day_params = _day_sql()
     for round_expr, round_where in _round_passes(contest):
-        sql = f"""
-            WITH x AS (
-                SELECT r.unit_id, r.block_id, r.age_group, d.registration_id, d.round_key,
-                       d.day, d.n, d.p, d.s, d.c
-                FROM (
-                    SELECT a.registration_id, {round_expr} AS round_key, {day_sql} AS day,
-                           COUNT(*) AS n, SUM(CASE WHEN a.all_correct THEN 1 ELSE 0 END) AS p,
-                           MAX(a.score) AS s, MAX(a.correct_count) AS c
-                    FROM {att} a
-                    WHERE {where}{round_where}
-                    GROUP BY 1, 2, 3
-                ) d
-                JOIN {reg} r ON r.id = d.registration_id
-            ),
-            per_reg AS (
-                SELECT unit_id, block_id, age_group, round_key, SUM(n) AS n, SUM(p) AS p,
-                       MAX(s) AS s, MAX(c) AS c, MIN(day) AS first_day
-                FROM x
-                GROUP BY registration_id, unit_id, block_id, age_group, round_key
-            )
-            SELECT 1, unit_id, block_id, age_group, round_key, c, NULL,
-                   COUNT(*), SUM(n), SUM(p), SUM(s)
-            FROM per_reg GROUP BY unit_id, block_id, age_group, round_key, c
-            UNION ALL
-            SELECT 2, unit_id, NULL, NULL, round_key, NULL, day, COUNT(*), SUM(n), SUM(p), NULL
-            FROM x GROUP BY unit_id, round_key, day
-            UNION ALL
-            SELECT 3, unit_id, NULL, NULL, round_key, NULL, first_day, COUNT(*), NULL, NULL, NULL
-            FROM per_reg GROUP BY unit_id, round_key, first_day
-        """  # noqa: S608
-        rows = _fetch(sql, [*day_params, *params])
-        for kind, unit_id, block_id, age, round_key, best, day, people, n, p, s in rows:
-            round_key = int(round_key)
-            if kind == 1:
-                row = unit_rows[(round_key, unit_id, block_id, age)]
-                row[1] += people
-                row[2] += int(n or 0)
-                row[3] += int(p or 0)
-                row[4] += Decimal(s or 0)
-                score_rows[(round_key, unit_id, int(best or 0))] += people
-            elif kind == 2:
-                row = daily_rows[(round_key, unit_id, _as_date(day))]
-                row[0] += people
-                row[2] += int(n or 0)
-                row[3] += int(p or 0)
-            else:
-                daily_rows[(round_key, unit_id, _as_date(day))][1] += people
+        _per_registration(
+            unit_rows,
+            score_rows,
+            daily_rows,
+            where + round_where,
+            params,
+            round_expr,
+            day_sql,
+            day_params,
+        )
+        _per_day(daily_rows, where + round_where, params, round_expr, day_sql, day_params)
     return _as_list(unit_rows), _as_list(score_rows), _as_list(daily_rows)
+
+
+def _day_sql() -> tuple[str, list]:
+    """The local date of an attempt's finish, written exactly as the covering index
+    `reports_attempt_rollup_idx` (migration 0002) has it, so that PostgreSQL reads it from the
+    index, already in (registration, day) order."""
+    sql, params = connection.ops.datetime_cast_date_sql("a.finished_at", [], settings.TIME_ZONE)
+    return sql, list(params)
+
+
+def _per_registration(
+    unit_rows, score_rows, daily_rows, where, params, round_expr, day_sql, day_params
+) -> None:
+    """Attempts reduced to one row per registration ("pre-distinct": a streaming aggregate over
+    the covering index, in registration order), joined once to the registrations, grouped
+    by unit × block × age group × best number correct (participants, attempts, perfect
+    attempts, best scores) and by unit × first day (new participants). PostgreSQL does both
+    groupings in one pass (GROUPING SETS); elsewhere one finer grouping is folded here."""
+    att = Attempt._meta.db_table
+    reg = Registration._meta.db_table
+    pg = connection.vendor == "postgresql"
+    round_group = "" if round_expr == "0" else f", {round_expr}"
+    if pg:
+        kind = "GROUPING(d.first_day)"
+        group = (
+            "GROUPING SETS ((d.round_key, r.unit_id, r.block_id, r.age_group, d.c), "
+            "(d.round_key, r.unit_id, d.first_day))"
+        )
+    else:
+        kind = "2"
+        group = "d.round_key, r.unit_id, r.block_id, r.age_group, d.c, d.first_day"
+    sql = f"""
+        SELECT {kind}, d.round_key, r.unit_id, r.block_id, r.age_group, d.c, d.first_day,
+               COUNT(*), SUM(d.n), SUM(d.p), SUM(d.s)
+        FROM (
+            SELECT a.registration_id, {round_expr} AS round_key, COUNT(*) AS n,
+                   SUM(CASE WHEN a.all_correct THEN 1 ELSE 0 END) AS p, MAX(a.score) AS s,
+                   MAX(a.correct_count) AS c, MIN({day_sql}) AS first_day
+            FROM {att} a
+            WHERE {where}
+            GROUP BY a.registration_id{round_group}
+        ) d
+        JOIN {reg} r ON r.id = d.registration_id AND r.contest_id = %s
+        GROUP BY {group}
+    """  # noqa: S608
+    for kind, round_key, unit_id, block_id, age, best, day, people, n, p, s in _fetch(
+        sql,
+        [*day_params, *params, params[0]],  # params[0]: the contest
+    ):
+        round_key = int(round_key)
+        if kind != 0:  # the unit × block × age group × best grouping (or both, folded)
+            row = unit_rows[(round_key, unit_id, block_id, age)]
+            row[1] += people
+            row[2] += int(n or 0)
+            row[3] += int(p or 0)
+            row[4] += Decimal(s or 0)
+            score_rows[(round_key, unit_id, int(best or 0))] += people
+        if kind != 1:  # the unit × first day grouping (or both, folded)
+            daily_rows[(round_key, unit_id, _as_date(day))][1] += people
+
+
+def _per_day(daily_rows, where, params, round_expr, day_sql, day_params) -> None:
+    """Attempts reduced to one row per registration and day (read in that order from the
+    covering index: no sort), joined to the registrations, grouped by unit × day: distinct
+    participants that day, attempts, perfect attempts. (The join repeats the contest: the
+    hash then holds this contest's registrations, not every contest's: 2.2 s → 0.9 s for a
+    contest of 165 k people next to one of 1.65 M.)"""
+    att = Attempt._meta.db_table
+    reg = Registration._meta.db_table
+    round_group = "" if round_expr == "0" else f", {round_expr}"
+    sql = f"""
+        SELECT d.round_key, r.unit_id, d.day, COUNT(*), SUM(d.n), SUM(d.p)
+        FROM (
+            SELECT a.registration_id, {day_sql} AS day, {round_expr} AS round_key,
+                   COUNT(*) AS n, SUM(CASE WHEN a.all_correct THEN 1 ELSE 0 END) AS p
+            FROM {att} a
+            WHERE {where}
+            GROUP BY a.registration_id, {day_sql}{round_group}
+        ) d
+        JOIN {reg} r ON r.id = d.registration_id AND r.contest_id = %s
+        GROUP BY d.round_key, r.unit_id, d.day
+    """  # noqa: S608
+    for round_key, unit_id, day, people, n, p in _fetch(
+        sql, [*day_params, *params, *day_params, params[0]]
+    ):
+        row = daily_rows[(int(round_key), unit_id, _as_date(day))]
+        row[0] += people
+        row[2] += int(n or 0)
+        row[3] += int(p or 0)
 
 
 def _as_date(value) -> datetime.date:
@@ -216,50 +270,95 @@ def _subtree(tree: _Tree, own: list, only: set[int] | None) -> dict:
     return out
 
 
+UNIT_COLUMNS = (
+    "contest_id",
+    "round_key",
+    "unit_id",
+    "own",
+    "block_id",
+    "age_group",
+    "registrants",
+    "participants",
+    "attempts",
+    "perfect_attempts",
+    "best_score_sum",
+)
+SCORE_COLUMNS = ("contest_id", "round_key", "unit_id", "own", "correct_count", "participants")
+DAILY_COLUMNS = (
+    "contest_id",
+    "round_key",
+    "unit_id",
+    "own",
+    "day",
+    "participants",
+    "new_participants",
+    "attempts",
+    "perfect_attempts",
+)
+
+
 def _unit_objects(contest, own_flag, rows):
-    for key, v in rows:
-        round_key, unit_id, block_id, age = key
-        yield UnitRollup(
-            contest=contest,
-            round_key=round_key,
-            unit_id=unit_id,
-            own=own_flag,
-            block_id=block_id,
-            age_group=age,
-            registrants=v[0],
-            participants=v[1],
-            attempts=v[2],
-            perfect_attempts=v[3],
-            best_score_sum=v[4],
+    """UnitRollup rows as tuples in UNIT_COLUMNS order (likewise below)."""
+    for (round_key, unit_id, block_id, age), v in rows:
+        yield (
+            contest.pk,
+            round_key,
+            unit_id,
+            own_flag,
+            block_id,
+            age,
+            v[0],
+            v[1],
+            v[2],
+            v[3],
+            v[4],
         )
 
 
 def _score_objects(contest, own_flag, rows):
-    for key, v in rows:
-        round_key, unit_id, correct = key
-        yield ScoreRollup(
-            contest=contest,
-            round_key=round_key,
-            unit_id=unit_id,
-            own=own_flag,
-            correct_count=correct,
-            participants=v[0] if isinstance(v, list) else v,
+    for (round_key, unit_id, correct), v in rows:
+        yield (
+            contest.pk,
+            round_key,
+            unit_id,
+            own_flag,
+            correct,
+            v[0] if isinstance(v, list) else v,
         )
 
 
 def _daily_objects(contest, own_flag, rows):
-    for key, v in rows:
-        round_key, unit_id, day = key
-        yield DailyRollup(
-            contest=contest,
-            round_key=round_key,
-            unit_id=unit_id,
-            own=own_flag,
-            day=day,
-            participants=v[0],
-            new_participants=v[1],
-            attempts=v[2],
-            perfect_attempts=v[3],
+    for (round_key, unit_id, day), v in rows:
+        yield (contest.pk, round_key, unit_id, own_flag, day, v[0], v[1], v[2], v[3])
+
+
+_COLUMNS = {UnitRollup: UNIT_COLUMNS, ScoreRollup: SCORE_COLUMNS, DailyRollup: DAILY_COLUMNS}
+
+
+def _insert(model, rows) -> None:
+    """Insert roll-up rows (tuples in the model's *_COLUMNS order): one multi-row INSERT per
+    5,000 rows (psycopg2's execute_values) on PostgreSQL, where building model instances for
+    Django's bulk_create took about three of the recomputation's seconds on 30,000 rows;
+    bulk_create elsewhere."""
+    columns = _COLUMNS[model]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=2000
+        )
+        return
+    from psycopg2.extras import execute_values
+
+    rows = list(rows)
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor.cursor,
+            f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(c) for c in columns)}) VALUES %s",
+            rows,
+            page_size=5000,
         )
 
 
@@ -285,6 +384,26 @@ def _load_own(contest: Contest) -> tuple[list, list, list]:
     return unit_rows, score_rows, daily_rows
 
 
+# PostgreSQL settings for the roll-up transaction (SET LOCAL: they end with it), measured at
+# 1.5 M participants / 7.5 M attempts (docs/reports.md, "Benchmark"): enough memory for the
+# 1.5 M-row hash of per-registration rows (no batches spilled to disk); no JIT (its compile
+# time exceeded its gain); no parallel workers (the per-day statement got a plan in which
+# every worker scanned the whole index, and the other gained nothing on two shared cores).
+SESSION_SETTINGS = {
+    "work_mem": "256MB",
+    "jit": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+
+
+def _tune_session() -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for name, value in SESSION_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
 def _lock_state(contest: Contest) -> RollupState:
     RollupState.objects.get_or_create(contest=contest)
     return RollupState.objects.select_for_update().get(contest=contest)
@@ -296,6 +415,7 @@ def rollups_recompute(*, contest: Contest) -> dict:
     graded or registered since the start of this recomputation."""
     started = timezone.now()
     with transaction.atomic():
+        _tune_session()
         state = _lock_state(contest)
         last_reg = (
             Registration.objects.filter(contest=contest)
@@ -318,19 +438,12 @@ def _write(contest, tree, own_units, own_scores, own_daily, *, only) -> dict:
     sub_units = _subtree(tree, own_units, only)
     sub_scores = _subtree(tree, own_scores, only)
     sub_daily = _subtree(tree, own_daily, only)
-    batch = 2000
-    UnitRollup.objects.bulk_create(_unit_objects(contest, True, own_units), batch_size=batch)
-    UnitRollup.objects.bulk_create(
-        _unit_objects(contest, False, sub_units.items()), batch_size=batch
-    )
-    ScoreRollup.objects.bulk_create(_score_objects(contest, True, own_scores), batch_size=batch)
-    ScoreRollup.objects.bulk_create(
-        _score_objects(contest, False, sub_scores.items()), batch_size=batch
-    )
-    DailyRollup.objects.bulk_create(_daily_objects(contest, True, own_daily), batch_size=batch)
-    DailyRollup.objects.bulk_create(
-        _daily_objects(contest, False, sub_daily.items()), batch_size=batch
-    )
+    _insert(UnitRollup, _unit_objects(contest, True, own_units))
+    _insert(UnitRollup, _unit_objects(contest, False, sub_units.items()))
+    _insert(ScoreRollup, _score_objects(contest, True, own_scores))
+    _insert(ScoreRollup, _score_objects(contest, False, sub_scores.items()))
+    _insert(DailyRollup, _daily_objects(contest, True, own_daily))
+    _insert(DailyRollup, _daily_objects(contest, False, sub_daily.items()))
     return {
         "unit_rows": len(own_units) + len(sub_units),
         "score_rows": len(own_scores) + len(sub_scores),
@@ -348,6 +461,7 @@ def rollups_refresh(*, contest: Contest) -> dict:
         return rollups_recompute(contest=contest)
     started = timezone.now()
     with transaction.atomic():
+        _tune_session()
         state = _lock_state(contest)
         since = state.graded_watermark - REFRESH_LAG
         graded_units = set(
@@ -371,28 +485,16 @@ def rollups_refresh(*, contest: Contest) -> dict:
                     model.objects.filter(contest=contest, own=False, unit_id__in=affected).delete()
                 # Insert the new own rows, then rebuild the affected subtree rows from all own
                 # rows (the untouched units' own rows are still exact).
-                UnitRollup.objects.bulk_create(
-                    _unit_objects(contest, True, own_units), batch_size=2000
-                )
-                ScoreRollup.objects.bulk_create(
-                    _score_objects(contest, True, own_scores), batch_size=2000
-                )
-                DailyRollup.objects.bulk_create(
-                    _daily_objects(contest, True, own_daily), batch_size=2000
-                )
+                _insert(UnitRollup, _unit_objects(contest, True, own_units))
+                _insert(ScoreRollup, _score_objects(contest, True, own_scores))
+                _insert(DailyRollup, _daily_objects(contest, True, own_daily))
                 all_units, all_scores, all_daily = _load_own(contest)
                 sub_units = _subtree(tree, all_units, affected)
                 sub_scores = _subtree(tree, all_scores, affected)
                 sub_daily = _subtree(tree, all_daily, affected)
-                UnitRollup.objects.bulk_create(
-                    _unit_objects(contest, False, sub_units.items()), batch_size=2000
-                )
-                ScoreRollup.objects.bulk_create(
-                    _score_objects(contest, False, sub_scores.items()), batch_size=2000
-                )
-                DailyRollup.objects.bulk_create(
-                    _daily_objects(contest, False, sub_daily.items()), batch_size=2000
-                )
+                _insert(UnitRollup, _unit_objects(contest, False, sub_units.items()))
+                _insert(ScoreRollup, _score_objects(contest, False, sub_scores.items()))
+                _insert(DailyRollup, _daily_objects(contest, False, sub_daily.items()))
             state.graded_watermark = started
             if last_reg is not None:
                 state.registration_watermark = last_reg
