@@ -11,12 +11,16 @@ BENCH_REDIS_URL (default redis://127.0.0.1:6379/14). Options: --workers (gunicor
 workers, default 4), --concurrency (requests in flight, default 8), --scale (multiplies the
 request counts), --start-rate (EXAM_START_RATE for the burst; default: 80 % of the start
 throughput just measured, i.e. what this server can carry; the phases run with the gate
-counting but never refusing), --json FILE (write the figures).
+counting but never refusing), --threads N (> 1: gthread workers), --grading-worker (a real
+Celery worker on the grading queue during the phases: the grading lag, submitted_at →
+graded_at, is reported), --json FILE (write the figures).
 
 The client is a small asyncio HTTP/1.1 client in this process (one connection per request:
 gunicorn's sync workers close after each response), so every request carries its own
-participant's session and CSRF cookie and the counts are exact. No Celery worker runs: grading
-jobs pile up in Redis, and the bench checks there is exactly one per submission.
+participant's session and CSRF cookie and the counts are exact. Without --grading-worker no
+Celery worker runs: grading jobs pile up in Redis, and the bench checks there is exactly one
+per submission. A "Vui lòng chờ" page is posted again with its ticket, as the page's script
+does. benchmarks/run.py (`make bench`) imports these pieces for the whole-system scenarios.
 """
 
 import argparse
@@ -24,6 +28,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import socket
@@ -45,7 +50,7 @@ SLUG = "bench"
 PASSWORD_HASH = "!"  # noqa: S105 - unusable password: sessions are made directly, nobody logs in
 
 
-def server_env(args) -> dict:
+def server_env(args=None) -> dict:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.baseline.settings",
@@ -223,29 +228,29 @@ def request(method: str, path: str, cookie: tuple[str, str] | None, *, body=b"",
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-async def fetch(port: int, raw: bytes, timeout: float = 60.0):
-    """(status, headers, seconds); status 0 on a connection error or timeout."""
+async def fetch(port: int, raw: bytes, timeout: float = 60.0, *, host: str = HOST):
+    """(status, headers, seconds, body); status 0 on a connection error or timeout."""
     started = time.perf_counter()
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), timeout)
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
         writer.write(raw)
         await writer.drain()
         data = await asyncio.wait_for(reader.read(), timeout)
         writer.close()
     except (TimeoutError, OSError):
-        return 0, {}, time.perf_counter() - started
+        return 0, {}, time.perf_counter() - started, b""
     elapsed = time.perf_counter() - started
-    head, _, _ = data.partition(b"\r\n\r\n")
+    head, _, body = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     try:
         status = int(lines[0].split()[1])
     except (IndexError, ValueError):
-        return 0, {}, elapsed
+        return 0, {}, elapsed, b""
     headers = {}
     for line in lines[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
-    return status, headers, elapsed
+    return status, headers, elapsed, body
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -265,7 +270,7 @@ async def phase(port, name, raws, *, concurrency, ok_statuses, results=None, qui
         while next_index < len(raws):
             i = next_index
             next_index += 1
-            status, headers, seconds = await fetch(port, raws[i])
+            status, headers, seconds, _body = await fetch(port, raws[i])
             latencies.append(seconds)
             replies[i] = (status, headers)
             if status == 503 and "retry-after" in headers:
@@ -300,34 +305,51 @@ async def phase(port, name, raws, *, concurrency, ok_statuses, results=None, qui
     return figures
 
 
-async def burst(port, cookies) -> dict:
-    """Every participant presses "Bắt đầu" at the same moment; a "please wait" reply is
-    retried after its Retry-After plus up to a second, as the page's script does."""
+TICKET = re.compile(rb'name="ve" value="([^"]*)"')
+
+
+async def burst(port, cookies, *, spread: float = 0.0, host: str = HOST, then=None) -> dict:
+    """Every participant presses "Bắt đầu" at the same moment (or within `spread` seconds); a
+    "please wait" reply is posted again with its ticket after its Retry-After plus up to
+    0.3 s, as the page's script does. `then(index, attempt id)`, a coroutine function, is what
+    each person does once started (the burst's figures do not include it). Returns the
+    figures and, in "attempts", the attempt id of each participant who started (None
+    otherwise)."""
     path = f"/bai-thi/bat-dau/{SLUG}/"
     first_reply, started_at, errors, waits = [], [], 0, 0
+    attempts: list[int | None] = [None] * len(cookies)
     t0 = time.perf_counter()
 
-    async def person(cookie):
+    async def person(index, cookie):
         nonlocal errors, waits
-        first = True
-        for _ in range(30):
-            status, headers, _seconds = await fetch(port, request("POST", path, cookie))
+        if spread:
+            await asyncio.sleep(random.random() * spread)  # noqa: S311
+        first, body = True, b""
+        for _ in range(60):
+            status, headers, _seconds, reply = await fetch(
+                port, request("POST", path, cookie, body=body), host=host
+            )
             now = time.perf_counter() - t0
             if first:
                 first_reply.append(now)
                 first = False
             if status == 302:
                 started_at.append(now)
+                attempts[index] = int(headers["location"].strip("/").split("/")[-1])
+                if then is not None:
+                    await then(index, attempts[index])
                 return
             if status == 503 and "retry-after" in headers:
                 waits += 1
-                await asyncio.sleep(int(headers["retry-after"]) + random.random())  # noqa: S311
+                ticket = TICKET.search(reply)
+                body = b"ve=" + urllib.parse.quote(ticket.group(1)).encode() if ticket else b""
+                await asyncio.sleep(int(headers["retry-after"]) + 0.3 * random.random())  # noqa: S311
                 continue
             errors += 1
             return
         errors += 1
 
-    await asyncio.gather(*(person(c) for c in cookies))
+    await asyncio.gather(*(person(i, c) for i, c in enumerate(cookies)))
     timeline = [0] * (int(max(first_reply, default=0)) + 1)
     for t in first_reply:
         timeline[int(t)] += 1
@@ -344,6 +366,7 @@ async def burst(port, cookies) -> dict:
         "first_reply_p50_s": round(percentile(first_reply, 0.5), 2),
         "first_reply_last_s": round(max(first_reply), 2),
         "last_start_s": round(max(started_at), 2) if started_at else None,
+        "attempts": attempts,
     }
     print(
         f"  {len(cookies)} starts fired together: {figures['started']} started, "
@@ -358,33 +381,42 @@ async def burst(port, cookies) -> dict:
 # --- The run ---------------------------------------------------------------------------------
 
 
-def start_server(env, port, workers) -> subprocess.Popen:
+def free_port() -> int:
+    """A free local port, so that nobody else's server answers our requests."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_server(
+    env,
+    port,
+    workers,
+    threads: int = 1,
+    *,
+    host: str = HOST,
+    log: Path | None = None,
+    deploy_config: bool = False,
+) -> subprocess.Popen:
+    """gunicorn on the bench's settings: sync workers, or gthread when threads > 1; with
+    `deploy_config`, deploy/gunicorn.conf.py (the production file) with bind and worker count
+    given through its GUNICORN_* variables."""
     gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "benchmarks.baseline.wsgi:application",
-            "-b",
-            f"{HOST}:{port}",
-            "-w",
-            str(workers),
-            "-k",
-            "sync",
-            "--backlog",
-            "4096",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    command = [gunicorn, "benchmarks.baseline.wsgi:application"]
+    if deploy_config:
+        command += ["--config", str(ROOT / "deploy" / "gunicorn.conf.py")]
+        env = {**env, "GUNICORN_BIND": f"{host}:{port}", "GUNICORN_WORKERS": str(workers)}
+    else:
+        command += ["-b", f"{host}:{port}", "-w", str(workers), "--backlog", "4096"]
+        command += ["--timeout", "60", "--log-level", "warning"]
+        command += ["-k", "gthread", "--threads", str(threads)] if threads > 1 else ["-k", "sync"]
+    out = log.open("ab") if log else None
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=out)
     deadline = time.time() + 30
     while time.time() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited ({server.returncode}): is port {port} free?")
-        status, _, _ = asyncio.run(fetch(port, request("GET", "/healthz", None), timeout=2))
+        status = asyncio.run(fetch(port, request("GET", "/healthz", None), timeout=2))[0]
         if status == 200:
             return server
         time.sleep(0.3)
@@ -392,182 +424,322 @@ def start_server(env, port, workers) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer /healthz within 30 s")
 
 
+def start_celery(
+    env, role: str, log: Path, *, queues: str = "grading", concurrency: int = 1, name: str = "w1"
+) -> subprocess.Popen:
+    """A Celery worker (role "worker", on `queues`) or beat (role "beat") on the bench's
+    settings, as in production (prefork, acks late, connections reused); waits until ready."""
+    command = [str(ROOT / ".venv" / "bin" / "celery"), "-A", "contest_site", role, "-l", "INFO"]
+    if role == "worker":
+        command += ["-Q", queues, "-c", str(concurrency), "-n", f"{name}@%h", "--pool=prefork"]
+        ready = " ready."
+    else:
+        command += ["--schedule", f"/tmp/celerybeat-{name}-{os.getpid()}"]  # noqa: S108
+        ready = "beat: Starting"
+    log.write_bytes(b"")
+    with log.open("ab") as out:
+        proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while ready not in log.read_text(errors="replace"):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.terminate()
+            raise SystemExit(f"celery {role} did not start; see {log}")
+        time.sleep(0.2)
+    return proc
+
+
+def stop(proc: subprocess.Popen | None) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def grading_lag(attempt_ids: list[int], *, timeout: float = 120.0) -> dict:
+    """Waits until every attempt is graded (or `timeout`), then graded_at - submitted_at:
+    p50/p99/max in seconds, and how many are still ungraded."""
+    from scoring.models import Attempt
+
+    deadline = time.monotonic() + timeout
+    rows = Attempt.objects.filter(id__in=attempt_ids)
+    while rows.filter(graded_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.25)
+    lags = [
+        (graded - submitted).total_seconds()
+        for submitted, graded in rows.values_list("submitted_at", "graded_at")
+        if graded is not None and submitted is not None
+    ]
+    return {
+        "attempts": len(attempt_ids),
+        "graded": len(lags),
+        "ungraded": len(attempt_ids) - len(lags),
+        "p50_s": round(percentile(lags, 0.5), 2),
+        "p99_s": round(percentile(lags, 0.99), 2),
+        "max_s": round(max(lags, default=float("nan")), 2),
+    }
+
+
+def pooled_figures(runs: list[dict]) -> dict:
+    latencies = [x for f in runs for x in f["latencies"]]
+    total = sum(f["requests"] for f in runs)
+    seconds = sum(f["seconds"] for f in runs)
+    return {
+        "requests": total,
+        "throughput": round(total / seconds, 1),
+        "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "errors": sum(f["errors"] for f in runs),
+        "waits": sum(f["waits"] for f in runs),
+        "rounds": [f["throughput"] for f in runs],
+    }
+
+
+def throughput_phases(port, cookies, *, rounds: int, concurrency: int, seed: int = 7) -> dict:
+    """Bare render, start, test page, bare insert, autosave, submit, closed loop with
+    `concurrency` requests in flight, in `rounds` interleaved rounds (a load change on the
+    machine hits both sides), each round with its own participants (`cookies`). Returns the
+    pooled figures per phase (keys: bare_render, start, test_page, bare_insert, autosave,
+    submit) and "submitted": the ids of the attempts submitted."""
+    pooled: dict[str, list[dict]] = {}
+    rng = random.Random(seed)  # noqa: S311
+    submitted: list[int] = []
+    render = request("GET", f"/bench/render/?c={SLUG}", None)
+
+    def run_phase(name, raws, ok, replies=None):
+        figures = asyncio.run(
+            phase(port, name, raws, concurrency=concurrency, ok_statuses=ok, results=replies)
+        )
+        pooled.setdefault(name, []).append(figures)
+
+    group = len(cookies) // rounds
+    for r in range(rounds):
+        people_r = list(range(r * group, (r + 1) * group))
+        run_phase("bare render", [render] * group, {200})
+        replies = []
+        starts = [request("POST", f"/bai-thi/bat-dau/{SLUG}/", cookies[i]) for i in people_r]
+        run_phase("start", starts, {302}, replies)
+        attempt_of = {}
+        for i, (status, headers) in zip(people_r, replies, strict=True):
+            if status == 302:
+                attempt_of[i] = int(headers["location"].strip("/").split("/")[-1])
+        people = sorted(attempt_of)
+        items = attempt_items(list(attempt_of.values()))
+        pages = [request("GET", f"/bai-thi/{attempt_of[i]}/", cookies[i]) for i in people]
+        run_phase("test page", pages, {200})
+        body = json.dumps({"1": 2, "3": 4, "5": 6}).encode()
+        inserts = [
+            request("POST", "/bench/insert/", cookies[i], body=body, ctype="application/json")
+            for i in people_r
+        ]
+        run_phase("bare insert", inserts, {200})
+        saves = [
+            autosave_request(attempt_of[i], items[attempt_of[i]], cookies[i], rng) for i in people
+        ]
+        run_phase("autosave", saves, {200})
+        submits = [
+            submit_request(attempt_of[i], items[attempt_of[i]], cookies[i], rng) for i in people
+        ]
+        replies = []
+        run_phase("submit", submits, {302}, replies)
+        submitted += [
+            attempt_of[i] for i, (status, _h) in zip(people, replies, strict=True) if status == 302
+        ]
+    results = {name.replace(" ", "_"): pooled_figures(runs) for name, runs in pooled.items()}
+    results["submitted"] = submitted
+    return results
+
+
+def autosave_request(attempt: int, items: list, cookie, rng) -> bytes:
+    """Some of the attempt's questions answered (as the page's script sends them)."""
+    answered = items[: 1 + rng.randrange(len(items))]
+    body = json.dumps({"answers": {str(it["q"]): rng.choice(it["o"]) for it in answered}})
+    return request(
+        "POST", f"/bai-thi/{attempt}/luu/", cookie, body=body.encode(), ctype="application/json"
+    )
+
+
+def submit_request(attempt: int, items: list, cookie, rng) -> bytes:
+    """The no-JavaScript form post of the whole test (every answer and the prediction)."""
+    form = {f"q{it['q']}": rng.choice(it["o"]) for it in items}
+    form["prediction"] = str(rng.randrange(1, 60000))
+    body = urllib.parse.urlencode(form).encode()
+    return request("POST", f"/bai-thi/{attempt}/nop-bai/", cookie, body=body)
+
+
+PHASES = ("bare_render", "start", "test_page", "bare_insert", "autosave", "submit")
+# (label, numerator, denominator, target)
+RATIOS = (
+    ("submit / bare insert", "submit", "bare_insert", 0.50),
+    ("test page / bare render", "test_page", "bare_render", 0.50),
+    ("start / bare render", "start", "bare_render", 0.35),
+    ("autosave / bare insert", "autosave", "bare_insert", None),
+)
+
+
+def print_phases(results: dict) -> None:
+    print("phase           requests  req/s     p50 ms   p99 ms  errors  waits", flush=True)
+    for key in PHASES:
+        f = results[key]
+        print(
+            f"  {key.replace('_', ' '):<14} {f['requests']:>7}  {f['throughput']:>7.1f}  "
+            f"{f['p50_ms']:>7.1f}  {f['p99_ms']:>7.1f}  {f['errors']:>6}  {f['waits']:>5}   "
+            "rounds: " + ", ".join(f"{t:.0f}/s" for t in f["rounds"]),
+            flush=True,
+        )
+
+
+def ratios_check(results: dict) -> list[dict]:
+    """Every issue-5 target with its measured figure: [{"target", "value", "ok"}]."""
+    checks = []
+    for label, a, b, target in RATIOS:
+        value = results[a]["throughput"] / results[b]["throughput"]
+        checks.append(
+            {
+                "target": f"{label} ≥ {target:.0%}" if target else label,
+                "value": f"{value:.0%}",
+                "ratio": round(value, 3),
+                "ok": None if target is None else value >= target,
+            }
+        )
+    p99 = results["submit"]["p99_ms"]
+    checks.append({"target": "submit p99 ≤ 100 ms", "value": f"{p99} ms", "ok": p99 <= 100})
+    errors = sum(results[k]["errors"] for k in PHASES)
+    checks.append({"target": "0 errors in the phases", "value": str(errors), "ok": errors == 0})
+    return checks
+
+
+def burst_checks(figures: dict) -> list[dict]:
+    served = figures["started"] == figures["people"] and figures["errors"] == 0
+    return [
+        {
+            "target": f"{figures['people']} starts fired together: all started, 0 errors",
+            "value": f"{figures['started']} started, {figures['errors']} errors",
+            "ok": served,
+        },
+        {
+            "target": "every one answered (test or 'Vui lòng chờ') within 10 s",
+            "value": f"{figures['first_reply_last_s']} s",
+            "ok": figures["first_reply_last_s"] <= 10,
+        },
+        {
+            "target": "the last start within 10 s",
+            "value": f"{figures['last_start_s']} s",
+            "ok": figures["last_start_s"] is not None and figures["last_start_s"] <= 10,
+        },
+    ]
+
+
+def print_checks(checks: list[dict]) -> None:
+    for c in checks:
+        verdict = {True: "ok", False: "MISSED", None: ""}[c["ok"]]
+        print(f"  {c['target']:<58} {c['value']:>22}  {verdict}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="> 1: gthread workers")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--burst", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--start-rate", type=int, default=None)
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 0)))
+    parser.add_argument(
+        "--grading-worker",
+        action="store_true",
+        help="run a Celery worker (grading queue) during the phases and report the grading lag",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     for tool in ("psql", "redis-cli"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is needed")
 
-    if not args.port:  # a free port, so that nobody else's server answers our requests
-        with socket.socket() as probe:
-            probe.bind((HOST, 0))
-            args.port = probe.getsockname()[1]
+    port = args.port or free_port()
     n = max(100, int(2000 * args.scale))
     env = server_env(args)
     t_setup = time.perf_counter()
     rebuild_database(env)
-    data = prepare(env, participants=n + args.burst)
-    cookies = data["cookies"]
+    cookies = prepare(env, participants=n + args.burst)["cookies"]
+    model = (
+        f"gthread {args.workers}x{args.threads}" if args.threads > 1 else f"sync x{args.workers}"
+    )
     print(
         f"exam bench: {n} participants for the throughput phases, {args.burst} for the burst; "
-        f"gunicorn sync x{args.workers}, {args.concurrency} requests in flight "
+        f"gunicorn {model}, {args.concurrency} requests in flight "
         f"(setup {time.perf_counter() - t_setup:.0f} s)",
         flush=True,
     )
-    server = start_server(env, args.port, args.workers)
-    port, c = args.port, args.concurrency
-    pooled: dict[str, list[dict]] = {}
-    results: dict = {}
-    rng = random.Random(7)  # noqa: S311
-    queued_jobs = 0
-
-    def run_phase(name, raws, ok, replies=None):
-        figures = asyncio.run(
-            phase(port, name, raws, concurrency=c, ok_statuses=ok, results=replies, quiet=True)
-        )
-        pooled.setdefault(name, []).append(figures)
-        return figures
-
+    server = start_server(env, port, args.workers, args.threads)
+    worker = None
+    if args.grading_worker:
+        worker = start_celery(env, "worker", Path(f"/tmp/exam_bench_worker_{port}.log"))  # noqa: S108
+    warm = [request("GET", f"/bench/render/?c={SLUG}", None)] * (20 * args.workers)
     try:
-        # Warm up every worker (imports, templates, connections, caches).
-        warm = [request("GET", f"/bench/render/?c={SLUG}", None)] * (20 * args.workers)
-        asyncio.run(phase(port, "warm-up", warm, concurrency=c, ok_statuses={200}, quiet=True))
-        # The phases run in rounds, baseline and exam interleaved, so that a load change on
-        # the machine hits both sides; each round has its own participants.
-        group = n // args.rounds
-        for r in range(args.rounds):
-            people_r = list(range(r * group, (r + 1) * group))
-            run_phase(
-                "bare render", [request("GET", f"/bench/render/?c={SLUG}", None)] * group, {200}
+        asyncio.run(
+            phase(
+                port, "warm-up", warm, concurrency=args.concurrency, ok_statuses={200}, quiet=True
             )
-            replies = []
-            starts = [request("POST", f"/bai-thi/bat-dau/{SLUG}/", cookies[i]) for i in people_r]
-            run_phase("start", starts, {302}, replies)
-            attempt_of = {}
-            for i, (status, headers) in zip(people_r, replies, strict=True):
-                if status == 302:
-                    attempt_of[i] = int(headers["location"].strip("/").split("/")[-1])
-            people = sorted(attempt_of)
-            items = attempt_items(list(attempt_of.values()))
-            pages = [request("GET", f"/bai-thi/{attempt_of[i]}/", cookies[i]) for i in people]
-            run_phase("test page", pages, {200})
-
-            body = json.dumps({"1": 2, "3": 4, "5": 6}).encode()
-            inserts = [
-                request("POST", "/bench/insert/", cookies[i], body=body, ctype="application/json")
-                for i in people_r
-            ]
-            run_phase("bare insert", inserts, {200})
-            saves = []
-            for k in range(len(people)):
-                i = people[k]
-                attempt = attempt_of[i]
-                answered = items[attempt][: 1 + rng.randrange(20)]
-                body = json.dumps(
-                    {"answers": {str(it["q"]): rng.choice(it["o"]) for it in answered}}
-                ).encode()
-                saves.append(
-                    request(
-                        "POST",
-                        f"/bai-thi/{attempt}/luu/",
-                        cookies[i],
-                        body=body,
-                        ctype="application/json",
-                    )
-                )
-            run_phase("autosave", saves, {200})
-
-            before = grading_queue_length()
-            submits = []
-            for i in people:
-                attempt = attempt_of[i]
-                form = {f"q{it['q']}": rng.choice(it["o"]) for it in items[attempt]}
-                form["prediction"] = str(rng.randrange(1, 60000))
-                submits.append(
-                    request(
-                        "POST",
-                        f"/bai-thi/{attempt}/nop-bai/",
-                        cookies[i],
-                        body=urllib.parse.urlencode(form).encode(),
-                    )
-                )
-            run_phase("submit", submits, {302})
-            queued_jobs += grading_queue_length() - before
-
-        print("\nphase           requests  req/s     p50 ms   p99 ms  errors  waits")
-        for name, runs in pooled.items():
-            latencies = [x for f in runs for x in f["latencies"]]
-            total = sum(f["requests"] for f in runs)
-            seconds = sum(f["seconds"] for f in runs)
-            key = name.replace(" ", "_")
-            results[key] = {
-                "requests": total,
-                "throughput": round(total / seconds, 1),
-                "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
-                "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
-                "errors": sum(f["errors"] for f in runs),
-                "waits": sum(f["waits"] for f in runs),
-                "rounds": [f["throughput"] for f in runs],
-            }
-            f = results[key]
-            print(
-                f"  {name:<14} {total:>7}  {f['throughput']:>7.1f}  {f['p50_ms']:>7.1f}  "
-                f"{f['p99_ms']:>7.1f}  {f['errors']:>6}  {f['waits']:>5}   rounds: "
-                + ", ".join(f"{t:.0f}/s" for t in f["rounds"]),
-                flush=True,
-            )
-        results["grading_jobs_queued"] = queued_jobs
+        )
+        before = grading_queue_length()
+        results = throughput_phases(
+            port, cookies[:n], rounds=args.rounds, concurrency=args.concurrency
+        )
+        submitted = results.pop("submitted")
+        if worker is None:
+            results["grading_jobs_queued"] = grading_queue_length() - before
+        else:
+            results["grading_lag"] = grading_lag(submitted)
+        print_phases(results)
 
         # The burst: the server restarted with the admission gate at the rate it can carry.
         rate = args.start_rate or max(1, int(0.8 * results["start"]["throughput"]))
-        server.terminate()
-        server.wait(timeout=30)
-        server = start_server({**env, "EXAM_START_RATE": str(rate)}, port, args.workers)
-        asyncio.run(phase(port, "warm-up", warm, concurrency=c, ok_statuses={200}, quiet=True))
-        print(f"\nburst, EXAM_START_RATE={rate}/s:")
+        stop(server)
+        server = start_server(
+            {**env, "EXAM_START_RATE": str(rate)}, port, args.workers, args.threads
+        )
+        asyncio.run(
+            phase(
+                port, "warm-up", warm, concurrency=args.concurrency, ok_statuses={200}, quiet=True
+            )
+        )
+        print(f"\nburst, EXAM_START_RATE={rate}/s:", flush=True)
         results["burst"] = asyncio.run(burst(port, cookies[n : n + args.burst]))
+        results["burst"].pop("attempts")
         results["burst"]["start_rate"] = rate
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
+        stop(worker)
 
-    def ratio(a, b):
-        return results[a]["throughput"] / results[b]["throughput"]
-
-    ratios = {
-        "submit / bare insert": (ratio("submit", "bare_insert"), 0.50),
-        "test page / bare render": (ratio("test_page", "bare_render"), 0.50),
-        "start / bare render": (ratio("start", "bare_render"), 0.35),
-        "autosave / bare insert": (ratio("autosave", "bare_insert"), None),
-    }
-    print("\nratios (target):")
-    for label, (value, target) in ratios.items():
-        verdict = "" if target is None else ("  ok" if value >= target else "  MISSED")
-        goal = f" (≥ {target:.0%})" if target else ""
-        print(f"  {label:<26} {value:6.0%}{goal}{verdict}")
-    p99 = results["submit"]["p99_ms"]
-    print(f"  submit p99 {p99} ms (≤ 100 ms){'  ok' if p99 <= 100 else '  MISSED'}")
-    errors = sum(
-        results[k]["errors"]
-        for k in ("bare_render", "bare_insert", "start", "test_page", "autosave", "submit")
-    )
-    print(f"  errors in the phases: {errors}; burst errors: {results['burst']['errors']}")
-    print(
-        f"  grading jobs queued by {results['submit']['requests']} submits: "
-        f"{results['grading_jobs_queued']}"
-    )
-    results["ratios"] = {k: round(v, 3) for k, (v, _t) in ratios.items()}
+    checks = ratios_check(results) + burst_checks(results["burst"])
+    if worker is None:
+        jobs = results["grading_jobs_queued"]
+        count = results["submit"]["requests"]
+        checks.append(
+            {
+                "target": "one grading job per submit",
+                "value": f"{jobs} / {count}",
+                "ok": jobs == count,
+            }
+        )
+    else:
+        lag = results["grading_lag"]
+        checks.append(
+            {
+                "target": "grading lag p99 ≤ 5 s, all graded",
+                "value": f"p50 {lag['p50_s']} p99 {lag['p99_s']} max {lag['max_s']} s",
+                "ok": lag["p99_s"] <= 5 and lag["ungraded"] == 0,
+            }
+        )
+    print("\ntargets:")
+    print_checks(checks)
+    results["checks"] = checks
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

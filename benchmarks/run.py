@@ -1,0 +1,596 @@
+"""`make bench`: the whole system on this machine, one command, one table.
+
+    .venv/bin/python benchmarks/run.py              # about 10 minutes on the 2-core machine
+
+Prepares a simulated contest (participants with sessions; a reports contest simulated with
+`reports.services.simulation` at --report-scale of Hà Nội's 1.5 M), starts the production stack
+(gunicorn with the production settings plus the bare baseline views, a Celery worker on the
+grading queue, a Celery worker on the default and exports queues, Celery beat, on PostgreSQL
+and Redis) and runs, measuring every process's peak memory:
+
+0. the throughput phases of benchmarks/exam_bench.py (bare render, start, test page, bare
+   insert, autosave, submit: closed loop) — the baselines and the issue-5 ratios;
+1. School start: --school participants press "Bắt đầu" within one second (admission gate at
+   80 % of the start throughput just measured), then take the test with think time: the test
+   page, --autosaves autosaves, submit;
+2. Steady state: submissions at the target rate (50 % of the bare insert's throughput: the
+   issue-5 target; capped at 90 % of the submit throughput just measured when the server
+   cannot carry the target, which the table then reports as missed) for --steady-seconds,
+   open loop, while a results export of the reports contest and its roll-up recompute run on
+   the other worker;
+3. Deadline rush: the last minutes of a round compressed into --rush-seconds: --rush people
+   submit, and a tenth of the open attempts are left to the closing sweeper (past deadline +
+   grace), which beat runs every 30 s;
+then waits for grading to drain and counts in the database: every acknowledged submission
+stored and graded once (lost = 0), the grading lag (submitted_at → graded_at) per scenario.
+
+Prints one table and writes it as JSON to benchmarks/results/<UTC date and time>.json.
+Uses its own database and Redis DB, dropped and rebuilt (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/contest_city_bench; BENCH_REDIS_URL, default
+redis://127.0.0.1:6379/13).
+"""
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contest_city_bench")
+os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import exam_bench as eb  # noqa: E402
+
+REPORT_SLUG = "city-reports"
+LOGS = Path("/tmp")  # noqa: S108
+
+
+# --- Peak memory of each process tree -------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class MemorySampler(threading.Thread):
+    """Every 0.5 s, the resident memory of each named process and its children: the peak of
+    the tree's sum and of its largest single process."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.procs: dict[str, int] = {}
+        self.peak: dict[str, dict] = {}
+        self.running = True
+
+    def watch(self, name: str, proc: subprocess.Popen) -> None:
+        self.procs[name] = proc.pid
+
+    def run(self) -> None:
+        while self.running:
+            for name, pid in list(self.procs.items()):
+                pids = [pid, *_children(pid)]
+                sizes = [_rss_mb(p) for p in pids]
+                peak = self.peak.setdefault(name, {"total_mb": 0.0, "largest_mb": 0.0})
+                peak["total_mb"] = round(max(peak["total_mb"], sum(sizes)), 1)
+                peak["largest_mb"] = round(max(peak["largest_mb"], max(sizes)), 1)
+            time.sleep(0.5)
+
+
+# --- Load patterns ----------------------------------------------------------------------------
+
+
+class Tally:
+    """Latencies and errors per request kind."""
+
+    def __init__(self):
+        self.latencies: dict[str, list[float]] = {}
+        self.errors: dict[str, int] = {}
+        self.window: dict[str, list[float]] = {}
+
+    def add(self, kind: str, status: int, seconds: float, ok: set[int], at: float) -> bool:
+        self.latencies.setdefault(kind, []).append(seconds)
+        self.errors.setdefault(kind, 0)
+        span = self.window.setdefault(kind, [at, at])
+        span[0], span[1] = min(span[0], at), max(span[1], at + seconds)
+        if status not in ok:
+            self.errors[kind] += 1
+            return False
+        return True
+
+    def figures(self) -> dict:
+        out = {}
+        for kind, values in self.latencies.items():
+            first, last = self.window[kind]
+            out[kind] = {
+                "requests": len(values),
+                "throughput": round(len(values) / max(last - first, 1e-3), 1),
+                "p50_ms": round(eb.percentile(values, 0.5) * 1000, 1),
+                "p99_ms": round(eb.percentile(values, 0.99) * 1000, 1),
+                "errors": self.errors[kind],
+            }
+        return out
+
+
+async def school_start(port, cookies, *, autosaves: int, think: tuple[float, float]) -> dict:
+    """Everyone presses "Bắt đầu" within one second (through the admission gate); each person,
+    as soon as they are in, takes the test: the page, `autosaves` autosaves `think` seconds
+    apart, submit."""
+    tally = Tally()
+    t0 = time.perf_counter()
+    submitted: list[int] = []
+    rng = random.Random(11)  # noqa: S311
+
+    async def take(index, attempt):
+        cookie = cookies[index]
+        items = (await asyncio.to_thread(eb.attempt_items, [attempt]))[attempt]
+        await timed(tally, "test page", port, eb.request("GET", f"/bai-thi/{attempt}/", cookie))
+        for _ in range(autosaves):
+            await asyncio.sleep(rng.uniform(*think))
+            raw = eb.autosave_request(attempt, items, cookie, rng)
+            await timed(tally, "autosave", port, raw)
+        await asyncio.sleep(rng.uniform(*think))
+        raw = eb.submit_request(attempt, items, cookie, rng)
+        if await timed(tally, "submit", port, raw, ok={302}):
+            submitted.append(attempt)
+
+    started = await eb.burst(port, cookies, spread=1.0, then=take)
+    figures = tally.figures()
+    burst = {k: v for k, v in started.items() if k != "attempts"}
+    figures["start burst: first reply"] = {
+        "requests": started["people"] + started["wait_pages"],
+        "throughput": round(started["started"] / max(started["last_start_s"] or 1, 1e-3), 1),
+        "p50_ms": round(started["first_reply_p50_s"] * 1000, 1),
+        "p99_ms": None,
+        "errors": started["errors"],
+    }
+    return {
+        "requests": figures,
+        "burst": burst,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "submitted": submitted,
+    }
+
+
+async def timed(tally: Tally, kind: str, port, raw: bytes, ok=frozenset({200})) -> bool:
+    at = time.perf_counter()
+    status, _headers, seconds, _body = await eb.fetch(port, raw)
+    return tally.add(kind, status, seconds, set(ok), at)
+
+
+async def open_loop(port, raws: list[bytes], *, rate: float, kind: str, ok=frozenset({302})):
+    """Requests fired at `rate` per second whatever the replies (arrivals do not wait for the
+    server: a slow server shows as latency, not as a lower offered rate). Returns the tally
+    and the indexes that succeeded."""
+    tally = Tally()
+    done: list[int] = []
+    t0 = time.perf_counter()
+
+    async def one(i, raw):
+        delay = t0 + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if await timed(tally, kind, port, raw, ok=ok):
+            done.append(i)
+
+    await asyncio.gather(*(one(i, raw) for i, raw in enumerate(raws)))
+    return tally, done
+
+
+# --- Data ---------------------------------------------------------------------------------------
+
+
+def open_attempts(first: int, count: int) -> list:
+    """Start attempts in this process (the service, not HTTP: not measured) for participants
+    first .. first + count - 1 of the bench contest."""
+    from participants.models import Registration
+    from scoring.services.attempts import attempt_start
+
+    registrations = (
+        Registration.objects.filter(contest__slug=eb.SLUG)
+        .select_related("contest")
+        .order_by("participant__user_id")[first : first + count]
+    )
+    return [attempt_start(registration=r) for r in registrations]
+
+
+def simulate_reports(scale: float) -> dict:
+    from reports.services.simulation import contest_simulate
+
+    t = time.perf_counter()
+    report = contest_simulate(
+        slug=REPORT_SLUG,
+        participants=int(1_500_000 * scale),
+        attempts=int(7_500_000 * scale),
+        registrants=int(1_650_000 * scale),
+        seed=42,
+    )
+    return {
+        "scale": scale,
+        "participants": report["participants"],
+        "attempts": report["attempts"],
+        "load_s": round(time.perf_counter() - t, 1),
+    }
+
+
+def reports_work_start() -> dict:
+    """A results export (ExportJob through the exports queue) and the roll-up recompute
+    (through the default queue) of the reports contest, as an organiser would trigger them."""
+    from django.contrib.auth import get_user_model
+
+    from contests.models import Contest
+    from reports.services.exports import export_job_create
+    from reports.tasks import rollups_recompute
+
+    contest = Contest.objects.get(slug=REPORT_SLUG)
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-organiser", defaults={"is_staff": True, "is_superuser": True}
+    )
+    job = export_job_create(user=user, contest=contest, kind="results")
+    rollups_recompute.delay(contest.pk)
+    return {"export_job": job.pk, "queued_at": time.time()}
+
+
+def reports_work_result(work: dict, log: Path, *, timeout: float) -> dict:
+    from reports.models import ExportJob
+
+    deadline = time.monotonic() + timeout
+    job = ExportJob.objects.get(pk=work["export_job"])
+    while job.status not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(1)
+        job.refresh_from_db()
+    rollup_s = None
+    while rollup_s is None and time.monotonic() < deadline:
+        for line in log.read_text(errors="replace").splitlines():
+            if "reports.tasks.rollups_recompute[" in line and "succeeded in" in line:
+                rollup_s = round(float(line.split("succeeded in ")[1].split("s:")[0]), 2)
+        if rollup_s is None:
+            time.sleep(1)
+    export_s = None
+    if job.finished_at:
+        export_s = round(job.finished_at.timestamp() - work["queued_at"], 1)
+    return {
+        "export_status": job.status,
+        "export_rows": job.rows_written,
+        "export_s": export_s,
+        "rollup_recompute_s": rollup_s,
+    }
+
+
+def lost_submissions(acknowledged: list[int]) -> dict:
+    """Every submission acknowledged with the redirect to the result page: stored as
+    submitted or graded (never open), with its answers; and every finished attempt graded
+    once (one result row per registration)."""
+    from scoring.models import Attempt, Result
+
+    rows = Attempt.objects.filter(id__in=acknowledged)
+    stored = rows.filter(status__in=["submitted", "graded"]).exclude(answers={}).count()
+    finished = Attempt.objects.filter(contest__slug=eb.SLUG).exclude(status="open")
+    results = Result.objects.filter(contest__slug=eb.SLUG, round=None)
+    return {
+        "acknowledged": len(acknowledged),
+        "lost": len(acknowledged) - stored,
+        "finished_attempts": finished.count(),
+        "ungraded": finished.exclude(status="graded").count(),
+        "result_rows": results.count(),
+        "registrations_with_results": results.values("registration").distinct().count(),
+    }
+
+
+# --- The run ------------------------------------------------------------------------------------
+
+
+def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=1, help="> 1: gthread workers")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--phase-people", type=int, default=600)
+    parser.add_argument("--school", type=int, default=2000)
+    parser.add_argument("--autosaves", type=int, default=4)
+    parser.add_argument("--think", type=float, nargs=2, default=(8.0, 20.0))
+    parser.add_argument("--steady-seconds", type=int, default=60)
+    parser.add_argument("--rush", type=int, default=2000)
+    parser.add_argument("--rush-seconds", type=int, default=20)
+    parser.add_argument("--report-scale", type=float, default=0.02)
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--markdown", type=Path, default=None, help="print a results file as Markdown tables"
+    )
+    args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return
+    t_run = time.perf_counter()
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d-%H%M")
+    out = args.json or ROOT / "benchmarks" / "results" / f"{stamp}.json"
+    port = eb.free_port()
+    env = eb.server_env()
+
+    # Steady-state people: enough for the highest rate this machine could carry.
+    steady_max = 250 * args.steady_seconds
+    n_phase, n_school, n_rush = args.phase_people, args.school, args.rush
+    first_school, first_steady = n_phase, n_phase + n_school
+    first_rush = first_steady + steady_max
+    print(f"bench: preparing {first_rush + n_rush} participants and the reports contest...")
+    eb.rebuild_database(env)
+    cookies = eb.prepare(env, participants=first_rush + n_rush)["cookies"]
+    figures: dict = {"date": stamp, "machine": {"cpus": os.cpu_count()}, "options": vars(args)}
+    figures["options"]["json"] = str(out)
+    figures["reports_contest"] = simulate_reports(args.report_scale)
+    # The rush's attempts are opened now (the test lasts 30 minutes: still open at the rush).
+    rush_attempts = open_attempts(first_rush, n_rush)
+    print(f"  setup {time.perf_counter() - t_run:.0f} s", flush=True)
+
+    sampler = MemorySampler()
+    sampler.start()
+    procs: dict[str, subprocess.Popen] = {}
+    grading_log, other_log = LOGS / f"bench-grading-{port}.log", LOGS / f"bench-other-{port}.log"
+    try:
+        procs["web (gunicorn)"] = eb.start_server(env, port, args.workers, args.threads)
+        procs["worker grading"] = eb.start_celery(env, "worker", grading_log, name="grading")
+        # Two processes: the export and the roll-up recompute run at the same time.
+        procs["worker default+exports"] = eb.start_celery(
+            env, "worker", other_log, queues="default,exports", concurrency=2, name="other"
+        )
+        procs["beat"] = eb.start_celery(env, "beat", LOGS / f"bench-beat-{port}.log", name="b")
+        for name, proc in procs.items():
+            sampler.watch(name, proc)
+        warm = [eb.request("GET", f"/bench/render/?c={eb.SLUG}", None)] * (20 * args.workers)
+        asyncio.run(eb.phase(port, "warm-up", warm, concurrency=8, ok_statuses={200}, quiet=True))
+
+        print("\n0. throughput phases (closed loop) with the whole stack running:", flush=True)
+        phases = eb.throughput_phases(
+            port, cookies[:n_phase], rounds=2, concurrency=args.concurrency
+        )
+        acknowledged = phases.pop("submitted")
+        figures["phases"] = phases
+        figures["phases_grading_lag"] = eb.grading_lag(acknowledged)
+        figures["checks"] = eb.ratios_check(phases)
+
+        rate = max(1, int(0.8 * phases["start"]["throughput"]))
+        print(f"\n1. school start: {n_school} people, EXAM_START_RATE={rate}/s", flush=True)
+        eb.stop(procs["web (gunicorn)"])
+        web_env = {**env, "EXAM_START_RATE": str(rate)}
+        procs["web (gunicorn)"] = eb.start_server(web_env, port, args.workers, args.threads)
+        sampler.watch("web (gunicorn)", procs["web (gunicorn)"])
+        asyncio.run(eb.phase(port, "warm-up", warm, concurrency=8, ok_statuses={200}, quiet=True))
+        school = asyncio.run(
+            school_start(
+                port,
+                cookies[first_school:first_steady],
+                autosaves=args.autosaves,
+                think=tuple(args.think),
+            )
+        )
+        acknowledged += school["submitted"]
+        figures["school_start"] = {
+            "requests": school["requests"],
+            "burst": school["burst"],
+            "seconds": school["seconds"],
+            "grading_lag": eb.grading_lag(school.pop("submitted")),
+        }
+        figures["checks"] += eb.burst_checks(school["burst"])
+
+        # The issue-5 target (50 % of the bare insert), unless this server cannot carry it:
+        # then 90 % of the submit throughput just measured (offering more, open loop, only
+        # measures a queue growing for a minute).
+        target = round(0.5 * phases["bare_insert"]["throughput"], 1)
+        rate = min(target, round(0.9 * phases["submit"]["throughput"], 1))
+        n_steady = min(steady_max, int(rate * args.steady_seconds))
+        print(
+            f"\n2. steady state: {rate} submissions/s for {args.steady_seconds} s "
+            f"(target rate {target}/s)",
+            flush=True,
+        )
+        steady_attempts = open_attempts(first_steady, n_steady)
+        rng = random.Random(5)  # noqa: S311
+        raws = [
+            eb.submit_request(a.pk, a.items, cookies[first_steady + k], rng)
+            for k, a in enumerate(steady_attempts)
+        ]
+        work = reports_work_start()
+        tally, done = asyncio.run(open_loop(port, raws, rate=rate, kind="submit"))
+        steady_ids = [steady_attempts[i].pk for i in done]
+        acknowledged += steady_ids
+        figures["steady_state"] = {
+            "target_rate": target,
+            "offered_rate": rate,
+            "requests": tally.figures(),
+            "grading_lag": eb.grading_lag(steady_ids),
+            "reports": reports_work_result(work, other_log, timeout=240),
+        }
+
+        print(f"\n3. deadline rush: {n_rush} open attempts, {args.rush_seconds} s", flush=True)
+        # A tenth never submit: past deadline + grace, left to the closing sweeper (beat).
+        from django.utils import timezone
+
+        from scoring.models import Attempt
+
+        abandoned = [a.pk for a in rush_attempts[: n_rush // 10]]
+        past = timezone.now() - datetime.timedelta(seconds=61)
+        Attempt.objects.filter(id__in=abandoned).update(
+            started_at=past - datetime.timedelta(minutes=30), deadline=past, answers={"0": 0}
+        )
+        submitting = rush_attempts[n_rush // 10 :]
+        raws = [
+            eb.submit_request(a.pk, a.items, cookies[first_rush + n_rush // 10 + k], rng)
+            for k, a in enumerate(submitting)
+        ]
+        tally, done = asyncio.run(
+            open_loop(port, raws, rate=len(raws) / args.rush_seconds, kind="submit")
+        )
+        rush_ids = [submitting[i].pk for i in done]
+        acknowledged += rush_ids
+        figures["deadline_rush"] = {
+            "offered_rate": round(len(raws) / args.rush_seconds, 1),
+            "requests": tally.figures(),
+            "grading_lag": eb.grading_lag(rush_ids),
+            "swept": eb.grading_lag(abandoned, timeout=90),
+        }
+        figures["submissions"] = lost_submissions(acknowledged)
+    finally:
+        for proc in procs.values():
+            eb.stop(proc)
+        sampler.running = False
+    figures["peak_memory"] = sampler.peak
+    figures["checks"] += final_checks(figures)
+    figures["total_s"] = round(time.perf_counter() - t_run, 1)
+    print_table(figures)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwritten: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+
+
+def final_checks(f: dict) -> list[dict]:
+    checks = []
+    for name in ("phases_grading_lag",):
+        lag = f[name]
+        checks.append(lag_check("throughput phases", lag))
+    for scenario in ("school_start", "steady_state", "deadline_rush"):
+        checks.append(lag_check(scenario.replace("_", " "), f[scenario]["grading_lag"]))
+    steady = f["steady_state"]["requests"]["submit"]
+    checks.append(
+        {
+            "target": f"steady state: submit at {f['steady_state']['target_rate']}/s, p99 ≤ 100 ms",
+            "value": f"offered {f['steady_state']['offered_rate']}/s: served "
+            f"{steady['throughput']}/s, p99 {steady['p99_ms']} ms",
+            "ok": f["steady_state"]["offered_rate"] >= f["steady_state"]["target_rate"]
+            and steady["p99_ms"] <= 100
+            and steady["errors"] == 0,
+        }
+    )
+    reports = f["steady_state"]["reports"]
+    checks.append(
+        {
+            "target": "steady state: export and roll-up recompute finished",
+            "value": f"export {reports['export_s']} s, roll-ups {reports['rollup_recompute_s']} s",
+            "ok": reports["export_status"] == "done" and reports["rollup_recompute_s"] is not None,
+        }
+    )
+    errors = sum(
+        r["errors"]
+        for s in ("school_start", "steady_state", "deadline_rush")
+        for r in f[s]["requests"].values()
+    )
+    checks.append({"target": "0 errors in the scenarios", "value": str(errors), "ok": errors == 0})
+    swept = f["deadline_rush"]["swept"]
+    checks.append(
+        {
+            "target": "abandoned attempts closed by the sweeper and graded",
+            "value": f"{swept['graded']} / {swept['attempts']}",
+            "ok": swept["ungraded"] == 0,
+        }
+    )
+    s = f["submissions"]
+    checks.append(
+        {
+            "target": "lost submissions (counted in the database) = 0",
+            "value": f"{s['lost']} of {s['acknowledged']}",
+            "ok": s["lost"] == 0,
+        }
+    )
+    checks.append(
+        {
+            "target": "every finished attempt graded; one result per person",
+            "value": f"{s['ungraded']} ungraded; {s['result_rows']} results / "
+            f"{s['registrations_with_results']} people",
+            "ok": s["ungraded"] == 0 and s["result_rows"] == s["registrations_with_results"],
+        }
+    )
+    return checks
+
+
+def lag_check(label: str, lag: dict) -> dict:
+    return {
+        "target": f"grading lag ≤ 5 s ({label})",
+        "value": f"p50 {lag['p50_s']} / p99 {lag['p99_s']} / max {lag['max_s']} s",
+        "ok": lag["ungraded"] == 0 and lag["max_s"] <= 5,
+    }
+
+
+def print_table(f: dict) -> None:
+    base = {k: f["phases"][k]["throughput"] for k in ("bare_insert", "bare_render")}
+    against = {"submit": "bare_insert", "autosave": "bare_insert"}
+    print(f"\n{'scenario / request':<34}{'req':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'errors':>8}{'  ratio to baseline':<22}")  # fmt: skip
+    rows = [("phases", k.replace("_", " "), v) for k, v in f["phases"].items()]
+    for scenario in ("school_start", "steady_state", "deadline_rush"):
+        rows += [(scenario, k, v) for k, v in f[scenario]["requests"].items()]
+    for scenario, kind, v in rows:
+        ref = against.get(kind, "bare_render" if kind in ("start", "test page") else None)
+        ratio = ""
+        if scenario == "phases" and ref and not kind.startswith("bare"):
+            ratio = f"  {v['throughput'] / base[ref]:.0%} of {ref.replace('_', ' ')}"
+        p99 = "—" if v["p99_ms"] is None else f"{v['p99_ms']:.1f}"
+        print(
+            f"{scenario.replace('_', ' ') + ': ' + kind:<34}{v['requests']:>7}"
+            f"{v['throughput']:>9.1f}{v['p50_ms']:>9.1f}{p99:>9}{v['errors']:>8}{ratio}"
+        )
+    print("\npeak memory (resident):")
+    for name, peak in f["peak_memory"].items():
+        print(f"  {name:<26} {peak['total_mb']:>7.0f} MB in all, largest process "
+              f"{peak['largest_mb']:.0f} MB")  # fmt: skip
+    print("\ntargets:")
+    eb.print_checks(f["checks"])
+    ok = sum(1 for c in f["checks"] if c["ok"])
+    judged = sum(1 for c in f["checks"] if c["ok"] is not None)
+    print(f"\n{ok} of {judged} targets met; whole run {f['total_s']:.0f} s")
+
+
+def markdown(f: dict) -> str:
+    """A results file as the Markdown tables of benchmarks/README.md."""
+    lines = [
+        f"Run {f['date']} ({f['total_s']:.0f} s), gunicorn "
+        + (
+            f"gthread {f['options']['workers']}x{f['options']['threads']}"
+            if f["options"]["threads"] > 1
+            else f"sync x{f['options']['workers']}"
+        ),
+        "",
+        "| scenario: request | requests | req/s | p50 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    rows = [("phases", k.replace("_", " "), v) for k, v in f["phases"].items()]
+    for scenario in ("school_start", "steady_state", "deadline_rush"):
+        rows += [(scenario.replace("_", " "), k, v) for k, v in f[scenario]["requests"].items()]
+    for scenario, kind, v in rows:
+        p99 = "—" if v["p99_ms"] is None else v["p99_ms"]
+        lines.append(
+            f"| {scenario}: {kind} | {v['requests']} | {v['throughput']} | {v['p50_ms']} | "
+            f"{p99} | {v['errors']} |"
+        )
+    lines += ["", "| process | peak resident memory (all processes) | largest process |"]
+    lines.append("|---|---|---|")
+    for name, peak in f["peak_memory"].items():
+        lines.append(f"| {name} | {peak['total_mb']:.0f} MB | {peak['largest_mb']:.0f} MB |")
+    lines += ["", "| target | measured | |", "|---|---|---|"]
+    for c in f["checks"]:
+        verdict = {True: "ok", False: "**missed**", None: ""}[c["ok"]]
+        lines.append(f"| {c['target']} | {c['value']} | {verdict} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
