@@ -41,18 +41,6 @@ def can_view_full_identity(user) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(FULL_IDENTITY_PERMISSION))
 
 
-def document_for(user, number: str | None) -> str:
-    """The document number as `user` may see it (no log: callers showing it in full log once
-    per page with `personal_data_access_log`)."""
-    return str(number or "") if can_view_full_identity(user) else mask_document(number)
-
-
-def phone_for(user, phone: str | None) -> str:
-    if can_view_full_identity(user):
-        return str(phone or "")
-    return mask_phone(phone)
-
-
 def personal_data_access_log(*, user, action: str, target: str):
     """Re-exported from services so that exports can import it from here too."""
     from participants.services import personal_data_access_log as log

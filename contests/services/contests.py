@@ -274,16 +274,6 @@ def blueprint_problems(*, contest: Contest) -> list[str]:
     return problems
 
 
-def blueprint_question_count(*, contest: Contest, round: Round | None = None) -> int:
-    """Questions per test: the round's own items if it has any, else the contest-wide ones."""
-    items = BlueprintItem.objects.filter(contest=contest)
-    if round is not None and items.filter(round=round).exists():
-        items = items.filter(round=round)
-    else:
-        items = items.filter(round__isnull=True)
-    return sum(items.values_list("count", flat=True))
-
-
 # --- Status transitions -----------------------------------------------------------------------
 
 

@@ -12,11 +12,9 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -33,14 +31,6 @@ def neutralise(value):
     if isinstance(value, str) and value and value[0] in DANGEROUS_PREFIXES:
         return QUOTE + value
     return value
-
-
-def excel_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
-    if value is None:
-        return None
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.replace(tzinfo=None)
 
 
 class Column:
@@ -89,10 +79,6 @@ class SheetWriter:
         sheet.append(header)
         self._sheet = sheet
         self._rows_in_sheet = 0
-
-    def write_line(self, values: Sequence) -> None:
-        """A free line (a title, a sentence) that does not count against the row limit."""
-        self._sheet.append([neutralise(v) for v in values])
 
     def append(self, values: Sequence) -> None:
         if self._rows_in_sheet >= self.rows_per_sheet:

@@ -21,7 +21,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, Unit
-from contests.selectors import path_prefix_for
 from participants.masking import can_view_full_identity, personal_data_access_log
 from reports import selectors
 from reports.exports import prizes, questions, results, summary, units
@@ -165,7 +164,3 @@ def export_jobs_purge(*, now: datetime.datetime | None = None) -> int:
         job.delete()
         count += 1
     return count
-
-
-def scope_prefix(*, user) -> str | None:
-    return path_prefix_for(user=user)

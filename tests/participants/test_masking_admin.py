@@ -8,7 +8,6 @@ from django.contrib.auth.models import Permission
 from participants import services
 from participants.masking import (
     can_view_full_identity,
-    document_for,
     mask_document,
     mask_phone,
     personal_data_access_log,
@@ -92,10 +91,8 @@ def admin_client(user):
 @pytest.mark.django_db
 def test_masking_helpers_by_permission(organisers):
     assert can_view_full_identity(organisers["a"]) is False
-    assert document_for(organisers["a"], "001087123456") == "001*****3456"
     full = grant_full(organisers["a"])
     assert can_view_full_identity(full) is True
-    assert document_for(full, "001087123456") == "001087123456"
     log = personal_data_access_log(user=full, action="export", target="registrations.xlsx")
     assert (log.user, log.action, log.target) == (full, "export", "registrations.xlsx")
 
