@@ -214,3 +214,43 @@ def test_overloaded_start_shows_please_wait_and_retries_by_itself(
     # The page posts the start again by itself and lands on the test.
     page.wait_for_selector("#attempt-form", timeout=15_000)
     assert Attempt.objects.filter(registration__participant__user=user).count() == 1
+
+
+def test_the_page_submits_by_itself_when_time_runs_out(page, live_server, tree):
+    """The countdown comes from the server's seconds remaining; at zero the page submits the
+    form with the answers on it (autosave has stopped by then), and the attempt is stored as
+    submitted within the deadline, with the answer given in the last seconds."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import RegistrationFactory
+
+    contest = contest_with_bank(owner=tree["C"], root=tree["C"])
+    user = RegistrationFactory(contest=contest, unit=tree["A-1"]).participant.user
+    page.goto(f"{live_server.url}/thi-sinh/dang-nhap/")
+    page.fill("[name=username]", user.username)
+    page.fill("[name=password]", "secret-pass-123")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/bai-thi/bat-dau/{contest.slug}/")
+    page.click("button:has-text('Bắt đầu làm bài')")
+    page.wait_for_selector("#attempt-form")
+
+    # Only a few seconds are left (the server says so on the next load).
+    attempt = Attempt.objects.get(registration__participant__user=user)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() + datetime.timedelta(seconds=6)
+    )
+    page.reload()
+    page.wait_for_selector("#attempt-form")
+    assert re.fullmatch(r"00:0[0-6]", page.locator("#timer").inner_text())
+    answer(page, 0, option_index=1)
+    page.wait_for_selector("text=Đã nộp bài — đang chấm", timeout=20_000)
+
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted"
+    assert attempt.finished_at <= attempt.deadline + datetime.timedelta(seconds=60)
+    first = str(attempt.items[0]["q"])
+    chosen = attempt.answers.get(first)
+    assert chosen is not None and int(chosen) == attempt.items[0]["o"][1]
