@@ -153,16 +153,24 @@ BACKLOG_BATCH = 200
 
 def attempt_grade_with_backlog(*, attempt_id: int, limit: int = BACKLOG_BATCH) -> int:
     """Grade `attempt_id` and up to `limit` other submitted attempts, oldest first (the
-    partial index on submitted attempts). Two workers may pick the same backlog: the persons'
-    locks serialise them and the second finds those attempts graded (nothing written twice).
-    Returns the number of attempts written."""
-    backlog = list(
-        Attempt.objects.filter(status=Attempt.Status.SUBMITTED)
-        .exclude(id=attempt_id)
-        .order_by("submitted_at")
-        .values_list("id", flat=True)[:limit]
-    )
-    return attempts_grade(attempt_ids=[attempt_id, *backlog])
+    partial index on submitted attempts). The attempts are claimed with SKIP LOCKED, so two
+    workers never take the same backlog: what another worker has claimed (this task's own
+    attempt included) is left to it. Claimed rows are only ever written by their claimer, and
+    the persons' locks are then taken in id order as in `attempts_grade`, so workers do not
+    deadlock. Returns the number of attempts written."""
+    with transaction.atomic():
+        backlog = list(
+            Attempt.objects.filter(status=Attempt.Status.SUBMITTED)
+            .exclude(id=attempt_id)
+            .order_by("submitted_at")
+            .values_list("id", flat=True)[:limit]
+        )
+        claimed = list(
+            Attempt.objects.filter(id__in=[attempt_id, *backlog], status=Attempt.Status.SUBMITTED)
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+        )
+        return attempts_grade(attempt_ids=claimed)
 
 
 def _attempts_write(*, graded: list[tuple], statuses: list[str], now) -> int:

@@ -248,3 +248,41 @@ def test_a_single_attempt_task_takes_the_waiting_backlog_along(contest, question
     ) == [10, 11, 12, 13, 14]
     assert Attempt.objects.get(pk=still_open.pk).status == Attempt.Status.OPEN
     assert Result.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backlog_claimed_by_another_worker_is_left_to_it(tree):
+    """Two workers never grade the same backlog: attempts another transaction has claimed
+    (here: locked by a thread standing for the other worker) are skipped, without waiting."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from scoring.services import grading
+
+    contest = bank_contest(tree, questions=20)
+    questions = contest_questions(contest)
+    attempts = [
+        make_attempt(register(contest, tree["A-1"]), questions, correct=10, seconds=100 + i)
+        for i in range(4)
+    ]
+    claimed, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        with transaction.atomic():
+            ids = [attempts[0].pk, attempts[3].pk]  # the oldest, and the task's own attempt
+            list(Attempt.objects.filter(id__in=ids).select_for_update().values_list("id"))
+            claimed.set()
+            release.wait(30)
+        connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert claimed.wait(30)
+        assert grading.attempt_grade_with_backlog(attempt_id=attempts[3].pk) == 2
+    finally:
+        release.set()
+        thread.join(30)
+    statuses = dict(Attempt.objects.values_list("id", "status"))
+    assert [statuses[a.pk] for a in attempts] == ["submitted", "graded", "graded", "submitted"]
