@@ -11,13 +11,14 @@ from scoring.services import grading, prediction, regrade, sweeping
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def grade_attempt(attempt_id: int) -> int:
-    """Queued by each submission: grades it and takes along the waiting backlog."""
+    """Queued by a submission that found no task waiting (`queueing.grading_ring`): grades it
+    and takes the waiting backlog along."""
     return grading.attempt_grade_with_backlog(attempt_id=attempt_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def grade_attempts(attempt_ids: list[int]) -> int:
-    """The path used under load: one task grades a batch."""
+    """A given batch: what the sweepers queue (closed and re-queued attempts)."""
     return grading.attempts_grade(attempt_ids=attempt_ids)
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from contests.models import Contest, Option, Round
 from participants.models import Registration
 from scoring.models import Attempt, Result
+from scoring.services.queueing import doorbell_clear, grading_ring
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -144,10 +145,10 @@ def attempts_grade(*, attempt_ids: Iterable[int], regrade: bool = False) -> int:
 
 
 # A one-attempt grading task takes along up to this many other waiting submissions (oldest
-# first). Under a submit rush the queue holds one task per submission; graded one by one, the
-# per-task cost (Celery, a transaction, the result rows) exceeds the rate people submit at and
-# the lag grows without bound. Taken along, the first tasks grade the backlog in batches and
-# the later ones find their attempt already graded (one indexed read each).
+# first). Graded one by one, the per-task cost (Celery, a transaction, the result rows)
+# exceeds the rate people submit at during a rush and the lag grows without bound; taken
+# along, the backlog is graded in batches, and a submission only rings for a task when none
+# is waiting (`queueing.grading_ring`).
 BACKLOG_BATCH = 200
 
 
@@ -157,7 +158,13 @@ def attempt_grade_with_backlog(*, attempt_id: int, limit: int = BACKLOG_BATCH) -
     workers never take the same backlog: what another worker has claimed (this task's own
     attempt included) is left to it. Claimed rows are only ever written by their claimer, and
     the persons' locks are then taken in id order as in `attempts_grade`, so workers do not
-    deadlock. Returns the number of attempts written."""
+    deadlock. Returns the number of attempts written.
+
+    The grading doorbell is cleared first (`queueing.DOORBELL_KEY`): a submission committed
+    after this point rings it and queues the next task; one committed before is in the backlog
+    read below. A full backlog rings it again, so what is left does not wait for a submission
+    or the requeue sweeper."""
+    doorbell_clear()
     with transaction.atomic():
         backlog = list(
             Attempt.objects.filter(status=Attempt.Status.SUBMITTED)
@@ -170,7 +177,11 @@ def attempt_grade_with_backlog(*, attempt_id: int, limit: int = BACKLOG_BATCH) -
             .select_for_update(skip_locked=True)
             .values_list("id", flat=True)
         )
-        return attempts_grade(attempt_ids=claimed)
+        written = attempts_grade(attempt_ids=claimed)
+    if len(backlog) >= limit:
+        # The next task finds this attempt graded and takes the rest of the backlog.
+        grading_ring(attempt_id)
+    return written
 
 
 def _attempts_write(*, graded: list[tuple], statuses: list[str], now) -> int:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contests.models import BlueprintItem, Option, Question, Round
 from scoring.models import Attempt
+from scoring.services import grading, queueing
 from scoring.services.attempts import (
     AttemptRefused,
     attempt_autosave,
@@ -16,6 +17,7 @@ from scoring.services.attempts import (
     attempt_submit,
     start_admit,
 )
+from scoring.tasks import grade_attempt
 from tests.factories import QuestionFactory, RegistrationFactory, TopicFactory, contest_with_bank
 from tests.scoring import exam_support as support
 from tests.scoring.exam_support import queued_attempt_ids
@@ -388,6 +390,56 @@ def test_submit_publishes_grading_after_commit(tree):
     registration = RegistrationFactory(contest=contest, unit=tree["A-1"])
     attempt = attempt_start(registration=registration)
     assert queued_attempt_ids() == []
+    attempt_submit(attempt=attempt)
+    assert queued_attempt_ids() == [attempt.pk]
+
+
+def _submitted(tree, count):
+    contest = contest_with_bank(owner=tree["C"], root=tree["C"])
+    attempts = [
+        attempt_start(registration=RegistrationFactory(contest=contest, unit=tree["A-1"]))
+        for _ in range(count)
+    ]
+    return attempts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submissions_ring_for_one_task_until_it_reads_the_backlog(tree):
+    first, second, third = _submitted(tree, 3)
+    attempt_submit(attempt=first)
+    attempt_submit(attempt=second)
+    assert queued_attempt_ids() == [first.pk]  # the second found a task waiting
+
+    # The task: clears the doorbell, then grades its own attempt and the waiting one.
+    assert grading.attempt_grade_with_backlog(attempt_id=first.pk) == 2
+    assert set(Attempt.objects.values_list("status", flat=True)) == {"graded", "open"}
+    attempt_submit(attempt=third)
+    assert queued_attempt_ids() == [first.pk, third.pk]  # no task waiting: it rang again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_backlog_rings_for_the_rest(tree):
+    attempts = _submitted(tree, 4)
+    for attempt in attempts:
+        attempt_submit(attempt=attempt)
+    assert queued_attempt_ids() == [attempts[0].pk]
+
+    assert grading.attempt_grade_with_backlog(attempt_id=attempts[0].pk, limit=2) == 3
+    assert Attempt.objects.get(pk=attempts[3].pk).status == "submitted"
+    # Rang again with its own (graded) attempt: the next task takes the rest along.
+    assert queued_attempt_ids() == [attempts[0].pk, attempts[0].pk]
+    assert grade_attempt(attempts[0].pk) == 1
+    assert set(Attempt.objects.values_list("status", flat=True)) == {"graded"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submit_publishes_when_the_doorbell_cannot_be_read(tree, monkeypatch):
+    (attempt,) = _submitted(tree, 1)
+
+    def cache_down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(queueing.cache, "add", cache_down)
     attempt_submit(attempt=attempt)
     assert queued_attempt_ids() == [attempt.pk]
 
