@@ -4,9 +4,11 @@ Every page works without JavaScript (plain form posts); static/js/attempt.js add
 autosave and the automatic submit at the deadline."""
 
 import json
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,6 +21,7 @@ from participants.models import Registration
 from scoring.models import Attempt
 from scoring.selectors.attempts import (
     GRACE,
+    attempt_for_session_to_answer,
     attempt_for_user,
     attempt_for_user_to_answer,
     attempt_list_for_user,
@@ -62,6 +65,23 @@ def _attempt_or_404(request: HttpRequest, attempt_id: int, *, to_answer=False) -
     if attempt is None:
         raise Http404(_("Không tìm thấy bài thi."))
     return attempt
+
+
+def attempt_to_answer(view):
+    """For autosave and submit: the view gets the person's open-or-not attempt. The session
+    and the attempt are checked in one query (`attempt_for_session_to_answer`); when that is
+    not conclusive, the usual path decides: the login page, or a 404."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, attempt_id: int) -> HttpResponse:
+        attempt = attempt_for_session_to_answer(attempt_id=attempt_id, session=request.session)
+        if attempt is None:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            attempt = _attempt_or_404(request, attempt_id, to_answer=True)
+        return view(request, attempt)
+
+    return wrapped
 
 
 def _form_answers(data) -> dict:
@@ -159,12 +179,11 @@ def _render_take(request, attempt: Attempt, *, now, error=None, posted=None, sta
     )
 
 
-@login_required
 @require_POST
-def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
+@attempt_to_answer
+def autosave(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     """JSON {"answers": {question id: option id}, "prediction": n} from the page's script, or
     the no-JS "save" button's form post. Idempotent."""
-    attempt = _attempt_or_404(request, attempt_id, to_answer=True)
     is_json = request.content_type == "application/json"
     if is_json:
         try:
@@ -205,11 +224,10 @@ def autosave(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return redirect("scoring:take", attempt_id=attempt.pk)
 
 
-@login_required
 @require_POST
-def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+@attempt_to_answer
+def submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     """Submit once; any later submit of the same attempt lands on the same result page."""
-    attempt = _attempt_or_404(request, attempt_id, to_answer=True)
     if attempt.status != Attempt.Status.OPEN:
         return redirect("scoring:result", attempt_id=attempt.pk)
     now = timezone.now()

@@ -248,6 +248,44 @@ def test_anonymous_is_sent_to_login(exam):
     assert response["Location"].startswith(reverse("participants:login"))
 
 
+def test_autosave_and_submit_without_a_session_go_to_login(exam, person):
+    attempt = start(person, exam)
+    anonymous = Client()
+    for name in ("scoring:autosave", "scoring:submit"):
+        response = anonymous.post(reverse(name, args=[attempt.pk]))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("participants:login"))
+    assert Attempt.objects.get().status == "open"
+
+
+def test_a_session_from_before_a_password_change_cannot_submit(exam, person, user):
+    """Submit and autosave check the session against the user's row joined to the attempt:
+    a changed password ends the old session there too (as `get_user` does everywhere)."""
+    attempt = start(person, exam)
+    q = attempt.items[0]
+    user.set_password("a-new-password-2026")
+    user.save()
+    saved = person.post_json(
+        reverse("scoring:autosave", args=[attempt.pk]), {"answers": {q["q"]: q["o"][0]}}
+    )
+    submitted = person.post(reverse("scoring:submit", args=[attempt.pk]), {})
+    for response in (saved, submitted):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("participants:login"))
+    row = Attempt.objects.get()
+    assert (row.status, row.answers) == ("open", {})
+
+
+def test_a_deactivated_person_cannot_submit(exam, person, user):
+    attempt = start(person, exam)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = person.post(reverse("scoring:submit", args=[attempt.pk]), {})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("participants:login"))
+    assert Attempt.objects.get().status == "open"
+
+
 # --- Abuse ------------------------------------------------------------------------------------
 
 
@@ -412,14 +450,16 @@ def test_query_counts(tree, django_assert_num_queries, django_capture_on_commit_
     with django_assert_num_queries(2):
         assert second.get(attempt_url).status_code == 200
     q = attempt.items[0]
-    # Autosave: user, attempt, one conditional UPDATE.
-    with django_assert_num_queries(3):
+    # Autosave: the attempt with its person (the session checked on that row), one
+    # conditional UPDATE.
+    with django_assert_num_queries(2):
         saved = second.post_json(
             reverse("scoring:autosave", args=[attempt.pk]), {"answers": {q["q"]: q["o"][0]}}
         )
         assert saved.status_code == 200
-    # Submit: user, attempt, one conditional UPDATE (open → submitted, answers merged).
-    with django_assert_num_queries(3):
+    # Submit: the attempt with its person, one conditional UPDATE (open → submitted, answers
+    # merged).
+    with django_assert_num_queries(2):
         assert second.post(reverse("scoring:submit", args=[attempt.pk]), {}).status_code == 302
 
 
