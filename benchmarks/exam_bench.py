@@ -426,11 +426,21 @@ def start_server(
 
 
 def start_celery(
-    env, role: str, log: Path, *, queues: str = "grading", concurrency: int = 1, name: str = "w1"
+    env,
+    role: str,
+    log: Path,
+    *,
+    queues: str = "grading",
+    concurrency: int = 1,
+    name: str = "w1",
+    nice: int = 0,
 ) -> subprocess.Popen:
     """A Celery worker (role "worker", on `queues`) or beat (role "beat") on the bench's
-    settings, as in production (prefork, acks late, connections reused); waits until ready."""
+    settings, as in production (prefork, acks late, connections reused); waits until ready.
+    `nice` > 0: at that lower CPU priority (deploy/README.md: batch work on a web node)."""
     command = [str(ROOT / ".venv" / "bin" / "celery"), "-A", "contest_site", role, "-l", "INFO"]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]
     if role == "worker":
         command += ["-Q", queues, "-c", str(concurrency), "-n", f"{name}@%h", "--pool=prefork"]
         ready = " ready."

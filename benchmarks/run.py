@@ -350,9 +350,17 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
     try:
         procs["web (gunicorn)"] = eb.start_server(env, port, args.workers, args.threads)
         procs["worker grading"] = eb.start_celery(env, "worker", grading_log, name="grading")
-        # Two processes: the export and the roll-up recompute run at the same time.
+        # Two processes: the export and the roll-up recompute run at the same time, at a lower
+        # CPU priority than the web and grading (as deploy/README.md runs them beside a web
+        # server): they take what the interactive path leaves.
         procs["worker default+exports"] = eb.start_celery(
-            env, "worker", other_log, queues="default,exports", concurrency=2, name="other"
+            env,
+            "worker",
+            other_log,
+            queues="default,exports",
+            concurrency=2,
+            name="other",
+            nice=10,
         )
         procs["beat"] = eb.start_celery(env, "beat", LOGS / f"bench-beat-{port}.log", name="b")
         for name, proc in procs.items():
