@@ -13,8 +13,8 @@ Usage (PostgreSQL, as in production):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/contest_bench \\
         .venv/bin/python benchmarks/reports_bench.py --scale 0.1
 Options: --slug (default bench-<scale>), --skip-export, --json FILE (also write the figures
-there), --load-only (load the contest and stop), --without-index (also time one
-recomputation with the covering index reports_attempt_rollup_idx dropped, rolled back).
+there), --load-only (load the contest and stop), --serial (also time one recomputation
+without PostgreSQL's parallel workers, as before they were allowed).
 The machine is shared: `reference_query_seconds` times, in the same run, the query the issue
 measured at 1.1-1.4 s (see `reference_query`), to read the other figures against.
 Prints one JSON object with the figures (see docs/reports.md, "Benchmark")."""
@@ -204,9 +204,9 @@ def main() -> None:
     parser.add_argument("--json", dest="json_path", default=None, help="also write to FILE")
     parser.add_argument("--load-only", action="store_true", help="load the contest and stop")
     parser.add_argument(
-        "--without-index",
+        "--serial",
         action="store_true",
-        help="also time one recomputation without reports_attempt_rollup_idx (rolled back)",
+        help="also time one recomputation with max_parallel_workers_per_gather 0",
     )
     parser.add_argument("--child", choices=["export", "raw"], default=None)
     args = parser.parse_args()
@@ -262,16 +262,18 @@ def main() -> None:
     recompute_times("recompute_seconds")
     if connection.vendor == "postgresql":
         figures["reference_query_seconds"] = reference_query(contest)
-    if args.without_index and connection.vendor == "postgresql":
-        from django.db import transaction
+    if args.serial and connection.vendor == "postgresql":
+        from reports.services import rollups
 
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("DROP INDEX reports_attempt_rollup_idx")
+        saved = dict(rollups.SESSION_SETTINGS)
+        rollups.SESSION_SETTINGS["max_parallel_workers_per_gather"] = "0"
+        try:
             started = time.perf_counter()
             rollups_recompute(contest=contest)
-            figures["recompute_seconds_without_index"] = round(time.perf_counter() - started, 2)
-            transaction.set_rollback(True)
+            figures["recompute_seconds_serial"] = round(time.perf_counter() - started, 2)
+        finally:
+            rollups.SESSION_SETTINGS.clear()
+            rollups.SESSION_SETTINGS.update(saved)
 
     from django.contrib.auth import get_user_model
 

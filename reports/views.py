@@ -10,12 +10,14 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -80,27 +82,31 @@ def index(request):
     return render(request, "reports/index.html", {"contests": contests})
 
 
-@staff_member_required
-def dashboard(request, slug: str):
-    contest = _contest_for(request.user, slug)
-    unit = selectors.unit_for(user=request.user, contest=contest, code=request.GET.get("unit"))
-    round_ = _parse_round(request, contest)
-    date_from, date_to = _parse_date(request, "tu"), _parse_date(request, "den")
-    key = selectors.round_key_of(round_)
-    figures = selectors.Figures(contest=contest, round_key=key)
+# The dashboard's roll-up figures are cached per contest, unit, round and date range and per
+# roll-up state: a refresh or a recomputation moves the state's timestamps, hence the key, so a
+# new state is never served old figures; the timeout bounds the memory and, with a reporting
+# replica, how long rows read before they had replicated could be shown (and how long a
+# child unit's edited headcount takes to show).
+DASHBOARD_CACHE_SECONDS = 60
+
+
+def _figures_context(contest: Contest, unit: Unit, round_key: int, date_from, date_to) -> dict:
+    """What the dashboard shows from the roll-ups (three queries and the Python around them:
+    most of the page's time before it was cached)."""
+    figures = selectors.Figures(contest=contest, round_key=round_key)
     totals = figures.totals(unit)
     children = figures.units_figures(unit, children_only=True)
     for child in children:
         child["rate_percent"] = child["rate"] * 100 if child["rate"] is not None else None
     days = selectors.daily(
-        contest=contest, unit=unit, round_key=key, date_from=date_from, date_to=date_to
+        contest=contest, unit=unit, round_key=round_key, date_from=date_from, date_to=date_to
     )
     range_totals = {
         "attempts": sum(d["attempts"] for d in days),
         "perfect_attempts": sum(d["perfect_attempts"] for d in days),
         "new_participants": sum(d["new_participants"] for d in days),
     }
-    scores = selectors.score_distribution(contest=contest, unit=unit, round_key=key)
+    scores = selectors.score_distribution(contest=contest, unit=unit, round_key=round_key)
     daily_chart = charts.bar_chart(
         [(d["day"].strftime("%d/%m"), d["attempts"]) for d in days],
         title=_("Số bài dự thi theo ngày"),
@@ -111,21 +117,8 @@ def dashboard(request, slug: str):
         color="#198754",
         label_every=1,
     )
-    prizes = []
-    if unit.pk == contest.participation_root_id:
-        from scoring.selectors.results import prize_list
-
-        prizes = prize_list(contest=contest)[:200]
-    headcount = unit.headcount
-    context = {
-        "contest": contest,
-        "unit": unit,
-        "round": round_,
-        "rounds": contest.rounds.all(),
-        "date_from": date_from,
-        "date_to": date_to,
+    return {
         "totals": totals,
-        "rate_percent": totals["participants"] * 100 / headcount if headcount else None,
         "by_block": figures.by_block(unit),
         "by_age_group": figures.by_age_group(unit),
         "children": children,
@@ -134,9 +127,64 @@ def dashboard(request, slug: str):
         "range_totals": range_totals,
         "daily_chart": daily_chart,
         "score_chart": score_chart,
+    }
+
+
+def _figures_cached(contest, unit, round_key, date_from, date_to, state) -> dict:
+    if state is None:  # nothing rolled up yet: nothing worth caching
+        return _figures_context(contest, unit, round_key, date_from, date_to)
+    stamps = [t.timestamp() if t else 0 for t in (state.recomputed_at, state.refreshed_at)]
+    key = ":".join(
+        str(part)
+        for part in (
+            "reports-dashboard",
+            contest.pk,
+            unit.pk,
+            round_key,
+            date_from or "",
+            date_to or "",
+            get_language(),
+            *stamps,
+        )
+    )
+    context = cache.get(key)
+    if context is None:
+        context = _figures_context(contest, unit, round_key, date_from, date_to)
+        cache.set(key, context, DASHBOARD_CACHE_SECONDS)
+    return context
+
+
+@staff_member_required
+def dashboard(request, slug: str):
+    contest = _contest_for(request.user, slug)
+    # The organiser's scope is checked here, before any cached figure is looked at: the cache
+    # is keyed by the unit, whose figures are the same whoever may see them.
+    unit = selectors.unit_for(user=request.user, contest=contest, code=request.GET.get("unit"))
+    round_ = _parse_round(request, contest)
+    date_from, date_to = _parse_date(request, "tu"), _parse_date(request, "den")
+    state = selectors.rollup_state(contest=contest)
+    figures = _figures_cached(
+        contest, unit, selectors.round_key_of(round_), date_from, date_to, state
+    )
+    prizes = []
+    if unit.pk == contest.participation_root_id:
+        from scoring.selectors.results import prize_list
+
+        prizes = prize_list(contest=contest)[:200]
+    context = {
+        "contest": contest,
+        "unit": unit,
+        "round": round_,
+        "rounds": contest.rounds.all(),
+        "date_from": date_from,
+        "date_to": date_to,
+        **figures,
+        "rate_percent": (
+            figures["totals"]["participants"] * 100 / unit.headcount if unit.headcount else None
+        ),
         "prizes": prizes,
         "breadcrumbs": _breadcrumbs(request.user, contest, unit),
-        "state": selectors.rollup_state(contest=contest),
+        "state": state,
         "export_kinds": ExportJob.Kind.choices,
         "may_export_full": can_view_full_identity(request.user),
     }

@@ -1,27 +1,31 @@
-"""Roll-ups: the figures per unit, block, age group, round and day, computed from the raw rows.
+"""Roll-ups: the figures per unit, block, age group, round and day, computed from the
+registrations and the per-person result rows.
 
-What is counted (the same definitions as `reports.selectors.figures_direct`, the test oracle):
+What is counted (the same definitions as `direct_counts` in tests/reports/conftest.py, the
+test oracle, which counts the raw attempts):
 - registrants: registrations of the contest;
 - attempts: graded attempts (a submitted attempt is graded within seconds; the refresh runs
   every minute, so the figures are at most a minute or two behind);
 - perfect attempts: graded attempts with every answer correct;
 - participants: distinct registrations with at least one graded attempt;
-- best score: the highest score among a participant's graded attempts.
+- best score: the score of the participant's best attempt (`Result.score`; the highest score
+  whenever the attempts have the same number of questions, as they do);
+- per local day (Asia/Ho_Chi_Minh date of the finish): participants that day, new participants
+  (first graded attempt that day), attempts, perfect attempts.
 
-How (the query shape is what makes 7.5 million attempts take seconds, not minutes; figures
-in docs/reports.md, "Benchmark"):
-1. The attempts are read from a covering partial index (`reports_attempt_rollup_idx`,
-   migration 0002: graded attempts by contest, registration and local day, with the columns
-   counted), never from the 10 GB table: an index-only scan, already in (registration, day)
-   order, so the aggregates below stream without a sort.
-2. Two statements per round pass, each "pre-distinct": the attempts are reduced to one row per
-   registration (`_per_registration`: attempts, perfect attempts, best score, best number
-   correct, first day) or per registration and day (`_per_day`), then joined once to the
-   registrations and grouped by the registration's own unit (block, age group): these are the
-   *own* rows, a few thousand at most. Distinct counts become plain COUNT(*).
+How (figures in docs/reports.md, "Benchmark"):
+1. The source is `scoring.Result`, one row per participant and scope (contest level, and per
+   round), which grading rewrites from all the person's graded attempts in the same
+   transaction (`scoring.services.grading.results_recompute`): besides the best attempt it
+   holds the number of graded and of perfect attempts and, per local day, the same two counts
+   (parallel lists sorted by day). 1.5 million result rows are counted instead of 7.5 million
+   attempts; the attempts are not read at all.
+2. Two statements (`_per_person`, `_per_day`), each one hash join of the result rows with the
+   registrations, grouped by the registration's own unit (block, age group): these are the
+   *own* rows, a few thousand at most. The transaction lets PostgreSQL use one parallel
+   worker (both cores) and hash aggregates (`SESSION_SETTINGS`).
 3. Subtree totals are sums of own rows over path prefixes, done in Python over the (small)
-   list of own rows: no per-row work, no recursive SQL; rows are written with multi-row
-   INSERTs.
+   list of own rows: no per-row work, no recursive SQL; rows are written with COPY.
 
 `rollups_recompute` rebuilds everything and is the truth. `rollups_refresh` looks at what was
 graded (and who registered) since its last run, recomputes the own rows of exactly those units
@@ -31,18 +35,18 @@ under a lock on the contest's RollupState row."""
 from __future__ import annotations
 
 import datetime
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from contests.models import Contest, Unit
 from participants.models import Registration
 from reports.models import DailyRollup, RollupState, ScoreRollup, UnitRollup
-from scoring.models import Attempt
+from scoring.models import Attempt, Result
 
 # Attempts graded this long before the watermark are looked at again: a grading transaction
 # that committed late (its graded_at is older than a refresh that already ran) is not missed.
@@ -93,149 +97,102 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _attempt_filter(contest: Contest, unit_ids: list[int] | None) -> tuple[str, list]:
-    """WHERE clause of the attempt sub-queries: the contest's graded attempts, restricted to
-    registrations of the given units when refreshing."""
-    reg = Registration._meta.db_table
-    sql = "a.contest_id = %s AND a.status = %s"
-    params: list = [contest.pk, Attempt.Status.GRADED]
-    if unit_ids is not None:
-        extra, extra_params = _in_units("unit_id", unit_ids)
-        sql += f" AND a.registration_id IN (SELECT id FROM {reg} WHERE contest_id = %s{extra})"  # noqa: S608
-        params += [contest.pk, *extra_params]
-    return sql, params
-
-
-def _round_passes(contest: Contest) -> list[tuple[str, str]]:
-    """(expression for round_key, extra WHERE) per pass: the whole contest, then by round
-    when the contest has rounds."""
-    passes = [("0", "")]
-    if contest.rounds.exists():
-        passes.append(("a.round_id", " AND a.round_id IS NOT NULL"))
-    return passes
-
-
 def _own_rows(contest: Contest, unit_ids: list[int] | None) -> tuple[list, list, list]:
-    """Own UnitRollup, ScoreRollup and DailyRollup rows: registrants from the registrations,
-    then per round pass two statements over the attempts (see `_per_registration` and
-    `_per_day`)."""
-    reg = Registration._meta.db_table
+    """Own UnitRollup, ScoreRollup and DailyRollup rows (of the given units only when
+    refreshing), from the registrations and their result rows: `_per_person` (registrants,
+    participants, attempts, perfect attempts, best scores), then `_per_day`."""
     unit_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Decimal(0)])
     score_rows: dict[tuple, int] = defaultdict(int)
     daily_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
-
-    extra, extra_params = _in_units("unit_id", unit_ids)
-    for unit_id, block_id, age_group, count in _fetch(
-        f"SELECT unit_id, block_id, age_group, COUNT(*) FROM {reg} "  # noqa: S608
-        f"WHERE contest_id = %s{extra} GROUP BY unit_id, block_id, age_group",
-        [contest.pk, *extra_params],
-    ):
-        unit_rows[(0, unit_id, block_id, age_group)][0] += count
-
-    where, params = _attempt_filter(contest, unit_ids)
-    day_sql, day_params = _day_sql()
-    for round_expr, round_where in _round_passes(contest):
-        _per_registration(
-            unit_rows,
-            score_rows,
-            daily_rows,
-            where + round_where,
-            params,
-            round_expr,
-            day_sql,
-            day_params,
-        )
-        _per_day(daily_rows, where + round_where, params, round_expr, day_sql, day_params)
+    _per_person(unit_rows, score_rows, contest, unit_ids)
+    if connection.vendor == "postgresql":
+        _per_day(daily_rows, contest, unit_ids)
+    else:
+        _per_day_portable(daily_rows, contest, unit_ids)
     return _as_list(unit_rows), _as_list(score_rows), _as_list(daily_rows)
 
 
-def _day_sql() -> tuple[str, list]:
-    """The local date of an attempt's finish, written exactly as the covering index
-    `reports_attempt_rollup_idx` (migration 0002) has it, so that PostgreSQL reads it from the
-    index, already in (registration, day) order."""
-    sql, params = connection.ops.datetime_cast_date_sql("a.finished_at", [], settings.TIME_ZONE)
-    return sql, list(params)
-
-
-def _per_registration(
-    unit_rows, score_rows, daily_rows, where, params, round_expr, day_sql, day_params
-) -> None:
-    """Attempts reduced to one row per registration ("pre-distinct": a streaming aggregate over
-    the covering index, in registration order), joined once to the registrations, grouped
-    by unit × block × age group × best number correct (participants, attempts, perfect
-    attempts, best scores) and by unit × first day (new participants). PostgreSQL does both
-    groupings in one pass (GROUPING SETS); elsewhere one finer grouping is folded here."""
-    att = Attempt._meta.db_table
+def _per_person(unit_rows, score_rows, contest: Contest, unit_ids: list[int] | None) -> None:
+    """One statement (portable SQL): every registration of the contest left-joined to its
+    result rows (none; the contest level, round key 0; one per round with attempts), grouped
+    by round key × unit × block × age group × best number correct. Registrants are the round
+    key 0 rows (a registration without a result has exactly one, null-extended); participants
+    the result rows."""
     reg = Registration._meta.db_table
-    pg = connection.vendor == "postgresql"
-    round_group = "" if round_expr == "0" else f", {round_expr}"
-    if pg:
-        kind = "GROUPING(d.first_day)"
-        group = (
-            "GROUPING SETS ((d.round_key, r.unit_id, r.block_id, r.age_group, d.c), "
-            "(d.round_key, r.unit_id, d.first_day))"
-        )
-    else:
-        kind = "2"
-        group = "d.round_key, r.unit_id, r.block_id, r.age_group, d.c, d.first_day"
+    res = Result._meta.db_table
+    extra, extra_params = _in_units("r.unit_id", unit_ids)
     sql = f"""
-        SELECT {kind}, d.round_key, r.unit_id, r.block_id, r.age_group, d.c, d.first_day,
-               COUNT(*), SUM(d.n), SUM(d.p), SUM(d.s)
-        FROM (
-            SELECT a.registration_id, {round_expr} AS round_key, COUNT(*) AS n,
-                   SUM(CASE WHEN a.all_correct THEN 1 ELSE 0 END) AS p, MAX(a.score) AS s,
-                   MAX(a.correct_count) AS c, MIN({day_sql}) AS first_day
-            FROM {att} a
-            WHERE {where}
-            GROUP BY a.registration_id{round_group}
-        ) d
-        JOIN {reg} r ON r.id = d.registration_id AND r.contest_id = %s
-        GROUP BY {group}
+        SELECT COALESCE(x.round_id, 0), r.unit_id, r.block_id, r.age_group, x.correct_count,
+               COUNT(*), COUNT(x.id), SUM(x.graded_attempts), SUM(x.perfect_attempts),
+               SUM(x.score)
+        FROM {reg} r
+        LEFT JOIN {res} x ON x.registration_id = r.id
+        WHERE r.contest_id = %s{extra}
+        GROUP BY COALESCE(x.round_id, 0), r.unit_id, r.block_id, r.age_group, x.correct_count
     """  # noqa: S608
-    for kind, round_key, unit_id, block_id, age, best, day, people, n, p, s in _fetch(
-        sql,
-        [*day_params, *params, params[0]],  # params[0]: the contest
+    for round_key, unit_id, block_id, age, best, rows, people, n, p, s in _fetch(
+        sql, [contest.pk, *extra_params]
     ):
         round_key = int(round_key)
-        if kind != 0:  # the unit × block × age group × best grouping (or both, folded)
-            row = unit_rows[(round_key, unit_id, block_id, age)]
+        row = unit_rows[(round_key, unit_id, block_id, age)]
+        if round_key == 0:
+            row[0] += rows
+        if people:
             row[1] += people
             row[2] += int(n or 0)
             row[3] += int(p or 0)
             row[4] += Decimal(s or 0)
             score_rows[(round_key, unit_id, int(best or 0))] += people
-        if kind != 1:  # the unit × first day grouping (or both, folded)
-            daily_rows[(round_key, unit_id, _as_date(day))][1] += people
 
 
-def _per_day(daily_rows, where, params, round_expr, day_sql, day_params) -> None:
-    """Attempts reduced to one row per registration and day (read in that order from the
-    covering index: no sort), joined to the registrations, grouped by unit × day: distinct
-    participants that day, attempts, perfect attempts. (The join repeats the contest: the
-    hash then holds this contest's registrations, not every contest's: 2.2 s → 0.9 s for a
-    contest of 165 k people next to one of 1.65 M.)"""
-    att = Attempt._meta.db_table
+def _per_day(daily_rows, contest: Contest, unit_ids: list[int] | None) -> None:
+    """PostgreSQL: the result rows joined to the registrations and their day lists unnested
+    (2.4 days per person at full scale), grouped by round key × unit × day: participants that
+    day, new participants (the day is the person's first: the lists are sorted by day),
+    attempts, perfect attempts. The unnest is in the select list (one ProjectSet node): as a
+    LATERAL function scan it materialised each row's lists, 8.6–9.3 s against 5.2–5.9 s at
+    full scale. (The join repeats the contest: the hash then holds this contest's
+    registrations, not every contest's.)"""
     reg = Registration._meta.db_table
-    round_group = "" if round_expr == "0" else f", {round_expr}"
+    res = Result._meta.db_table
+    extra, extra_params = _in_units("r.unit_id", unit_ids)
     sql = f"""
-        SELECT d.round_key, r.unit_id, d.day, COUNT(*), SUM(d.n), SUM(d.p)
+        SELECT d.round_key, d.unit_id, d.day, COUNT(*),
+               SUM(CASE WHEN d.day = d.first_day THEN 1 ELSE 0 END), SUM(d.n), SUM(d.p)
         FROM (
-            SELECT a.registration_id, {day_sql} AS day, {round_expr} AS round_key,
-                   COUNT(*) AS n, SUM(CASE WHEN a.all_correct THEN 1 ELSE 0 END) AS p
-            FROM {att} a
-            WHERE {where}
-            GROUP BY a.registration_id, {day_sql}{round_group}
+            SELECT COALESCE(x.round_id, 0) AS round_key, r.unit_id, x.days[1] AS first_day,
+                   unnest(x.days) AS day, unnest(x.day_attempts) AS n,
+                   unnest(x.day_perfect_attempts) AS p
+            FROM {res} x
+            JOIN {reg} r ON r.id = x.registration_id AND r.contest_id = %s{extra}
+            WHERE x.contest_id = %s
         ) d
-        JOIN {reg} r ON r.id = d.registration_id AND r.contest_id = %s
-        GROUP BY d.round_key, r.unit_id, d.day
+        GROUP BY d.round_key, d.unit_id, d.day
     """  # noqa: S608
-    for round_key, unit_id, day, people, n, p in _fetch(
-        sql, [*day_params, *params, *day_params, params[0]]
+    for round_key, unit_id, day, people, new, n, p in _fetch(
+        sql, [contest.pk, *extra_params, contest.pk]
     ):
         row = daily_rows[(int(round_key), unit_id, _as_date(day))]
         row[0] += people
+        row[1] += int(new or 0)
         row[2] += int(n or 0)
         row[3] += int(p or 0)
+
+
+def _per_day_portable(daily_rows, contest: Contest, unit_ids: list[int] | None) -> None:
+    """Elsewhere (the embedded SQLite demo: thousands of people), the same folded in Python."""
+    results = Result.objects.filter(contest=contest)
+    if unit_ids is not None:
+        results = results.filter(registration__unit_id__in=unit_ids)
+    for round_id, unit_id, days, attempts, perfect in results.values_list(
+        "round_id", "registration__unit_id", "days", "day_attempts", "day_perfect_attempts"
+    ).iterator(chunk_size=5000):
+        for position, (day, n, p) in enumerate(zip(days, attempts, perfect, strict=True)):
+            row = daily_rows[(round_id or 0, unit_id, day)]
+            row[0] += 1
+            row[1] += int(position == 0)
+            row[2] += n
+            row[3] += p
 
 
 def _as_date(value) -> datetime.date:
@@ -336,9 +293,9 @@ _COLUMNS = {UnitRollup: UNIT_COLUMNS, ScoreRollup: SCORE_COLUMNS, DailyRollup: D
 
 
 def _insert(model, rows) -> None:
-    """Insert roll-up rows (tuples in the model's *_COLUMNS order): one multi-row INSERT per
-    5,000 rows (psycopg2's execute_values) on PostgreSQL, where building model instances for
-    Django's bulk_create took about three of the recomputation's seconds on 30,000 rows;
+    """Insert roll-up rows (tuples in the model's *_COLUMNS order): one COPY per model and
+    kind on PostgreSQL (20,000 daily rows: 1.45 s as multi-row INSERTs through psycopg2's
+    execute_values, 0.5 s as COPY; building model instances for bulk_create cost more still),
     bulk_create elsewhere."""
     columns = _COLUMNS[model]
     if connection.vendor != "postgresql":
@@ -346,20 +303,36 @@ def _insert(model, rows) -> None:
             (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=2000
         )
         return
-    from psycopg2.extras import execute_values
-
-    rows = list(rows)
-    if not rows:
+    buffer = io.StringIO()
+    buffer.writelines(_copy_line(row) for row in rows)
+    if not buffer.tell():
         return
+    buffer.seek(0)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        execute_values(
-            cursor.cursor,
-            f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
-            f"({', '.join(quote(c) for c in columns)}) VALUES %s",
-            rows,
-            page_size=5000,
+        cursor.cursor.copy_expert(
+            f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            "FROM STDIN",
+            buffer,
         )
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)  # int, Decimal, date
+
+
+def _copy_line(row: tuple) -> str:
+    """One row in COPY's text format."""
+    return "\t".join(_copy_value(v) for v in row) + "\n"
 
 
 def _load_own(contest: Contest) -> tuple[list, list, list]:
@@ -385,14 +358,18 @@ def _load_own(contest: Contest) -> tuple[list, list, list]:
 
 
 # PostgreSQL settings for the roll-up transaction (SET LOCAL: they end with it), measured at
-# 1.5 M participants / 7.5 M attempts (docs/reports.md, "Benchmark"): enough memory for the
-# 1.5 M-row hash of per-registration rows (no batches spilled to disk); no JIT (its compile
-# time exceeded its gain); no parallel workers (the per-day statement got a plan in which
-# every worker scanned the whole index, and the other gained nothing on two shared cores).
+# 1.5 M participants (docs/reports.md, "Benchmark"): enough memory for the 1.65 M-row hash of
+# registrations; no JIT (its compile time exceeded its gain); one parallel worker, with the
+# costs that make the planner take it (a parallel hash join and partial aggregation: both
+# cores, 10.3-12.5 s → 6.7-7.8 s); no sorts (the planner expects up to 1.65 M groups where
+# there are 5,000 and chose a sort of every row, 4.6 s, over a hash aggregate).
 SESSION_SETTINGS = {
     "work_mem": "256MB",
     "jit": "off",
-    "max_parallel_workers_per_gather": "0",
+    "max_parallel_workers_per_gather": "1",
+    "parallel_setup_cost": "0",
+    "parallel_tuple_cost": "0.0001",
+    "enable_sort": "off",
 }
 
 

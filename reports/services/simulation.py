@@ -391,6 +391,40 @@ class _Clock:
         return f"{prefix} {h:02d}:{m:02d}:{s:02d}{self.suffix}"
 
 
+class _LocalDay:
+    """ISO date in settings.TIME_ZONE of an epoch (the roll-ups' day of an attempt), cached
+    per UTC hour when the zone's offset is a whole number of hours there."""
+
+    def __init__(self):
+        self.zone = timezone.get_default_timezone()
+        self.hours: dict[int, str] = {}
+
+    def __call__(self, epoch: int) -> str:
+        hour = epoch // 3600
+        day = self.hours.get(hour)
+        if day is None:
+            local = datetime.datetime.fromtimestamp(hour * 3600, self.zone)
+            if local.utcoffset() % datetime.timedelta(hours=1):
+                return datetime.datetime.fromtimestamp(epoch, self.zone).date().isoformat()
+            day = self.hours[hour] = local.date().isoformat()
+        return day
+
+
+def _activity_columns(per_day: dict[str, list[int]], pg: bool) -> tuple[str, str, str]:
+    """A Result's days, attempts per day and perfect attempts per day (sorted by day), as
+    PostgreSQL array literals for COPY, JSON text elsewhere (`scoring.models.fields`)."""
+    days = sorted(per_day)
+    attempts = [per_day[d][0] for d in days]
+    perfect = [per_day[d][1] for d in days]
+    if pg:
+        return (
+            "{" + ",".join(days) + "}",
+            "{" + ",".join(map(str, attempts)) + "}",
+            "{" + ",".join(map(str, perfect)) + "}",
+        )
+    return json.dumps(days), json.dumps(attempts), json.dumps(perfect)
+
+
 def _skip_fk_checks_if_allowed() -> None:
     """On PostgreSQL, as a superuser, skip the foreign-key triggers for this transaction: the
     rows are consistent by construction, and Django's deferred FK checks would otherwise run
@@ -602,6 +636,11 @@ def contest_simulate(
             "finished_at",
             "prediction",
             "prediction_error",
+            "graded_attempts",
+            "perfect_attempts",
+            "days",
+            "day_attempts",
+            "day_perfect_attempts",
         ],
     )
 
@@ -627,6 +666,7 @@ def contest_simulate(
     t, f = (True, False) if pg else (1, 0)
     password = "!simulated"  # noqa: S105  (unusable: these accounts cannot log in)
     created = clock(open_epoch)
+    local_day = _LocalDay()
 
     with transaction.atomic():
         _skip_fk_checks_if_allowed()
@@ -696,6 +736,7 @@ def contest_simulate(
                 starts = sorted(day_base + int(rand() * span) for _ in range(n))
                 best = None
                 perfect_here = 0
+                per_day: dict[str, list[int]] = {}
                 for number, start in enumerate(starts, start=1):
                     aid = next_att
                     next_att += 1
@@ -730,6 +771,9 @@ def contest_simulate(
                         ),
                     )
                     perfect_here += perfect
+                    counts = per_day.setdefault(local_day(finish), [0, 0])
+                    counts[0] += 1
+                    counts[1] += perfect
                     key = (correct, -duration, -finish)
                     if best is None or key > best[0]:
                         best = (key, aid, correct, score, duration, finish, prediction)
@@ -747,6 +791,9 @@ def contest_simulate(
                         clock(finish),
                         prediction,
                         None,
+                        n,
+                        perfect_here,
+                        *_activity_columns(per_day, pg),
                         *res_extra,
                     ),
                 )

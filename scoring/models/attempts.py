@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from contests.models import Contest, Round
 from participants.models import Registration
 
+from .fields import DateListField, IntegerListField
+
 
 class Attempt(models.Model):
     """One sitting of the test.
@@ -22,8 +24,12 @@ class Attempt(models.Model):
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="attempts"
     )
-    # Denormalised from the registration for the figures' and sweepers' indexes.
-    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="attempts")
+    # Denormalised from the registration for the figures' and sweepers' indexes. No index of
+    # its own: attempt_graded_idx and the roll-up index start with it, and every index costs
+    # an entry on each submit (the status change is never a HOT update).
+    contest = models.ForeignKey(
+        Contest, on_delete=models.PROTECT, related_name="attempts", db_index=False
+    )
     round = models.ForeignKey(
         Round, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
     )
@@ -88,7 +94,13 @@ class Attempt(models.Model):
 
 class Result(models.Model):
     """A participant's best attempt in a contest (round empty) or a round: recomputed from the
-    attempts each time one of them is graded, never incremented."""
+    attempts each time one of them is graded, never incremented.
+
+    It also summarises all the person's graded attempts in that scope (the contest level
+    counts every attempt, a round's row that round's), so that the report roll-ups count 1.5
+    million result rows instead of 7.5 million attempts: how many, how many with every answer
+    correct, and per local day (Asia/Ho_Chi_Minh date of `finished_at`) the same two counts,
+    as parallel lists sorted by day (the first day is the day of the first graded attempt)."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="results")
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="results")
@@ -100,6 +112,11 @@ class Result(models.Model):
     finished_at = models.DateTimeField()
     prediction = models.BigIntegerField(null=True, blank=True)
     prediction_error = models.BigIntegerField(null=True, blank=True)
+    graded_attempts = models.PositiveIntegerField(default=0)
+    perfect_attempts = models.PositiveIntegerField(default=0)
+    days = DateListField()
+    day_attempts = IntegerListField()
+    day_perfect_attempts = IntegerListField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

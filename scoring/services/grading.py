@@ -238,14 +238,41 @@ RESULT_FIELDS = [
     "finished_at",
     "prediction",
     "prediction_error",
+    "graded_attempts",
+    "perfect_attempts",
+    "days",
+    "day_attempts",
+    "day_perfect_attempts",
 ]
+
+
+def _local_day(finished_at: datetime.datetime) -> datetime.date:
+    """The attempt's day for the figures: the date of its finish in settings.TIME_ZONE (the
+    roll-ups' day; not the request's active zone)."""
+    return finished_at.astimezone(timezone.get_default_timezone()).date()
+
+
+def _activity(per_day: dict[datetime.date | None, list[int]]) -> dict:
+    """The summary columns of a result row from {local day: [attempts, perfect attempts]}:
+    lists sorted by day (so the first day is the first graded attempt's). A graded attempt
+    without a finish time (none is written so) counts in the totals, on no day."""
+    days = sorted(d for d in per_day if d is not None)
+    return {
+        "graded_attempts": sum(n for n, _p in per_day.values()),
+        "perfect_attempts": sum(p for _n, p in per_day.values()),
+        "days": days,
+        "day_attempts": [per_day[d][0] for d in days],
+        "day_perfect_attempts": [per_day[d][1] for d in days],
+    }
 
 
 def results_recompute(*, registration_ids: Iterable[int]) -> int:
     """Rewrite the result rows (contest level, and per round) of these registrations from their
-    graded attempts: the best attempt counts. Rows that did not change are not written; a row
-    whose person has no graded attempt any more is deleted. Returns the number of rows written
-    or deleted. Callers hold the registrations' row locks (or accept last-writer-wins)."""
+    graded attempts: the best attempt counts, and the row summarises all the scope's graded
+    attempts (count, count with every answer correct, both per local day: what the report
+    roll-ups count). Rows that did not change are not written; a row whose person has no
+    graded attempt any more is deleted. Returns the number of rows written or deleted. Callers
+    hold the registrations' row locks (or accept last-writer-wins)."""
     registration_ids = sorted({int(i) for i in registration_ids})
     if not registration_ids:
         return 0
@@ -261,13 +288,19 @@ def results_recompute(*, registration_ids: Iterable[int]) -> int:
         "duration_ms",
         "finished_at",
         "prediction",
+        "all_correct",
     )
     best: dict[tuple[int, int | None], tuple] = {}
+    activity: dict[tuple[int, int | None], dict] = {}
     for row in attempts:
         scopes = [(row[1], None)] if row[3] is None else [(row[1], None), (row[1], row[3])]
+        day = _local_day(row[7]) if row[7] is not None else None
         for scope in scopes:
             if _better(row, best.get(scope)):
                 best[scope] = row
+            counts = activity.setdefault(scope, {}).setdefault(day, [0, 0])
+            counts[0] += 1
+            counts[1] += int(row[9])
     contest_ids = {row[2] for row in best.values()}
     round_ids = {scope[1] for scope in best if scope[1] is not None}
     actual_contest = dict(
@@ -297,6 +330,7 @@ def results_recompute(*, registration_ids: Iterable[int]) -> int:
             "prediction_error": (
                 abs(prediction - actual) if prediction is not None and actual is not None else None
             ),
+            **_activity(activity[scope]),
         }
         result = existing.pop(scope, None)
         if result is None:

@@ -14,15 +14,18 @@ from contests.models import Unit
 from participants.models import Registration
 from reports.services.simulation import contest_simulate
 from scoring.models import Attempt
+from scoring.services.grading import results_recompute
 from tests.factories import ContestFactory, RegistrationFactory
 
 VN = datetime.timezone(datetime.timedelta(hours=7))
 
 
 def make_attempt(registration, number, correct, *, questions=10, finished=None, status="graded"):
+    """An attempt written directly; a graded one then has its person's result rows rewritten,
+    as grading does (the roll-ups count the result rows)."""
     finished = finished or timezone.now()
     graded = status == "graded"
-    return Attempt.objects.create(
+    attempt = Attempt.objects.create(
         registration=registration,
         contest=registration.contest,
         number=number,
@@ -39,6 +42,9 @@ def make_attempt(registration, number, correct, *, questions=10, finished=None, 
         all_correct=graded and correct == questions,
         graded_at=finished + datetime.timedelta(seconds=2) if graded else None,
     )
+    if graded:
+        results_recompute(registration_ids=[registration.pk])
+    return attempt
 
 
 def register(contest, unit, *, block, age_group="18+", **participant):
@@ -96,9 +102,10 @@ def generated(db):
     return Contest.objects.get(slug="sinh-du-lieu"), report
 
 
-def direct_counts(contest) -> dict:
+def direct_counts(contest, round_id=None) -> dict:
     """Figures counted directly on the raw rows, in Python, for every unit of the contest's
-    tree (subtree totals) and per block / age group at every unit."""
+    tree (subtree totals) and per block / age group at every unit: of the whole contest, or
+    of one round's attempts when `round_id` is given (registrants stay the contest's)."""
     root = contest.participation_root
     units = dict(Unit.objects.filter(path__startswith=root.path).values_list("id", "path"))
     regs = {
@@ -107,24 +114,36 @@ def direct_counts(contest) -> dict:
             "id", "unit_id", "block_id", "age_group"
         )
     }
-    per_reg = defaultdict(lambda: {"n": 0, "p": 0, "best": None, "days": set()})
-    for reg_id, all_correct, score, finished in Attempt.objects.filter(
-        contest=contest, status="graded"
-    ).values_list("registration_id", "all_correct", "score", "finished_at"):
+    per_reg = defaultdict(
+        lambda: {"n": 0, "p": 0, "best": None, "correct": 0, "days": defaultdict(lambda: [0, 0])}
+    )
+    attempts = Attempt.objects.filter(contest=contest, status="graded")
+    if round_id is not None:
+        attempts = attempts.filter(round_id=round_id)
+    for reg_id, all_correct, score, correct, finished in attempts.values_list(
+        "registration_id", "all_correct", "score", "correct_count", "finished_at"
+    ):
         d = per_reg[reg_id]
         d["n"] += 1
         d["p"] += int(all_correct)
         d["best"] = score if d["best"] is None else max(d["best"], score)
-        d["days"].add(timezone.localtime(finished).date())
+        d["correct"] = max(d["correct"], correct)
+        day = d["days"][finished.astimezone(VN).date()]
+        day[0] += 1
+        day[1] += int(all_correct)
 
     def empty():
         return {"registrants": 0, "participants": 0, "attempts": 0, "perfect_attempts": 0}
+
+    def empty_day():
+        return {"participants": 0, "new_participants": 0, "attempts": 0, "perfect_attempts": 0}
 
     out = {
         "unit": defaultdict(empty),
         "block": defaultdict(lambda: defaultdict(empty)),
         "age": defaultdict(lambda: defaultdict(empty)),
-        "days": defaultdict(lambda: defaultdict(int)),
+        "days": defaultdict(lambda: defaultdict(empty_day)),
+        "scores": defaultdict(lambda: defaultdict(int)),
         "score_sum": defaultdict(Decimal),
     }
     for reg_id, unit_id, block_id, age in regs.values():
@@ -145,6 +164,12 @@ def direct_counts(contest) -> dict:
                     t["perfect_attempts"] += d["p"]
             if d:
                 out["score_sum"][code_path] += d["best"]
-                for day in d["days"]:
-                    out["days"][code_path][day] += 1
+                out["scores"][code_path][d["correct"]] += 1
+                first = min(d["days"])
+                for day, (n, p) in d["days"].items():
+                    t = out["days"][code_path][day]
+                    t["participants"] += 1
+                    t["new_participants"] += int(day == first)
+                    t["attempts"] += n
+                    t["perfect_attempts"] += p
     return out

@@ -15,29 +15,15 @@ from reports.exports.base import Column, SheetWriter, neutralise
 from reports.models import ExportJob
 from reports.services.exports import export_job_create, export_job_run
 from reports.services.rollups import rollups_recompute
-from scoring.models import Attempt, Result
+from scoring.models import Attempt
+from scoring.services.grading import results_recompute
 
 from .conftest import VN
 
 
 def results_from_attempts(contest):
-    """Result rows (best attempt per person), as grading would leave them."""
-    best = {}
-    for a in Attempt.objects.filter(contest=contest, status="graded").order_by("id"):
-        key = (a.correct_count, -a.duration_ms, -a.finished_at.timestamp())
-        if a.registration_id not in best or key > best[a.registration_id][0]:
-            best[a.registration_id] = (key, a)
-    for _key, a in best.values():
-        Result.objects.create(
-            registration_id=a.registration_id,
-            contest=contest,
-            best_attempt=a,
-            correct_count=a.correct_count,
-            score=a.score,
-            duration_ms=a.duration_ms,
-            finished_at=a.finished_at,
-            prediction=a.prediction,
-        )
+    """Result rows rewritten from the attempts changed below, as grading would leave them."""
+    results_recompute(registration_ids=contest.registrations.values_list("id", flat=True))
 
 
 @pytest.fixture

@@ -243,3 +243,68 @@ def test_contest_list_is_scoped(rolled, organisers, tree):
         .status_code
         == 404
     )
+
+
+def test_dashboard_figures_follow_a_refresh(rolled, organisers, tree):
+    """The figures are cached per roll-up state: a refresh that changes them shows at once."""
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.models import RollupState
+    from reports.services.rollups import rollups_refresh
+
+    from .conftest import make_attempt
+
+    client = client_for(organisers["city"])
+    html = client.get(dashboard_url(rolled)).content.decode()
+    assert 'data-figure="participants">5<' in html
+    assert 'data-figure="attempts">9<' in html
+    mai = rolled.registrations.get(participant__full_name="Vũ Thị Mai")
+    make_attempt(mai, 1, 10, finished=timezone.now())
+    # Not refreshed yet: the page shows the roll-ups as they were.
+    assert 'data-figure="attempts">9<' in client.get(dashboard_url(rolled)).content.decode()
+    RollupState.objects.filter(contest=rolled).update(
+        graded_watermark=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    assert rollups_refresh(contest=rolled)["mode"] == "refresh"
+    html = client.get(dashboard_url(rolled)).content.decode()
+    assert 'data-figure="participants">6<' in html
+    assert 'data-figure="attempts">10<' in html
+    assert 'data-figure="perfect_attempts">4<' in html
+
+
+def test_cached_figures_keep_each_organisers_scope(rolled, organisers):
+    """The city's cached page of the root is never what a district organiser gets: the scope
+    is checked first and the cache is keyed by the unit."""
+    city = client_for(organisers["city"])
+    district = client_for(organisers["a"])
+    assert 'data-figure="participants">5<' in city.get(dashboard_url(rolled)).content.decode()
+    assert 'data-figure="participants">3<' in district.get(dashboard_url(rolled)).content.decode()
+    assert district.get(dashboard_url(rolled, "C")).status_code == 404
+    assert 'data-figure="participants">1<' in city.get(dashboard_url(rolled, "B")).content.decode()
+    assert district.get(dashboard_url(rolled, "B")).status_code == 404
+
+
+def test_dashboard_reads_the_rollups_once_per_state(rolled, organisers):
+    """A second view of the same page and state reads no roll-up row (the cached figures)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rollup_reads(queries):
+        return [
+            q["sql"]
+            for q in queries
+            if any(t in q["sql"] for t in ("_unitrollup", "_dailyrollup", "_scorerollup"))
+        ]
+
+    client = client_for(organisers["city"])
+    reads = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(dashboard_url(rolled)).content.decode()
+        assert 'data-figure="participants">5<' in html
+        assert 'data-figure="perfect_attempts">3<' in html
+        reads.append(rollup_reads(queries))
+    assert len(reads[0]) == 3
+    assert reads[1] == []

@@ -286,3 +286,114 @@ def test_backlog_claimed_by_another_worker_is_left_to_it(tree):
         thread.join(30)
     statuses = dict(Attempt.objects.values_list("id", "status"))
     assert [statuses[a.pk] for a in attempts] == ["submitted", "graded", "graded", "submitted"]
+
+
+def test_results_summarise_the_scopes_attempts_per_local_day(contest, questions, tree):
+    """The result rows count the scope's graded attempts, those with every answer correct,
+    and both per Asia/Ho_Chi_Minh day (17:00 UTC is already the next day there): what the
+    report roll-ups count instead of the attempts."""
+    week1, week2 = (
+        Round.objects.create(
+            contest=contest,
+            number=n,
+            title=f"Tuần {n}",
+            opens_at=T0 + datetime.timedelta(days=7 * (n - 1)),
+            closes_at=T0 + datetime.timedelta(days=7 * n),
+        )
+        for n in (1, 2)
+    )
+    registration = register(contest, tree["A-1"])
+    late = datetime.datetime(2026, 9, 8, 16, 50, tzinfo=datetime.UTC)  # + 600 s: 00:00 on 9/9
+    attempts = [
+        make_attempt(registration, questions, correct=20, seconds=600, round=week1),
+        make_attempt(registration, questions, correct=16, seconds=600, start=late, round=week2),
+        make_attempt(registration, questions, correct=20, start=T0 + datetime.timedelta(hours=1)),
+        make_attempt(registration, questions, correct=3, status=Attempt.Status.OPEN),
+    ]
+    attempts_grade(attempt_ids=[a.pk for a in attempts])
+
+    rows = {
+        r["round_id"]: r
+        for r in Result.objects.values(
+            "round_id",
+            "graded_attempts",
+            "perfect_attempts",
+            "days",
+            "day_attempts",
+            "day_perfect_attempts",
+        )
+    }
+    sept = datetime.date(2026, 9, 1), datetime.date(2026, 9, 9)
+    assert rows[None] == {
+        "round_id": None,
+        "graded_attempts": 3,
+        "perfect_attempts": 2,
+        "days": list(sept),
+        "day_attempts": [2, 1],
+        "day_perfect_attempts": [2, 0],
+    }
+    assert {k: v for k, v in rows[week1.pk].items() if k != "round_id"} == {
+        "graded_attempts": 1,
+        "perfect_attempts": 1,
+        "days": [sept[0]],
+        "day_attempts": [1],
+        "day_perfect_attempts": [1],
+    }
+    assert {k: v for k, v in rows[week2.pk].items() if k != "round_id"} == {
+        "graded_attempts": 1,
+        "perfect_attempts": 0,
+        "days": [sept[1]],
+        "day_attempts": [1],
+        "day_perfect_attempts": [0],
+    }
+
+    # A regrade that takes the perfect score away is counted at once (and the best changes).
+    q, _opts, right, _wrong = questions[0]
+    Option.objects.filter(pk=right).update(is_correct=False)
+    attempts_grade(attempt_ids=[attempts[0].pk, attempts[2].pk], regrade=True)
+    contest_row = Result.objects.get(registration=registration, round=None)
+    assert (contest_row.perfect_attempts, contest_row.day_perfect_attempts) == (0, [0, 0])
+    assert (contest_row.graded_attempts, contest_row.correct_count) == (3, 19)
+
+
+def test_backfill_migration_gives_what_grading_writes(contest, questions, tree):
+    """Migration 0004 fills the summary of result rows written before it (here: blanked)
+    exactly as results_recompute would."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from scoring.services.grading import results_recompute
+
+    week1 = Round.objects.create(
+        contest=contest,
+        number=1,
+        title="Tuần 1",
+        opens_at=T0,
+        closes_at=T0 + datetime.timedelta(days=7),
+    )
+    people = [register(contest, tree["A-1"]), register(contest, tree["B-1"])]
+    attempts = [
+        make_attempt(people[0], questions, correct=20, round=week1),
+        make_attempt(people[0], questions, correct=5, start=T0 + datetime.timedelta(hours=17)),
+        make_attempt(people[1], questions, correct=20, start=T0 + datetime.timedelta(days=2)),
+        make_attempt(people[1], questions, correct=20, start=T0 + datetime.timedelta(days=2)),
+    ]
+    attempts_grade(attempt_ids=[a.pk for a in attempts])
+    written = list(Result.objects.order_by("id").values())
+    Result.objects.update(
+        graded_attempts=0, perfect_attempts=0, days=[], day_attempts=[], day_perfect_attempts=[]
+    )
+
+    migration = import_module("scoring.migrations.0004_result_rollup_summary")
+    # What RunPython uses of the schema editor (SQLite's cannot open inside a test's atomic).
+    editor = SimpleNamespace(
+        connection=connection,
+        quote_name=connection.ops.quote_name,
+        execute=lambda sql: connection.cursor().execute(sql),
+    )
+    migration.backfill(apps, editor)
+
+    assert list(Result.objects.order_by("id").values()) == written
+    assert results_recompute(registration_ids=[p.pk for p in people]) == 0
