@@ -64,7 +64,14 @@ def disqualified_ids(*, contest: Contest) -> set[int]:
 
 
 def excluded_ids(*, contest: Contest) -> set[int]:
-    numbers = ExcludedPerson.objects.filter(contest=contest).values("document_number")
+    """Registrations of people on the contest's exclusion list. The list is read first: most
+    contests have none, and the semi-join alone was planned as a parallel scan of every
+    registration (13–35 ms per dashboard view at 1.65 M registrations)."""
+    numbers = list(
+        ExcludedPerson.objects.filter(contest=contest).values_list("document_number", flat=True)
+    )
+    if not numbers:
+        return set()
     return set(
         Registration.objects.filter(contest=contest, document_number__in=numbers).values_list(
             "id", flat=True
