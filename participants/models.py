@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contests.models import Contest, Unit
 
@@ -56,7 +57,7 @@ class Participant(models.Model):
 
     class Meta:
         verbose_name = _("người dự thi")
-        verbose_name_plural = _("người dự thi")
+        verbose_name_plural = pgettext_lazy("plural", "người dự thi")
         constraints = [
             models.UniqueConstraint(
                 fields=["document_type", "document_number"], name="participant_document_unique"
@@ -114,7 +115,7 @@ class Registration(models.Model):
 
     class Meta:
         verbose_name = _("đăng ký dự thi")
-        verbose_name_plural = _("đăng ký dự thi")
+        verbose_name_plural = pgettext_lazy("plural", "đăng ký dự thi")
         constraints = [
             models.UniqueConstraint(
                 fields=["contest", "document_type", "document_number"],
@@ -151,7 +152,7 @@ class ConsentNotice(models.Model):
 
     class Meta:
         verbose_name = _("thông báo xử lý dữ liệu cá nhân")
-        verbose_name_plural = _("thông báo xử lý dữ liệu cá nhân")
+        verbose_name_plural = pgettext_lazy("plural", "thông báo xử lý dữ liệu cá nhân")
         ordering = ["-published_at"]
 
     def __str__(self) -> str:
@@ -176,7 +177,7 @@ class ConsentRecord(models.Model):
 
     class Meta:
         verbose_name = _("bản ghi đồng ý")
-        verbose_name_plural = _("bản ghi đồng ý")
+        verbose_name_plural = pgettext_lazy("plural", "bản ghi đồng ý")
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.kind} {self.notice_id}"
@@ -192,7 +193,7 @@ class PersonalDataAccess(models.Model):
 
     class Meta:
         verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
-        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        verbose_name_plural = pgettext_lazy("plural", "nhật ký truy cập dữ liệu cá nhân")
         ordering = ["-at"]
         # Declared here, not on Participant: the organiser role is granted every permission
         # of Participant and Registration (contests.services.units.roles_ensure), and seeing
@@ -217,7 +218,7 @@ class IdentityChange(models.Model):
 
     class Meta:
         verbose_name = _("thay đổi thông tin định danh")
-        verbose_name_plural = _("thay đổi thông tin định danh")
+        verbose_name_plural = pgettext_lazy("plural", "thay đổi thông tin định danh")
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.at:%Y-%m-%d}"

@@ -12,6 +12,7 @@ not a nullable key, so that the unique constraints hold on SQLite and PostgreSQL
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contests.models import Contest, Unit
 
@@ -35,7 +36,7 @@ class UnitRollup(models.Model):
 
     class Meta:
         verbose_name = _("số liệu tổng hợp theo đơn vị")
-        verbose_name_plural = _("số liệu tổng hợp theo đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu tổng hợp theo đơn vị")
         indexes = [models.Index(fields=["contest", "round_key", "own", "unit"])]
 
     def __str__(self) -> str:
@@ -59,7 +60,7 @@ class DailyRollup(models.Model):
 
     class Meta:
         verbose_name = _("số liệu tổng hợp theo ngày")
-        verbose_name_plural = _("số liệu tổng hợp theo ngày")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu tổng hợp theo ngày")
         indexes = [models.Index(fields=["contest", "round_key", "own", "unit", "day"])]
 
     def __str__(self) -> str:
@@ -78,7 +79,7 @@ class ScoreRollup(models.Model):
 
     class Meta:
         verbose_name = _("phân bố điểm")
-        verbose_name_plural = _("phân bố điểm")
+        verbose_name_plural = pgettext_lazy("plural", "phân bố điểm")
         indexes = [models.Index(fields=["contest", "round_key", "own", "unit"])]
 
     def __str__(self) -> str:
@@ -97,7 +98,7 @@ class RollupState(models.Model):
 
     class Meta:
         verbose_name = _("trạng thái tổng hợp")
-        verbose_name_plural = _("trạng thái tổng hợp")
+        verbose_name_plural = pgettext_lazy("plural", "trạng thái tổng hợp")
 
     def __str__(self) -> str:
         return f"{self.contest_id}: {self.graded_watermark}"
@@ -142,7 +143,7 @@ class ExportJob(models.Model):
 
     class Meta:
         verbose_name = _("tệp xuất Excel")
-        verbose_name_plural = _("tệp xuất Excel")
+        verbose_name_plural = pgettext_lazy("plural", "tệp xuất Excel")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "expires_at"])]
 

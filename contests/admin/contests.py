@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -154,7 +154,7 @@ class ContestChangeInline(admin.TabularInline):
     can_delete = False
     fields = ["at", "user", "what", "before", "after"]
     readonly_fields = fields
-    verbose_name_plural = _("thay đổi sau khi công bố (nhật ký)")
+    verbose_name_plural = pgettext_lazy("plural", "thay đổi sau khi công bố (nhật ký)")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .units import Unit
 
@@ -121,7 +122,7 @@ class Contest(models.Model):
 
     class Meta:
         verbose_name = _("cuộc thi")
-        verbose_name_plural = _("cuộc thi")
+        verbose_name_plural = pgettext_lazy("plural", "cuộc thi")
         ordering = ["-opens_at"]
         constraints = [
             models.CheckConstraint(
@@ -142,7 +143,7 @@ class Milestone(models.Model):
 
     class Meta:
         verbose_name = _("mốc thời gian")
-        verbose_name_plural = _("mốc thời gian")
+        verbose_name_plural = pgettext_lazy("plural", "mốc thời gian")
         ordering = ["date", "id"]
 
     def __str__(self) -> str:
@@ -167,7 +168,7 @@ class Round(models.Model):
 
     class Meta:
         verbose_name = _("vòng thi")
-        verbose_name_plural = _("vòng thi")
+        verbose_name_plural = pgettext_lazy("plural", "vòng thi")
         ordering = ["contest", "number"]
         constraints = [
             models.UniqueConstraint(fields=["contest", "number"], name="round_number_unique"),
@@ -189,7 +190,7 @@ class ExcludedPerson(models.Model):
 
     class Meta:
         verbose_name = _("người không được dự thi")
-        verbose_name_plural = _("người không được dự thi")
+        verbose_name_plural = pgettext_lazy("plural", "người không được dự thi")
         constraints = [
             models.UniqueConstraint(
                 fields=["contest", "document_number"], name="excluded_person_unique"
@@ -212,7 +213,7 @@ class ContestChange(models.Model):
 
     class Meta:
         verbose_name = _("thay đổi sau khi công bố")
-        verbose_name_plural = _("thay đổi sau khi công bố")
+        verbose_name_plural = pgettext_lazy("plural", "thay đổi sau khi công bố")
         ordering = ["-at"]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .contests import Contest
 from .units import Unit
@@ -28,7 +29,7 @@ class PrizeStructure(models.Model):
 
     class Meta:
         verbose_name = _("cơ cấu giải thưởng")
-        verbose_name_plural = _("cơ cấu giải thưởng")
+        verbose_name_plural = pgettext_lazy("plural", "cơ cấu giải thưởng")
 
     def __str__(self) -> str:
         return self.title
@@ -50,7 +51,7 @@ class PrizeTier(models.Model):
 
     class Meta:
         verbose_name = _("giải")
-        verbose_name_plural = _("giải")
+        verbose_name_plural = pgettext_lazy("plural", "giải")
         ordering = ["structure", "kind", "rank_order"]
         constraints = [
             models.UniqueConstraint(

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .contests import Contest, Round
 
@@ -11,7 +12,7 @@ class Topic(models.Model):
 
     class Meta:
         verbose_name = _("chủ đề")
-        verbose_name_plural = _("chủ đề")
+        verbose_name_plural = pgettext_lazy("plural", "chủ đề")
         ordering = ["contest", "name"]
         constraints = [
             models.UniqueConstraint(fields=["contest", "name"], name="topic_name_unique")
@@ -53,7 +54,7 @@ class Question(models.Model):
 
     class Meta:
         verbose_name = _("câu hỏi")
-        verbose_name_plural = _("ngân hàng câu hỏi")
+        verbose_name_plural = pgettext_lazy("plural", "ngân hàng câu hỏi")
         ordering = ["contest", "topic", "id"]
         indexes = [
             models.Index(
@@ -75,7 +76,7 @@ class Option(models.Model):
 
     class Meta:
         verbose_name = _("phương án")
-        verbose_name_plural = _("phương án")
+        verbose_name_plural = pgettext_lazy("plural", "phương án")
         ordering = ["question", "position"]
         constraints = [
             models.UniqueConstraint(fields=["question", "position"], name="option_position_unique")
@@ -109,7 +110,7 @@ class BlueprintItem(models.Model):
 
     class Meta:
         verbose_name = _("cấu trúc đề")
-        verbose_name_plural = _("cấu trúc đề")
+        verbose_name_plural = pgettext_lazy("plural", "cấu trúc đề")
 
     def __str__(self) -> str:
         return f"{self.topic}: {self.count}"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 
@@ -39,7 +40,7 @@ class Unit(MP_Node):
 
     class Meta:
         verbose_name = _("đơn vị")
-        verbose_name_plural = _("đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "đơn vị")
         indexes = [models.Index(fields=["kind", "depth"])]
 
     def __str__(self) -> str:
@@ -56,7 +57,7 @@ class Organiser(models.Model):
 
     class Meta:
         verbose_name = _("cán bộ tổ chức")
-        verbose_name_plural = _("cán bộ tổ chức")
+        verbose_name_plural = pgettext_lazy("plural", "cán bộ tổ chức")
 
     def __str__(self) -> str:
         return f"{self.user} — {self.unit}"

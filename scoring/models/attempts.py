@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contests.models import Contest, Round
 from participants.models import Registration
@@ -57,7 +58,7 @@ class Attempt(models.Model):
 
     class Meta:
         verbose_name = _("bài thi")
-        verbose_name_plural = _("bài thi")
+        verbose_name_plural = pgettext_lazy("plural", "bài thi")
         constraints = [
             models.UniqueConstraint(
                 fields=["registration"],
@@ -121,7 +122,7 @@ class Result(models.Model):
 
     class Meta:
         verbose_name = _("kết quả")
-        verbose_name_plural = _("kết quả")
+        verbose_name_plural = pgettext_lazy("plural", "kết quả")
         constraints = [
             models.UniqueConstraint(
                 fields=["registration"], condition=Q(round__isnull=True), name="result_unique"

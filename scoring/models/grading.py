@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contests.models import Contest, Question
 from participants.models import Registration
@@ -53,7 +54,7 @@ class Disqualification(models.Model):
 
     class Meta:
         verbose_name = _("truất quyền dự thi")
-        verbose_name_plural = _("truất quyền dự thi")
+        verbose_name_plural = pgettext_lazy("plural", "truất quyền dự thi")
         ordering = ["-created_at"]
         constraints = [
             # At most one decision in force per registration.
@@ -109,7 +110,7 @@ class RegradeJob(models.Model):
 
     class Meta:
         verbose_name = _("đợt chấm lại")
-        verbose_name_plural = _("đợt chấm lại")
+        verbose_name_plural = pgettext_lazy("plural", "đợt chấm lại")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -144,7 +145,7 @@ class AnswerKeyChange(models.Model):
 
     class Meta:
         verbose_name = _("sửa đáp án")
-        verbose_name_plural = _("sửa đáp án")
+        verbose_name_plural = pgettext_lazy("plural", "sửa đáp án")
         ordering = ["-at"]
 
     def __str__(self) -> str:
@@ -166,7 +167,7 @@ class ResultsSnapshot(models.Model):
 
     class Meta:
         verbose_name = _("kết quả đã công bố")
-        verbose_name_plural = _("kết quả đã công bố")
+        verbose_name_plural = pgettext_lazy("plural", "kết quả đã công bố")
         ordering = ["contest", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["contest", "version"], name="snapshot_version_unique")
