@@ -38,16 +38,23 @@ class StartAdmissionMiddleware:
             if SLUG.fullmatch(slug):  # anything else is the URL resolver's 404
                 retry_after, ticket = start_admit(ticket=request.POST.get(TICKET_FIELD, ""))
                 if retry_after:
-                    return wait_page(request, slug=slug, retry_after=retry_after, ticket=ticket)
+                    return wait_page(
+                        request,
+                        start_url=f"{self.prefix()}{slug}/",
+                        retry_after=retry_after,
+                        ticket=ticket,
+                    )
         return self.get_response(request)
 
 
-def wait_page(request: HttpRequest, *, slug: str, retry_after: int, ticket: str) -> HttpResponse:
+def wait_page(
+    request: HttpRequest, *, start_url: str, retry_after: int, ticket: str
+) -> HttpResponse:
     response = render(
         request,
         "scoring/wait.html",
         {
-            "slug": slug,
+            "start_url": start_url,
             "retry_after": retry_after,
             "ticket": ticket,
             "ticket_field": TICKET_FIELD,
