@@ -7,13 +7,16 @@ gunicorn with production settings on PostgreSQL and Redis, loaded from this mach
 
 It uses its own database and Redis DB, dropped and rebuilt each run (loopback only):
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/contest_exam_bench),
-BENCH_REDIS_URL (default redis://127.0.0.1:6379/14). Options: --workers (gunicorn sync
-workers, default 4), --concurrency (requests in flight, default 8), --scale (multiplies the
-request counts), --start-rate (EXAM_START_RATE for the burst; default: 80 % of the start
-throughput just measured, i.e. what this server can carry; the phases run with the gate
-counting but never refusing), --threads N (> 1: gthread workers), --grading-worker (a real
-Celery worker on the grading queue during the phases: the grading lag, submitted_at →
-graded_at, is reported), --json FILE (write the figures).
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/14). Through PgBouncer in transaction mode:
+BENCH_DATABASE_URL on PgBouncer's port, DATABASE_POOLING=transaction in the environment (the
+server, the worker and this process inherit it) and BENCH_ADMIN_DATABASE_URL on PostgreSQL
+itself (default: BENCH_DATABASE_URL), where the database is dropped and created.
+Options: --workers (gunicorn sync workers, default 4), --concurrency (requests in flight,
+default 8), --scale (multiplies the request counts), --start-rate (EXAM_START_RATE for the
+burst; default: 80 % of the start throughput just measured, i.e. what this server can carry;
+the phases run with the gate counting but never refusing), --threads N (> 1: gthread workers),
+--grading-worker (a real Celery worker on the grading queue during the phases: the grading lag,
+submitted_at → graded_at, is reported), --json FILE (write the figures).
 
 The client is a small asyncio HTTP/1.1 client in this process (one connection per request:
 gunicorn's sync workers close after each response), so every request carries its own
@@ -46,6 +49,8 @@ HOST = "127.0.0.1"
 DB_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contest_exam_bench"
 )
+# DROP DATABASE ... WITH (FORCE) ends the backends: sent to PostgreSQL, not through a pooler.
+ADMIN_DB_URL = os.environ.get("BENCH_ADMIN_DATABASE_URL", DB_URL)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SLUG = "bench"
 PASSWORD_HASH = "!"  # noqa: S105 - unusable password: sessions are made directly, nobody logs in
@@ -75,8 +80,8 @@ def run(cmd, env, **kwargs):
 
 
 def rebuild_database(env) -> None:
-    parsed = urllib.parse.urlparse(DB_URL)
-    name = parsed.path.lstrip("/")
+    name = urllib.parse.urlparse(DB_URL).path.lstrip("/")
+    parsed = urllib.parse.urlparse(ADMIN_DB_URL)
     admin = ["psql", "-h", parsed.hostname, "-p", str(parsed.port or 5432), "-U", parsed.username]
     admin += ["-d", "postgres", "-q", "-c"]
     run([*admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], env)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab  # noqa: F401  (kept for schedules written as crontab)
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -80,6 +81,17 @@ DATABASES = {
 # Persistent connections: a contest page must not pay a TCP + auth handshake per request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DATABASE_POOLING=transaction: DATABASE_URL points at PgBouncer in transaction mode
+# (deploy/pgbouncer.ini), which lends a server connection per transaction. A `.iterator()`
+# outside `atomic()` declares a WITH HOLD server-side cursor and fetches it in later
+# transactions, possibly on another server connection ("cursor does not exist"), so such
+# cursors are turned off: the rows come in one client-side result instead. Processes that
+# stream big results (the `exports` worker) keep a direct URL without this switch.
+# Persistent connections (CONN_MAX_AGE) stay: they are held to PgBouncer, not to PostgreSQL.
+DATABASE_POOLING = env("DATABASE_POOLING", default="")
+if DATABASE_POOLING not in ("", "transaction"):
+    raise ImproperlyConfigured(f"DATABASE_POOLING={DATABASE_POOLING!r}: '' or 'transaction'")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLING == "transaction"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Reports may read their rollups from a streaming replica (contest_site/db_router.py).
 REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default="")
@@ -87,6 +99,8 @@ if REPLICA_DATABASE_URL:
     DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica reached through the same pooler needs the same switch.
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLING == "transaction"
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["contest_site.db_router.ReportsReplicaRouter"]
 
