@@ -11,6 +11,7 @@ from contests.services.units import unit_add
 from participants.models import Registration
 from scoring.models import Attempt, ResultsSnapshot
 from scoring.selectors.results import prize_list
+from scoring.services import prizes
 from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
 from scoring.services.prizes import prizes_allocate, results_publish
@@ -193,6 +194,15 @@ def test_minor_shown_by_name_only_with_both_consents(district):
     assert rows[1]["winner_name"] == f"Người dự thi #{people[3].pk}"
     Registration.objects.filter(pk=people[3].pk).update(guardian_consent=True)
     assert prizes_allocate(contest=contest).rows[1]["winner_name"] == "Người 03"
+
+
+def test_the_ranking_read_in_small_pages_gives_the_same_prizes(district, monkeypatch):
+    """The ranking is read in LIMIT/OFFSET pages (no server-side cursor): pages of 3 rows, with
+    excluded and disqualified people skipped across page ends, give the same list."""
+    contest, _people, _root = district
+    whole = prizes_allocate(contest=contest).rows
+    monkeypatch.setattr(prizes, "PAGE", 3)
+    assert prizes_allocate(contest=contest).rows == whole
 
 
 def test_allocation_is_reproducible(district):
