@@ -253,6 +253,10 @@ EXPORT_ROWS_PER_SHEET = 1_000_000
 # Mass-start admission control: starts admitted per second, whole site (0 = no limit). The
 # excess gets a "please wait" page that retries by itself. See docs/exam.md.
 EXAM_START_RATE = env.int("EXAM_START_RATE", default=200)
+# A submission's grading task starts this many seconds after the doorbell rang
+# (scoring/services/queueing.py): the submissions of that second are graded in one batch
+# instead of a few per task. Measured in benchmarks/README.md; the grading lag target is 5 s.
+GRADING_DELAY_SECONDS = env.float("GRADING_DELAY_SECONDS", default=1.0)
 
 # --- Logging -------------------------------------------------------------------------------
 LOGGING = {

@@ -34,7 +34,7 @@ from django.utils import timezone
 from contests.models import Contest, Option, Round
 from participants.models import Registration
 from scoring.models import Attempt, Result
-from scoring.services.queueing import doorbell_clear, grading_ring
+from scoring.services.queueing import doorbell_clear, grading_enqueue
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -162,8 +162,8 @@ def attempt_grade_with_backlog(*, attempt_id: int, limit: int = BACKLOG_BATCH) -
 
     The grading doorbell is cleared first (`queueing.DOORBELL_KEY`): a submission committed
     after this point rings it and queues the next task; one committed before is in the backlog
-    read below. A full backlog rings it again, so what is left does not wait for a submission
-    or the requeue sweeper."""
+    read below. A full backlog queues the next task at once, so what is left waits neither for
+    a submission nor for the requeue sweeper."""
     doorbell_clear()
     with transaction.atomic():
         backlog = list(
@@ -179,8 +179,10 @@ def attempt_grade_with_backlog(*, attempt_id: int, limit: int = BACKLOG_BATCH) -
         )
         written = attempts_grade(attempt_ids=claimed)
     if len(backlog) >= limit:
-        # The next task finds this attempt graded and takes the rest of the backlog.
-        grading_ring(attempt_id)
+        # More is waiting: the next task now, past the doorbell and its delay (a rush is graded
+        # by as many workers as there are, in batches of `limit`). It finds this attempt graded
+        # and takes the rest of the backlog.
+        grading_enqueue([attempt_id])
     return written
 
 

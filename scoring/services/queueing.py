@@ -15,6 +15,7 @@ rest of a submit (1.3 ms against 0.1 ms for one Redis command: docs/exam.md).
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,9 @@ DOORBELL_SECONDS = 5
 BATCH_SIZE = 500
 
 
-def grading_enqueue(attempt_ids: list[int]) -> bool:
-    """Publish grading for `attempt_ids` (one task per chunk of BATCH_SIZE).
+def grading_enqueue(attempt_ids: list[int], *, delay: float = 0) -> bool:
+    """Publish grading for `attempt_ids` (one task per chunk of BATCH_SIZE), to start `delay`
+    seconds from now.
 
     Never raises: returns False when publishing failed (the sweeper retries later). Safe to
     call twice for the same ids: grading is idempotent."""
@@ -56,7 +58,7 @@ def grading_enqueue(attempt_ids: list[int]) -> bool:
 
     try:
         if len(ids) == 1:
-            grade_attempt.apply_async((ids[0],), retry=False)
+            grade_attempt.apply_async((ids[0],), countdown=delay or None, retry=False)
         else:
             for start in range(0, len(ids), BATCH_SIZE):
                 grade_attempts.apply_async((ids[start : start + BATCH_SIZE],), retry=False)
@@ -83,7 +85,7 @@ def grading_ring(attempt_id: int) -> bool:
         rang = True
     if not rang:
         return True
-    published = grading_enqueue([attempt_id])
+    published = grading_enqueue([attempt_id], delay=settings.GRADING_DELAY_SECONDS)
     if not published:
         doorbell_clear()  # the next submission tries the broker again (after the backoff)
     return published

@@ -110,13 +110,15 @@ def correct_answers(attempt: Attempt, *, wrong: int = 0) -> dict[str, int]:
 
 
 def grading_queue() -> list[dict]:
-    """The grading messages waiting in the real broker: [{"task": ..., "args": [...]}]."""
+    """The grading messages waiting in the real broker: [{"task": ..., "args": [...], "eta":
+    when it may start (None: at once)}]."""
     client = cache._cache.get_client(None, write=False)  # same Redis DB as the broker in tests
     messages = []
     for raw in client.lrange(GRADING_QUEUE, 0, -1):
         message = json.loads(raw)
         args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
-        messages.append({"task": message["headers"]["task"], "args": args})
+        headers = message["headers"]
+        messages.append({"task": headers["task"], "args": args, "eta": headers.get("eta")})
     return messages
 
 

@@ -409,6 +409,9 @@ def test_submissions_ring_for_one_task_until_it_reads_the_backlog(tree):
     attempt_submit(attempt=first)
     attempt_submit(attempt=second)
     assert queued_attempt_ids() == [first.pk]  # the second found a task waiting
+    # Delayed by GRADING_DELAY_SECONDS, so that the submissions of that second go together.
+    (message,) = support.grading_queue()
+    assert message["eta"] is not None
 
     # The task: clears the doorbell, then grades its own attempt and the waiting one.
     assert grading.attempt_grade_with_backlog(attempt_id=first.pk) == 2
@@ -418,7 +421,7 @@ def test_submissions_ring_for_one_task_until_it_reads_the_backlog(tree):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_full_backlog_rings_for_the_rest(tree):
+def test_a_full_backlog_queues_the_next_task_at_once(tree):
     attempts = _submitted(tree, 4)
     for attempt in attempts:
         attempt_submit(attempt=attempt)
@@ -426,8 +429,10 @@ def test_a_full_backlog_rings_for_the_rest(tree):
 
     assert grading.attempt_grade_with_backlog(attempt_id=attempts[0].pk, limit=2) == 3
     assert Attempt.objects.get(pk=attempts[3].pk).status == "submitted"
-    # Rang again with its own (graded) attempt: the next task takes the rest along.
+    # The next task queued at once (no delay) with its own (graded) attempt: it takes the rest
+    # along.
     assert queued_attempt_ids() == [attempts[0].pk, attempts[0].pk]
+    assert sorted(m["eta"] is None for m in support.grading_queue()) == [False, True]
     assert grade_attempt(attempts[0].pk) == 1
     assert set(Attempt.objects.values_list("status", flat=True)) == {"graded"}
 
