@@ -131,7 +131,7 @@ def _answer_sql() -> str:
     """The attempt's ANSWER_FIELDS and its person's password hash, if the attempt is that
     active person's. Written as SQL (portable: joins and parameters only) because building the
     same query with the ORM (three joins, an annotation) cost more CPU than the rest of the
-    submit view (cProfile, docs/exam.md)."""
+    submit view (cProfile: benchmarks/README.md, tuning)."""
     user_model = get_user_model()
     tables = {
         "attempt": Attempt,

@@ -421,9 +421,9 @@ def _open_attempt_write(
 
     On PostgreSQL the merge happens in the UPDATE (`answers || %s::jsonb`), so two racing
     writers never drop each other's keys, and the statement is written by hand: building it
-    with the ORM cost 0.54 ms of CPU, about an eighth of a submit (docs/exam.md), on the two
-    requests a test sends most. Elsewhere (the SQLite demo) the ORM, merging over what the
-    caller read."""
+    with the ORM cost 0.54 ms of CPU, about an eighth of a submit (benchmarks/README.md), on
+    the two requests a test sends most. Elsewhere (the SQLite demo) the ORM, merging over what
+    the caller read."""
     Status = Attempt.Status
     if connection.vendor != "postgresql":
         fields: dict = {"answers": {**attempt.answers, **clean}}

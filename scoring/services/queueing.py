@@ -8,8 +8,9 @@ requeue sweeper (`sweeping.attempts_requeue_ungraded`) publishes what is left un
 
 A submission does not publish a task of its own: it rings a doorbell (`grading_ring`). Every
 grading task takes the waiting backlog along (`grading.attempt_grade_with_backlog`), so one
-queued task per worker cycle is enough, and a Celery publish costs about as much CPU as the
-rest of a submit (1.3 ms against 0.1 ms for one Redis command: docs/exam.md).
+queued task, started GRADING_DELAY_SECONDS later, grades that second's submissions; a Celery
+publish cost about as much CPU as the rest of a submit (1.3 ms against 0.1 ms for one Redis
+command: benchmarks/README.md, docs/grading.md).
 """
 
 import logging
