@@ -3,17 +3,15 @@ settings switch, and the prize list and results publish through it. No PgBouncer
 the switch is what these test; the benchmark (benchmarks/README.md) runs the exam flow
 through a real one."""
 
-import datetime
 import os
 import subprocess
 import sys
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from contests.models import Contest
 from scoring.services.prizes import prizes_allocate, results_publish
+from tests.scoring.grading_data import contest_close
 from tests.scoring.test_prizes import district  # noqa: F401 - the fixture
 
 SETTINGS_PROBE = (
@@ -83,14 +81,7 @@ def test_publish_through_transaction_pooling(district, named_cursors, monkeypatc
     monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
 
     assert prizes_allocate(contest=contest).rows == live
-    past = timezone.now() - datetime.timedelta(days=1)
-    Contest.objects.filter(pk=contest.pk).update(
-        opens_at=past - datetime.timedelta(days=30),
-        closes_at=past,
-        status=Contest.Status.CLOSED,
-        prediction_actual=34,
-    )
-    contest.refresh_from_db()
+    contest_close(contest, prediction_actual=34)
     snapshot = results_publish(contest=contest, user=root)
 
     assert (snapshot.version, snapshot.prizes) == (1, live)

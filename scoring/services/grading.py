@@ -248,28 +248,11 @@ RESULT_FIELDS = [
 ]
 
 
-# PostgreSQL types of RESULT_FIELDS, in order, for the VALUES list of `_results_write`.
-RESULT_TYPES = [
-    "bigint",
-    "smallint",
-    "numeric",
-    "integer",
-    "timestamptz",
-    "bigint",
-    "bigint",
-    "integer",
-    "integer",
-    "date[]",
-    "integer[]",
-    "integer[]",
-]
-
-
 def _results_write(*, to_update: list[Result], to_create: list[Result]) -> None:
     """Write result rows: on PostgreSQL one multi-row INSERT and one UPDATE … FROM (VALUES …),
-    elsewhere bulk_create / bulk_update. Preparing 16 values per
-    row through the ORM's bulk_create was half of a grading batch's CPU once the rows carried
-    the roll-ups' per-day lists (benchmarks/README.md, tuning)."""
+    elsewhere bulk_create / bulk_update. Preparing 16 values per row through the ORM's
+    bulk_create was half of a grading batch's CPU once the rows carried the roll-ups' per-day
+    lists (benchmarks/README.md, tuning)."""
     if connection.vendor != "postgresql":
         if to_update:
             Result.objects.bulk_update(to_update, [*RESULT_FIELDS, "updated_at"])
@@ -278,7 +261,10 @@ def _results_write(*, to_update: list[Result], to_create: list[Result]) -> None:
         return
     table = connection.ops.quote_name(Result._meta.db_table)
     columns = [Result._meta.get_field(name).column for name in RESULT_FIELDS]
-    casts = ", ".join(f"%s::{kind}" for kind in RESULT_TYPES)
+    # Typed placeholders (the columns' own types): a VALUES list infers nothing from a NULL.
+    casts = ", ".join(
+        f"%s::{Result._meta.get_field(name).db_type(connection)}" for name in RESULT_FIELDS
+    )
 
     def values(result: Result) -> tuple:
         return tuple(getattr(result, name) for name in RESULT_FIELDS)

@@ -190,6 +190,16 @@ def test_phone_exam_flow(page, live_server, tree):
     shot(page, "09_my_attempts")
 
 
+def log_in_to_start(page, live_server, user, contest) -> None:
+    """Log in as `user` (the factories' password) and open the contest's start page."""
+    page.goto(f"{live_server.url}/thi-sinh/dang-nhap/")
+    page.fill("[name=username]", user.username)
+    page.fill("[name=password]", "secret-pass-123")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/bai-thi/bat-dau/{contest.slug}/")
+
+
 def test_overloaded_start_shows_please_wait_and_retries_by_itself(
     page, live_server, tree, settings
 ):
@@ -198,12 +208,7 @@ def test_overloaded_start_shows_please_wait_and_retries_by_itself(
     settings.EXAM_START_RATE = 1
     contest = contest_with_bank(owner=tree["C"], root=tree["C"])
     user = RegistrationFactory(contest=contest, unit=tree["A-1"]).participant.user
-    page.goto(f"{live_server.url}/thi-sinh/dang-nhap/")
-    page.fill("[name=username]", user.username)
-    page.fill("[name=password]", "secret-pass-123")
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(f"{live_server.url}/bai-thi/bat-dau/{contest.slug}/")
+    log_in_to_start(page, live_server, user, contest)
 
     # Others hold the start slots of the next two seconds.
     support.gate_fill(2)
@@ -228,12 +233,7 @@ def test_the_page_submits_by_itself_when_time_runs_out(page, live_server, tree):
 
     contest = contest_with_bank(owner=tree["C"], root=tree["C"])
     user = RegistrationFactory(contest=contest, unit=tree["A-1"]).participant.user
-    page.goto(f"{live_server.url}/thi-sinh/dang-nhap/")
-    page.fill("[name=username]", user.username)
-    page.fill("[name=password]", "secret-pass-123")
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(f"{live_server.url}/bai-thi/bat-dau/{contest.slug}/")
+    log_in_to_start(page, live_server, user, contest)
     page.click("button:has-text('Bắt đầu làm bài')")
     page.wait_for_selector("#attempt-form")
 

@@ -6,7 +6,7 @@ import itertools
 
 from django.utils import timezone
 
-from contests.models import Option
+from contests.models import Contest, Option
 from scoring.models import Attempt
 from tests.factories import RegistrationFactory, contest_with_bank
 
@@ -86,3 +86,16 @@ def make_attempt(
         submitted_at=timezone.now(),
         question_count=len(questions),
     )
+
+
+def contest_close(contest, *, prediction_actual: int) -> None:
+    """Move the contest to "closed" (ended a day ago, 30 days long) with the prediction's answer
+    entered: what publishing results requires."""
+    past = timezone.now() - datetime.timedelta(days=1)
+    Contest.objects.filter(pk=contest.pk).update(
+        status=Contest.Status.CLOSED,
+        opens_at=past - datetime.timedelta(days=30),
+        closes_at=past,
+        prediction_actual=prediction_actual,
+    )
+    contest.refresh_from_db()

@@ -4,6 +4,7 @@ import datetime
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -412,6 +413,10 @@ def test_submissions_ring_for_one_task_until_it_reads_the_backlog(tree):
     # Delayed by GRADING_DELAY_SECONDS, so that the submissions of that second go together.
     (message,) = support.grading_queue()
     assert message["eta"] is not None
+    # The doorbell expires by itself: a lost task must not silence grading for good.
+    client = cache._cache.get_client(None, write=False)
+    ttl = client.ttl(cache.make_and_validate_key(queueing.DOORBELL_KEY))
+    assert 0 < ttl <= queueing.DOORBELL_SECONDS
 
     # The task: clears the doorbell, then grades its own attempt and the waiting one.
     assert grading.attempt_grade_with_backlog(attempt_id=first.pk) == 2

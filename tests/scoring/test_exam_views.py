@@ -276,6 +276,15 @@ def test_a_session_from_before_a_password_change_cannot_submit(exam, person, use
     assert (row.status, row.answers) == ("open", {})
 
 
+@pytest.mark.parametrize("name", ["scoring:autosave", "scoring:submit", "scoring:take"])
+def test_an_attempt_id_beyond_bigint_is_404_not_500(exam, person, name):
+    start(person, exam)
+    url = reverse(name, args=[10**20])
+    response = person.get(url) if name == "scoring:take" else person.post(url, {})
+    assert response.status_code == 404
+    assert Attempt.objects.get().status == "open"
+
+
 def test_a_deactivated_person_cannot_submit(exam, person, user):
     attempt = start(person, exam)
     user.is_active = False

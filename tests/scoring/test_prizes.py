@@ -1,10 +1,7 @@
 """Prize allocation on a crafted district with Thanh Xuân's structure, and publishing."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from contests.models import Contest, ContestChange, ExcludedPerson, PrizeStructure, PrizeTier, Unit
 from contests.services.units import unit_add
@@ -16,7 +13,13 @@ from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
 from scoring.services.prizes import prizes_allocate, results_publish
 from tests.conftest import make_organiser
-from tests.scoring.grading_data import bank_contest, contest_questions, make_attempt, register
+from tests.scoring.grading_data import (
+    bank_contest,
+    contest_close,
+    contest_questions,
+    make_attempt,
+    register,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -217,14 +220,7 @@ def test_publishing_freezes_the_prize_list(district):
     assert refused.value.messages == ["Cuộc thi chưa kết thúc: chưa thể công bố kết quả."]
     assert ResultsSnapshot.objects.count() == 0
 
-    past = timezone.now() - datetime.timedelta(days=1)
-    Contest.objects.filter(pk=contest.pk).update(
-        opens_at=past - datetime.timedelta(days=30),
-        closes_at=past,
-        status=Contest.Status.CLOSED,
-        prediction_actual=34,
-    )
-    contest.refresh_from_db()
+    contest_close(contest, prediction_actual=34)
     with pytest.raises(PermissionDenied):
         results_publish(contest=contest, user=make_organiser(Unit.objects.get(code="B"), "b"))
     assert ResultsSnapshot.objects.count() == 0

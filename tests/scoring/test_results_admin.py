@@ -15,7 +15,13 @@ from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
 from scoring.services.prizes import prizes_allocate
 from tests.contests.helpers import form_fields
-from tests.scoring.grading_data import bank_contest, contest_questions, make_attempt, register
+from tests.scoring.grading_data import (
+    bank_contest,
+    contest_close,
+    contest_questions,
+    make_attempt,
+    register,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +53,7 @@ def closed(tree):
     PrizeTier.objects.create(
         structure=structure, kind=IND, rank_order=2, name="Giải Nhì", count=2, amount=1_000_000
     )
-    past = timezone.now() - datetime.timedelta(days=1)
-    Contest.objects.filter(pk=contest.pk).update(
-        status=Contest.Status.CLOSED,
-        opens_at=past - datetime.timedelta(days=30),
-        closes_at=past,
-        prediction_actual=1,
-    )
-    contest.refresh_from_db()
+    contest_close(contest, prediction_actual=1)
     return contest, people
 
 
