@@ -1,5 +1,5 @@
-"""Workbooks read back with openpyxl: exact values and types, masking per role, formula
-neutralisation, the sheet split, and the full-export log."""
+"""Workbooks read back with openpyxl: exact values and types, masking per role, text cells
+exactly as typed (formula injection impossible), the sheet split, and the full-export log."""
 
 import datetime
 import io
@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from contests.models import Option, PrizeStructure, PrizeTier, Question, Topic
 from participants.models import PersonalDataAccess
 from reports.exports import prizes, questions, results, summary, units
-from reports.exports.base import Column, SheetWriter, neutralise
+from reports.exports.base import Column, SheetWriter
 from reports.models import ExportJob
 from reports.services.exports import export_job_create, export_job_run
 from reports.services.rollups import rollups_recompute
@@ -47,18 +47,6 @@ def read(writer: SheetWriter):
     return load_workbook(buffer)
 
 
-def test_neutralise():
-    assert neutralise("=1+2") == "'=1+2"
-    assert neutralise("+84912345678") == "'+84912345678"
-    assert neutralise("-5") == "'-5"
-    assert neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert neutralise("\tx") == "'\tx"
-    assert neutralise("\rx") == "'\rx"
-    assert neutralise("Nguyễn Văn A") == "Nguyễn Văn A"
-    assert neutralise(-5) == -5
-    assert neutralise("") == ""
-
-
 def test_results_masked(ranked, tree):
     writer = SheetWriter()
     count = results.write(writer, contest=ranked, unit=None, full_identity=False)
@@ -86,7 +74,7 @@ def test_results_masked(ranked, tree):
     # Ranking: 10 correct, shortest duration first (120.5 s beats 300 s), then 10, 10, 6, 5.
     assert [r[0] for r in rows] == [1, 2, 3, 4, 5]
     first = rows[0]
-    assert first[1] == '\'=HYPERLINK("http://evil.example","bấm")'
+    assert first[1] == '=HYPERLINK("http://evil.example","bấm")'  # as typed, and text
     assert ws["B2"].data_type == "s"
     reg = ranked.registrations.get(participant__full_name__startswith="=HYPERLINK")
     number = reg.document_number
@@ -114,7 +102,7 @@ def test_results_full_identity_and_scope(ranked, tree):
     )
     assert {r[2] for r in rows} == numbers  # full, with the leading zeros, as text
     assert all(isinstance(r[2], str) and r[2].startswith("00") for r in rows)
-    assert {r[11][:3] for r in rows} == {"'+8"}  # E.164 phones, neutralised "+"
+    assert {r[11][:3] for r in rows} == {"+84"}  # E.164 phones, as text, no apostrophe
 
 
 def test_sheet_split_at_row_limit(ranked):
@@ -215,10 +203,10 @@ def test_questions_workbook(ranked):
     ]
     assert rows[1] == [
         "Định danh điện tử",
-        "'=1+1 là gì?",
+        "=1+1 là gì?",
         "2",
         "3",
-        "'-1",
+        "-1",
         "A",
         None,
         "Điều 1",
