@@ -8,12 +8,13 @@ A district may still add its own prize structure (for its unit) inside such a co
 the prize structure admin."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -148,13 +149,106 @@ class PrizeStructureInline(ContestChildInline, admin.TabularInline):
         return dong(prize_budget(tiers=obj.tiers.all())) if obj.pk else "—"
 
 
+# What each audit row is about, as an organiser reads it.
+CHANGE_SUBJECTS = {
+    "rules": _("Thông tin, thể lệ, thời gian"),
+    "status": _("Trạng thái"),
+    "prizes": _("Giải thưởng"),
+    "blueprint": _("Cấu trúc đề"),
+    "rounds": _("Các đợt thi"),
+    "excluded": _("Người không được dự thi"),
+    "question": _("Câu hỏi"),
+    "answer_key": _("Đáp án"),
+    "question_import": _("Nhập câu hỏi từ Excel"),
+    "results_published": _("Công bố kết quả"),
+    "disqualified": _("Truất quyền dự thi"),
+    "disqualification_revoked": _("Huỷ truất quyền dự thi"),
+}
+
+
+# Keys of the audit data that are not contest fields (what the services record).
+AUDIT_KEYS = {
+    "prizes": _("giải thưởng"),
+    "blueprint": _("cấu trúc đề"),
+    "rounds": _("các đợt thi"),
+    "excluded": _("người không được dự thi"),
+    "id": _("mã câu hỏi"),
+    "question": _("mã câu hỏi"),
+    "ids": _("mã các câu hỏi"),
+    "version": _("phiên bản"),
+    "topic": _("mã chủ đề"),
+    "text": _("nội dung"),
+    "difficulty": _("độ khó"),
+    "is_active": _("đang dùng"),
+    "options": _("các phương án"),
+    "correct": _("phương án đúng"),
+    "correct_options": _("phương án đúng"),
+    "created": _("số câu đã tạo"),
+    "registration": _("mã đăng ký"),
+    "disqualified": _("bị truất quyền"),
+    "reason_code": _("lý do"),
+}
+
+
+def _audit_value_text(value) -> str:
+    """One audit value as plain text: lists joined, nested data flattened, HTML tags dropped,
+    long texts cut (the row is a reminder of what changed, not a copy of the rules)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("có") if value else gettext("không")
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_audit_value_text(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_audit_value_text(item) for item in value) or "—"
+    return Truncator(strip_tags(str(value))).chars(300)
+
+
+def _audit_value(key: str, value) -> str:
+    if key == "status" and value in Contest.Status.values:
+        return str(Contest.Status(value).label)
+    return _audit_value_text(value)
+
+
+def _audit_field_label(key: str) -> str:
+    """A contest field's own label (the names organisers see on the form), else the key."""
+    if key in AUDIT_KEYS:
+        return str(AUDIT_KEYS[key])
+    try:
+        return str(Contest._meta.get_field(key.removesuffix("_id")).verbose_name)
+    except FieldDoesNotExist:
+        return key
+
+
+def audit_data_html(data: dict):
+    """Before or after of a ContestChange as a short list "label: value", one line each."""
+    if not data:
+        return "—"
+    return format_html(
+        '<ul class="audit-values">{}</ul>',
+        format_html_join(
+            "",
+            "<li><strong>{}</strong>: {}</li>",
+            ((_audit_field_label(key), _audit_value(key, value)) for key, value in data.items()),
+        ),
+    )
+
+
 class ContestChangeInline(admin.TabularInline):
+    """The audit log, read only, newest first. Shown only to the organisers who own the
+    contest (get_inline_instances asks has_view_permission with the contest)."""
+
     model = ContestChange
     extra = 0
     can_delete = False
-    fields = ["at", "user", "what", "before", "after"]
+    fields = ["at", "who", "subject", "before_display", "after_display"]
     readonly_fields = fields
     verbose_name_plural = pgettext_lazy("plural", "thay đổi sau khi công bố (nhật ký)")
+
+    def get_queryset(self, request):
+        # Not InlineModelAdmin.get_queryset: it asks has_view_permission *without* the
+        # contest, which the owner check below refuses, and so returned no row at all.
+        return ContestChange.objects.select_related("user").order_by("-at", "-id")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -165,6 +259,25 @@ class ContestChangeInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         # The parent page is already scoped; the log (answer keys included) is for owners only.
         return obj is not None and contest_owned_by(user=request.user, contest=obj)
+
+    @admin.display(description=_("người thay đổi"))
+    def who(self, obj):
+        # Plain text: a link to the user admin would be a 403 for most organisers.
+        if obj.user is None:
+            return "—"
+        return obj.user.get_full_name() or obj.user.get_username()
+
+    @admin.display(description=_("nội dung"))
+    def subject(self, obj):
+        return CHANGE_SUBJECTS.get(obj.what, obj.what)
+
+    @admin.display(description=_("trước"))
+    def before_display(self, obj):
+        return audit_data_html(obj.before)
+
+    @admin.display(description=_("sau"))
+    def after_display(self, obj):
+        return audit_data_html(obj.after)
 
 
 @admin.register(Contest)
