@@ -3,7 +3,6 @@
 Every page works without JavaScript (plain form posts); static/js/attempt.js adds the countdown,
 autosave and the automatic submit at the deadline."""
 
-import json
 from functools import wraps
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from contest_site.untrusted import JsonRefused, loads_bounded
 from contests.models import Contest
 from participants.models import Registration
 from scoring.models import Attempt
@@ -187,9 +187,9 @@ def autosave(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     is_json = request.content_type == "application/json"
     if is_json:
         try:
-            payload = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            payload = None
+            payload = loads_bounded(request.body or b"{}")
+        except JsonRefused as refused:
+            return JsonResponse({"ok": False, "error": str(refused)}, status=400)
         if not isinstance(payload, dict):
             return JsonResponse(
                 {"ok": False, "error": _("Dữ liệu gửi lên không hợp lệ.")}, status=400
