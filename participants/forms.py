@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contests.dates import birth_date_problem
 from contests.models import Unit
 from participants import identity
 from participants.models import DocumentType, Gender
@@ -75,8 +77,40 @@ class IdentityFieldsMixin(forms.Form):
         help_text=_("Chỉ đánh dấu khi được hỏi: khi 3 chữ số đầu của số CCCD không là mã tỉnh."),
     )
 
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        problem = birth_date_problem(value, today=timezone.localdate())
+        if problem is not None:
+            raise ValidationError(problem, code="birth_date_range")
+        return value
 
-class RegisterForm(IdentityFieldsMixin):
+
+class GuardianFieldsMixin(forms.Form):
+    """A parent's or guardian's consent (asked of people under identity.GUARDIAN_AGE; the
+    service decides whether it is needed and checks it)."""
+
+    guardian_name = forms.CharField(
+        label=_("Họ tên cha, mẹ hoặc người giám hộ"), max_length=150, required=False
+    )
+    guardian_phone = forms.CharField(
+        label=_("Điện thoại của cha, mẹ hoặc người giám hộ"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+    guardian_relationship = forms.CharField(
+        label=_("Quan hệ với người dự thi"), max_length=50, required=False
+    )
+    guardian_consent = forms.BooleanField(
+        label=_(
+            "Tôi là cha, mẹ hoặc người giám hộ, đã đọc thông báo xử lý dữ liệu cá nhân và đồng ý "
+            "cho con/người được giám hộ tạo tài khoản và tham gia cuộc thi"
+        ),
+        required=False,
+    )
+
+
+class RegisterForm(IdentityFieldsMixin, GuardianFieldsMixin):
     phone = forms.CharField(
         label=_("Số điện thoại di động (dùng để đăng nhập)"),
         max_length=64,
@@ -146,7 +180,7 @@ class LoginForm(AuthenticationForm):
         return identity.login_key(self.cleaned_data["username"])
 
 
-class JoinForm(forms.Form):
+class JoinForm(GuardianFieldsMixin):
     consent_participation = forms.BooleanField(
         label=_(
             "Tôi đồng ý tham gia cuộc thi và cho phép Ban Tổ chức xử lý dữ liệu cá nhân của tôi "
@@ -156,25 +190,6 @@ class JoinForm(forms.Form):
     )
     consent_publish = forms.BooleanField(
         label=_("Tôi đồng ý công bố họ tên và kết quả của tôi (không bắt buộc)"),
-        required=False,
-    )
-    guardian_name = forms.CharField(
-        label=_("Họ tên cha, mẹ hoặc người giám hộ"), max_length=150, required=False
-    )
-    guardian_phone = forms.CharField(
-        label=_("Điện thoại của cha, mẹ hoặc người giám hộ"),
-        max_length=64,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
-    )
-    guardian_relationship = forms.CharField(
-        label=_("Quan hệ với người dự thi"), max_length=50, required=False
-    )
-    guardian_consent = forms.BooleanField(
-        label=_(
-            "Tôi là cha, mẹ hoặc người giám hộ và đồng ý cho con/người được giám hộ tham gia "
-            "cuộc thi"
-        ),
         required=False,
     )
 

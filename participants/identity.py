@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -343,6 +344,77 @@ def age_on(date_of_birth: datetime.date, reference: datetime.date) -> int:
     if (reference.month, reference.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+# Under this age (in whole years) a person's data are processed only with a parent's or
+# guardian's consent as well as their own (Decree 13/2023 art. 20, Law 91/2025). The one
+# constant for it: account creation, joining, public names and the exam all ask this rule.
+GUARDIAN_AGE = 16
+
+
+def needs_guardian(date_of_birth: datetime.date, reference: datetime.date) -> bool:
+    """True when a person born on `date_of_birth` is under GUARDIAN_AGE on `reference`."""
+    return age_on(date_of_birth, reference) < GUARDIAN_AGE
+
+
+# --- One person, one account -----------------------------------------------------------------
+
+VIETNAM = "VN"
+# DocumentType's values (participants.models takes them from here: one spelling).
+DOCUMENT_CCCD = "cccd"
+DOCUMENT_PASSPORT = "passport"
+_CCCD_SHAPE = re.compile(r"[0-9]{12}")
+
+
+def citizen_document_check(*, document_type: str, number: str, country: str) -> None:
+    """Refuse a non-CCCD document that is really a Vietnamese citizen's identity.
+
+    A Vietnamese citizen has one identity number, the CCCD, and registers with it: a
+    Vietnamese passport number is a different number for the same person, so accepting it
+    would give them a second account (and a second ranking entry) that no CCCD check can
+    see. We refuse rather than convert: a passport number cannot be turned into the CCCD, and
+    a 12-digit number typed as a passport is refused with the same advice (choose CCCD) so
+    that the CCCD's own checks (birth year, gender, province) run on it. A residence card
+    issued by Việt Nam is a foreigner's document and stays allowed.
+    `number` and `country` are already normalised."""
+    if document_type == DOCUMENT_CCCD:
+        return
+    if document_type == DOCUMENT_PASSPORT and country == VIETNAM:
+        raise ValidationError(
+            _(
+                "Công dân Việt Nam đăng ký bằng số căn cước (CCCD), không dùng hộ chiếu. "
+                "Vui lòng chọn loại giấy tờ “Căn cước / CCCD” và nhập số căn cước 12 số."
+            ),
+            code="citizen_passport",
+        )
+    if _CCCD_SHAPE.fullmatch(number):
+        raise ValidationError(
+            _(
+                "Số gồm 12 chữ số là số căn cước (CCCD) của công dân Việt Nam. Vui lòng chọn "
+                "loại giấy tờ “Căn cước / CCCD”."
+            ),
+            code="citizen_cccd_shaped",
+        )
+
+
+def identity_key(*, document_type: str, number: str, country: str) -> str:
+    """The key under which a person may hold only one account (a unique column).
+
+    Every document issued by Việt Nam, and every number shaped like a CCCD, shares the CCCD
+    namespace "VN:<number>": choosing another document type never makes the same number a
+    second person. Other documents are keyed by country, type and number."""
+    if document_type == DOCUMENT_CCCD or country == VIETNAM or _CCCD_SHAPE.fullmatch(number):
+        return f"{VIETNAM}:{number}"
+    return f"{country}:{document_type}:{number}"
+
+
+def name_key(full_name: object) -> str:
+    """A full name reduced to what survives retyping: no accents (đ counts as d), one space
+    between words, case folded. "Nguyễn  Văn ĐỨC" and "nguyen van duc" give the same key."""
+    text = str(full_name or "")[: _MAX_INPUT * 4].casefold().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.split())
 
 
 # --- Login -----------------------------------------------------------------------------------

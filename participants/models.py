@@ -3,7 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from contests.dates import BIRTH_MAX, BIRTH_MIN, date_range_q
 from contests.models import Contest, Unit
+from participants import identity
 
 
 class Gender(models.TextChoices):
@@ -12,8 +14,8 @@ class Gender(models.TextChoices):
 
 
 class DocumentType(models.TextChoices):
-    CCCD = "cccd", _("Căn cước / CCCD")
-    PASSPORT = "passport", _("Hộ chiếu")
+    CCCD = identity.DOCUMENT_CCCD, _("Căn cước / CCCD")
+    PASSPORT = identity.DOCUMENT_PASSPORT, _("Hộ chiếu")
     RESIDENCE_CARD = "residence_card", _("Thẻ thường trú / tạm trú")
 
 
@@ -32,6 +34,13 @@ class Participant(models.Model):
     )
     document_number = models.CharField(_("số giấy tờ"), max_length=20)
     issuing_country = models.CharField(_("quốc gia cấp"), max_length=2, blank=True)
+    # identity.identity_key of the document: one account per person, whatever document type
+    # they chose (a CCCD number typed as a passport is the same key). Null only for an old
+    # second account found by the migration that added it, waiting in the duplicates queue.
+    identity_key = models.CharField(max_length=40, null=True, blank=True, editable=False)
+    # identity.name_key of full_name: near-duplicates (same person, name retyped) are found
+    # by (name_key, date_of_birth, gender) with an index.
+    name_key = models.CharField(max_length=150, blank=True, editable=False)
     phone = models.CharField(_("số điện thoại"), max_length=16, unique=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     residence_unit = models.ForeignKey(
@@ -61,6 +70,16 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["document_type", "document_number"], name="participant_document_unique"
+            ),
+            models.UniqueConstraint(fields=["identity_key"], name="participant_identity_unique"),
+            models.CheckConstraint(
+                condition=date_range_q("date_of_birth", low=BIRTH_MIN, high=BIRTH_MAX, null=False),
+                name="participant_birth_date_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["name_key", "date_of_birth", "gender"], name="participant_near_dup_idx"
             )
         ]
 
@@ -132,7 +151,7 @@ class Registration(models.Model):
 
     @property
     def is_minor_under_16(self) -> bool:
-        return self.age_on_reference < 16
+        return self.age_on_reference < identity.GUARDIAN_AGE
 
     @property
     def may_show_name(self) -> bool:
@@ -222,3 +241,95 @@ class IdentityChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.at:%Y-%m-%d}"
+
+
+class GuardianConsent(models.Model):
+    """A parent's or guardian's consent for a person under identity.GUARDIAN_AGE, given with
+    the account (or, for an account created before this was required, before joining a
+    contest). Registrations copy it; the latest row is the one in force."""
+
+    class GivenAt(models.TextChoices):
+        ACCOUNT = "account", _("Khi tạo tài khoản")
+        JOIN = "join", _("Khi đăng ký dự thi")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="guardian_consents"
+    )
+    guardian_name = models.CharField(_("họ tên cha/mẹ/người giám hộ"), max_length=150)
+    guardian_relationship = models.CharField(_("quan hệ"), max_length=50)
+    guardian_phone = models.CharField(_("điện thoại người giám hộ"), max_length=16)
+    notice = models.ForeignKey(ConsentNotice, on_delete=models.PROTECT)
+    given_at = models.CharField(_("thời điểm đồng ý"), max_length=10, choices=GivenAt.choices)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đồng ý của người giám hộ")
+        verbose_name_plural = pgettext_lazy("plural", "đồng ý của người giám hộ")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.guardian_name} ({self.guardian_relationship})"
+
+
+class DuplicateSuspect(models.Model):
+    """Two accounts that may be the same person (same name once accents, spacing and case are
+    set aside, same date of birth and gender), queued for an organiser. The decision is
+    recorded on the row itself (who, when, what, why, and what was moved); a decided row is
+    never decided again (conditional UPDATE on status)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Chờ xử lý")
+        MERGED = "merged", _("Đã gộp tài khoản")
+        DISQUALIFIED = "disqualified", _("Đã truất quyền tài khoản trùng")
+        NOT_DUPLICATE = "not_duplicate", _("Không phải trùng")
+
+    class Reason(models.TextChoices):
+        SAME_PERSON = "same_person", _("Trùng họ tên, ngày sinh, giới tính")
+        SAME_DOCUMENT = "same_document", _("Trùng số giấy tờ (tìm thấy khi nâng cấp)")
+
+    # `duplicate` is the later account (the one a merge folds away); `original` the earlier.
+    original = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("tài khoản có trước"),
+    )
+    duplicate = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="duplicate_suspicions",
+        verbose_name=_("tài khoản nghi trùng"),
+    )
+    reason = models.CharField(_("lý do"), max_length=20, choices=Reason.choices)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("phát hiện lúc"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người xử lý"),
+    )
+    decided_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+    decision_note = models.CharField(_("lý do quyết định"), max_length=300, blank=True)
+    decision_details = models.JSONField(_("chi tiết"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("tài khoản nghi trùng")
+        verbose_name_plural = pgettext_lazy("plural", "tài khoản nghi trùng")
+        ordering = ["status", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["original", "duplicate"], name="duplicate_suspect_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(original=models.F("duplicate")),
+                name="duplicate_suspect_two_accounts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} ~ {self.original_id}"

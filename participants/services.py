@@ -15,9 +15,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contests.dates import birth_date_problem
 from contests.models import Contest, Unit
 from participants import identity
 from participants.masking import mask_document
@@ -25,7 +27,9 @@ from participants.models import (
     ConsentNotice,
     ConsentRecord,
     DocumentType,
+    DuplicateSuspect,
     Gender,
+    GuardianConsent,
     IdentityChange,
     Participant,
     PersonalDataAccess,
@@ -37,7 +41,7 @@ from participants.selectors import (
     participant_is_locked,
 )
 
-GUARDIAN_AGE = 16
+GUARDIAN_AGE = identity.GUARDIAN_AGE
 ADULT_AGE = 18
 
 DEFAULT_NOTICE_VERSION = "2025.1"
@@ -83,7 +87,8 @@ def identity_clean(
     today: datetime.date | None = None,
 ) -> dict[str, Any]:
     """Check and normalise the identity fields together; raises ValidationError keyed by
-    field. Returns the cleaned values plus `needs_review` (birth registered abroad)."""
+    field. Returns the cleaned values, their `identity_key` and `name_key`, plus
+    `needs_review` (birth registered abroad)."""
     today = today or timezone.localdate()
     errors: dict[str, list] = {}
     full_name = " ".join(str(full_name or "").split())
@@ -93,10 +98,8 @@ def identity_clean(
         errors.setdefault("full_name", []).append(_("Họ và tên dài quá 150 ký tự."))
     if date_of_birth is None:
         errors.setdefault("date_of_birth", []).append(_("Vui lòng nhập ngày sinh."))
-    elif date_of_birth > today or date_of_birth.year < 1900:
-        errors.setdefault("date_of_birth", []).append(
-            _("Ngày sinh không hợp lệ: phải sau năm 1900 và không sau hôm nay.")
-        )
+    elif (problem := birth_date_problem(date_of_birth, today=today)) is not None:
+        errors.setdefault("date_of_birth", []).append(problem)
         date_of_birth = None
     if gender not in Gender.values:
         errors.setdefault("gender", []).append(_("Vui lòng chọn giới tính."))
@@ -127,6 +130,12 @@ def identity_clean(
             country = identity.normalise_country(issuing_country)
         except ValidationError as exc:
             errors.setdefault("issuing_country", []).extend(exc.error_list)
+        try:
+            identity.citizen_document_check(
+                document_type=document_type, number=number, country=country
+            )
+        except ValidationError as exc:
+            errors.setdefault("document_type", []).extend(exc.error_list)
     else:
         errors.setdefault("document_type", []).append(_("Vui lòng chọn loại giấy tờ."))
     if errors:
@@ -138,8 +147,61 @@ def identity_clean(
         "document_type": document_type,
         "document_number": number,
         "issuing_country": country,
+        "identity_key": identity.identity_key(
+            document_type=document_type, number=number, country=country
+        ),
+        "name_key": identity.name_key(full_name),
         "needs_review": needs_review,
     }
+
+
+def guardian_clean(
+    *, guardian_name: str, guardian_phone: str, guardian_relationship: str, guardian_consent: bool
+) -> dict[str, str]:
+    """Check the consent of a parent or guardian of a person under GUARDIAN_AGE: name,
+    relationship, a mobile phone (normalised to E.164) and their tick. Raises ValidationError
+    keyed by field, one message per missing piece."""
+    errors: dict[str, list] = {}
+    name = " ".join(str(guardian_name or "").split())[:150]
+    relationship = " ".join(str(guardian_relationship or "").split())[:50]
+    phone = ""
+    age = {"age": GUARDIAN_AGE}
+    if not name:
+        errors["guardian_name"] = [
+            _("Người dưới %(age)s tuổi cần ghi họ tên cha, mẹ hoặc người giám hộ.") % age
+        ]
+    try:
+        phone = identity.normalise_phone(guardian_phone)
+    except ValidationError as exc:
+        errors["guardian_phone"] = list(exc.error_list)
+    if not relationship:
+        errors["guardian_relationship"] = [
+            _("Vui lòng ghi quan hệ với người dự thi (cha, mẹ, người giám hộ…).")
+        ]
+    if not guardian_consent:
+        errors["guardian_consent"] = [
+            _("Người dưới %(age)s tuổi cần có sự đồng ý của cha, mẹ hoặc người giám hộ.") % age
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return {"guardian_name": name, "guardian_phone": phone, "guardian_relationship": relationship}
+
+
+def _guardian_consent_record(
+    *, participant: Participant, guardian: dict[str, str], given_at: str, notice: ConsentNotice
+) -> GuardianConsent:
+    """Store a guardian's consent and its line in the consent log (who, when, notice)."""
+    consent = GuardianConsent.objects.create(
+        participant=participant, notice=notice, given_at=given_at, **guardian
+    )
+    ConsentRecord.objects.create(
+        participant=participant,
+        kind=ConsentRecord.Kind.GUARDIAN,
+        notice=notice,
+        given=True,
+        given_by=f"{guardian['guardian_name']} ({guardian['guardian_relationship']})"[:150],
+    )
+    return consent
 
 
 def _unit_error(unit: Unit | None, field: str) -> dict[str, list]:
@@ -150,7 +212,7 @@ def _unit_error(unit: Unit | None, field: str) -> dict[str, list]:
 
 def _integrity_field(exc: IntegrityError) -> str:
     text = str(exc)
-    if "participant_document_unique" in text:
+    if "participant_document_unique" in text or "participant_identity_unique" in text:
         return "document_number"
     return "phone"
 
@@ -187,13 +249,22 @@ def participant_register(
     work_unit: Unit | None = None,
     foreign_birth_confirmed: bool = False,
     consent_data: bool = False,
+    guardian_name: str = "",
+    guardian_phone: str = "",
+    guardian_relationship: str = "",
+    guardian_consent: bool = False,
 ) -> Participant:
     """Create the account (username = E.164 phone) and the identity profile, and record the
     consent to process personal data against the current notice version.
 
-    Guarantees: every identity rule holds; one account per phone and per document (database
-    constraints; a lost race gives the same message); nothing is written on refusal."""
+    Guarantees: every identity rule holds; one account per phone and per person: a
+    Vietnamese citizen only with their CCCD, and one account per identity key (database
+    constraints; a lost race gives the same message); under GUARDIAN_AGE today, only together
+    with a parent's or guardian's consent; an account with the same name (accents, spacing
+    and case set aside), date of birth and gender as another is created but flagged and
+    queued as a DuplicateSuspect; nothing is written on refusal."""
     errors: dict[str, list] = {}
+    today = timezone.localdate()
     try:
         cleaned = identity_clean(
             full_name=full_name,
@@ -203,10 +274,23 @@ def participant_register(
             document_number=document_number,
             issuing_country=issuing_country,
             foreign_birth_confirmed=foreign_birth_confirmed,
+            today=today,
         )
     except ValidationError as exc:
         errors.update({k: list(v) for k, v in exc.error_dict.items()})
         cleaned = None
+    guardian = None
+    dob_ok = date_of_birth is not None and "date_of_birth" not in errors
+    if dob_ok and identity.needs_guardian(date_of_birth, today):
+        try:
+            guardian = guardian_clean(
+                guardian_name=guardian_name,
+                guardian_phone=guardian_phone,
+                guardian_relationship=guardian_relationship,
+                guardian_consent=guardian_consent,
+            )
+        except ValidationError as exc:
+            errors.update({k: list(v) for k, v in exc.error_dict.items()})
     try:
         e164 = identity.normalise_phone(phone)
     except ValidationError as exc:
@@ -224,7 +308,8 @@ def participant_register(
     if (
         cleaned is not None
         and Participant.objects.filter(
-            document_type=cleaned["document_type"], document_number=cleaned["document_number"]
+            Q(document_type=cleaned["document_type"], document_number=cleaned["document_number"])
+            | Q(identity_key=cleaned["identity_key"])
         ).exists()
     ):
         errors.setdefault("document_number", []).append(MSG_DOCUMENT_TAKEN)
@@ -250,6 +335,8 @@ def participant_register(
                 document_type=cleaned["document_type"],
                 document_number=cleaned["document_number"],
                 issuing_country=cleaned["issuing_country"],
+                identity_key=cleaned["identity_key"],
+                name_key=cleaned["name_key"],
                 phone=e164,
                 email=email or "",
                 residence_unit=residence_unit,
@@ -257,13 +344,24 @@ def participant_register(
                 foreign_birth_confirmed=cleaned["needs_review"],
                 needs_review=cleaned["needs_review"],
             )
+            notice = consent_notice_current()
             ConsentRecord.objects.create(
                 participant=participant,
                 kind=ConsentRecord.Kind.PARTICIPATION,
-                notice=consent_notice_current(),
+                notice=notice,
                 given=True,
                 given_by=participant.full_name,
             )
+            if guardian is not None:
+                _guardian_consent_record(
+                    participant=participant,
+                    guardian=guardian,
+                    given_at=GuardianConsent.GivenAt.ACCOUNT,
+                    notice=notice,
+                )
+            if _duplicate_suspects_record(participant=participant):
+                participant.needs_review = True
+                Participant.objects.filter(pk=participant.pk).update(needs_review=True)
     except IntegrityError as exc:
         field = _integrity_field(exc)
         message = MSG_DOCUMENT_TAKEN if field == "document_number" else MSG_PHONE_TAKEN
@@ -468,27 +566,25 @@ def registration_create(
             _("Bạn cần đồng ý tham gia và cho phép xử lý dữ liệu cá nhân để dự thi.")
         )
 
-    guardian = {"name": "", "phone": "", "relationship": "", "consent": False}
+    # Under GUARDIAN_AGE on the reference date: the guardian's consent given with the account
+    # is copied; an account created before that was required gives it here, once.
+    guardian = {"guardian_name": "", "guardian_phone": "", "guardian_relationship": ""}
+    guardian_on_file = None
+    guardian_new = None
     if age < GUARDIAN_AGE:
-        guardian["name"] = " ".join(str(guardian_name or "").split())[:150]
-        guardian["relationship"] = " ".join(str(guardian_relationship or "").split())[:50]
-        if not guardian["name"]:
-            errors.setdefault("guardian_name", []).append(
-                _("Người dưới 16 tuổi cần ghi họ tên cha, mẹ hoặc người giám hộ.")
-            )
-        try:
-            guardian["phone"] = identity.normalise_phone(guardian_phone)
-        except ValidationError as exc:
-            errors.setdefault("guardian_phone", []).extend(exc.error_list)
-        if not guardian["relationship"]:
-            errors.setdefault("guardian_relationship", []).append(
-                _("Vui lòng ghi quan hệ với người dự thi (cha, mẹ, người giám hộ…).")
-            )
-        if not guardian_consent:
-            errors.setdefault("guardian_consent", []).append(
-                _("Người dưới 16 tuổi cần có sự đồng ý của cha, mẹ hoặc người giám hộ.")
-            )
-        guardian["consent"] = bool(guardian_consent)
+        guardian_on_file = guardian_consent_current(participant=participant)
+        if guardian_on_file is not None:
+            guardian = {f: getattr(guardian_on_file, f) for f in guardian}
+        else:
+            try:
+                guardian = guardian_new = guardian_clean(
+                    guardian_name=guardian_name,
+                    guardian_phone=guardian_phone,
+                    guardian_relationship=guardian_relationship,
+                    guardian_consent=guardian_consent,
+                )
+            except ValidationError as exc:
+                errors.update({k: list(v) for k, v in exc.error_dict.items()})
     if errors:
         raise ValidationError(errors)
 
@@ -507,10 +603,8 @@ def registration_create(
                     age_group=_age_group(age),
                     consent_participation=True,
                     consent_publish=bool(consent_publish),
-                    guardian_name=guardian["name"],
-                    guardian_phone=guardian["phone"],
-                    guardian_relationship=guardian["relationship"],
-                    guardian_consent=guardian["consent"],
+                    guardian_consent=age < GUARDIAN_AGE,
+                    **guardian,
                     needs_review=participant.needs_review,
                 )
         except IntegrityError as exc:
@@ -550,11 +644,148 @@ def registration_create(
                     kind=ConsentRecord.Kind.GUARDIAN,
                     notice=notice,
                     given=True,
-                    given_by=f"{guardian['name']} ({guardian['relationship']})"[:150],
+                    given_by=(f"{guardian['guardian_name']} ({guardian['guardian_relationship']})")[
+                        :150
+                    ],
                 )
             )
         ConsentRecord.objects.bulk_create(records)
+        if guardian_new is not None:
+            # Stored on the account too: the next contest does not ask again.
+            GuardianConsent.objects.create(
+                participant=participant,
+                notice=notice,
+                given_at=GuardianConsent.GivenAt.JOIN,
+                **guardian_new,
+            )
     return registration
+
+
+def guardian_consent_current(*, participant: Participant) -> GuardianConsent | None:
+    """The guardian's consent in force for `participant` (the latest), or None."""
+    return GuardianConsent.objects.filter(participant=participant).order_by("-at", "-pk").first()
+
+
+# --- Duplicate accounts ----------------------------------------------------------------------
+
+MSG_DUPLICATE_DECIDED = _("Trường hợp nghi trùng này đã được xử lý trước đó.")
+# More candidates than this for one name is a common name, not a duplicate to review by hand.
+_DUPLICATE_CANDIDATES_MAX = 10
+
+
+def _duplicate_suspects_record(*, participant: Participant) -> int:
+    """Queue every earlier account with the same name key, date of birth and gender as
+    `participant` (its near-duplicates). Returns how many were queued."""
+    earlier = (
+        Participant.objects.filter(
+            name_key=participant.name_key,
+            date_of_birth=participant.date_of_birth,
+            gender=participant.gender,
+        )
+        .exclude(pk=participant.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:_DUPLICATE_CANDIDATES_MAX]
+    )
+    suspects = [
+        DuplicateSuspect(
+            original_id=pk, duplicate=participant, reason=DuplicateSuspect.Reason.SAME_PERSON
+        )
+        for pk in earlier
+    ]
+    DuplicateSuspect.objects.bulk_create(suspects, ignore_conflicts=True)
+    return len(suspects)
+
+
+def duplicate_decide(
+    *, suspect: DuplicateSuspect, status: str, user, note: str, details: dict | None = None
+) -> DuplicateSuspect:
+    """Record an organiser's decision on a suspect: who, when, what, why. A conditional
+    UPDATE on status: a case is decided once, a second decision is refused with a message.
+    Callers that change other rows (merge, disqualification) call it in their transaction."""
+    note = " ".join(str(note or "").split())
+    if not note:
+        raise ValidationError({"note": [_("Vui lòng ghi lý do quyết định.")]})
+    if status not in DuplicateSuspect.Status.values or status == DuplicateSuspect.Status.OPEN:
+        raise ValidationError({"decision": [_("Quyết định không hợp lệ.")]})
+    updated = DuplicateSuspect.objects.filter(
+        pk=suspect.pk, status=DuplicateSuspect.Status.OPEN
+    ).update(
+        status=status,
+        decided_by=user,
+        decided_at=timezone.now(),
+        decision_note=note[:300],
+        decision_details=details or {},
+    )
+    if not updated:
+        raise ValidationError({"__all__": [MSG_DUPLICATE_DECIDED]})
+    suspect.refresh_from_db()
+    return suspect
+
+
+def duplicate_merge(
+    *, suspect: DuplicateSuspect, keep: Participant, user, note: str
+) -> DuplicateSuspect:
+    """Keep one of the two accounts: the other's registrations (with their attempts and
+    consents) move to the kept account, and the other account can no longer log in.
+
+    Refused with a message, and nothing changed, when both accounts entered the same contest
+    (one registration per contest and person would break: disqualify one instead)."""
+    if keep.pk not in (suspect.original_id, suspect.duplicate_id):
+        raise ValidationError({"keep": [_("Chỉ được giữ một trong hai tài khoản nghi trùng.")]})
+    fold_id = suspect.duplicate_id if keep.pk == suspect.original_id else suspect.original_id
+    with transaction.atomic():
+        # Both accounts locked in a fixed order (lowest id first): two merges cannot cross.
+        locked = {
+            p.pk: p
+            for p in Participant.objects.select_for_update()
+            .filter(pk__in=[keep.pk, fold_id])
+            .order_by("pk")
+        }
+        keep, fold = locked[keep.pk], locked[fold_id]
+        moving = list(
+            Registration.objects.filter(participant=fold).select_related("contest").order_by("pk")
+        )
+        shared = Registration.objects.filter(
+            participant=keep, contest__in=[r.contest_id for r in moving]
+        ).select_related("contest")
+        titles = sorted({r.contest.title for r in shared})
+        if titles:
+            raise ValidationError(
+                {
+                    "__all__": [
+                        _(
+                            "Không gộp được: cả hai tài khoản đều đã đăng ký cuộc thi %(titles)s. "
+                            "Hãy truất quyền tài khoản trùng thay vì gộp."
+                        )
+                        % {"titles": ", ".join(f"“{t}”" for t in titles)}
+                    ]
+                }
+            )
+        for registration in moving:
+            age = identity.age_on(
+                keep.date_of_birth, contest_reference_date(contest=registration.contest)
+            )
+            Registration.objects.filter(pk=registration.pk).update(
+                participant=keep,
+                document_type=keep.document_type,
+                document_number=keep.document_number,
+                age_on_reference=age,
+                age_group=_age_group(age),
+            )
+        ConsentRecord.objects.filter(registration__in=moving).update(participant=keep)
+        get_user_model().objects.filter(pk=fold.user_id).update(is_active=False)
+        suspect = duplicate_decide(
+            suspect=suspect,
+            status=DuplicateSuspect.Status.MERGED,
+            user=user,
+            note=note,
+            details={
+                "kept": keep.pk,
+                "folded": fold.pk,
+                "moved_registrations": [r.pk for r in moving],
+            },
+        )
+    return suspect
 
 
 # --- Personal data access log ----------------------------------------------------------------

@@ -95,6 +95,10 @@ def register(request):
                         work_unit=cascades["work_unit"].unit,
                         foreign_birth_confirmed=data["foreign_birth_confirmed"],
                         consent_data=data["consent_data"],
+                        guardian_name=data["guardian_name"],
+                        guardian_phone=data["guardian_phone"],
+                        guardian_relationship=data["guardian_relationship"],
+                        guardian_consent=data["guardian_consent"],
                     )
                 except ValidationError as exc:
                     apply_errors(form, exc, extra=cascades)
@@ -116,7 +120,12 @@ def register(request):
     return render(
         request,
         "participants/register.html",
-        {"form": form, "cascades": list(cascades.values()), "notice": notice},
+        {
+            "form": form,
+            "cascades": list(cascades.values()),
+            "notice": notice,
+            "guardian_age": services.GUARDIAN_AGE,
+        },
         status=200,
     )
 
@@ -152,6 +161,11 @@ def join(request, slug: str):
     reference = contest_reference_date(contest=contest)
     age = identity.age_on(participant.date_of_birth, reference)
     needs_guardian = age < services.GUARDIAN_AGE
+    # An account created before the guardian's consent was asked with it: the join page
+    # says so and asks for it (stored on the account, not asked again).
+    guardian_on_file = (
+        services.guardian_consent_current(participant=participant) if needs_guardian else None
+    )
     root = contest.participation_root
     default_unit = None
     for candidate in (participant.residence_unit, participant.work_unit):
@@ -208,6 +222,8 @@ def join(request, slug: str):
             "age": age,
             "reference": reference,
             "needs_guardian": needs_guardian,
+            "guardian_on_file": guardian_on_file,
+            "guardian_age": services.GUARDIAN_AGE,
             "eligible_age": age >= contest.min_age,
             "notice": services.consent_notice_current(),
         },

@@ -143,7 +143,12 @@ def test_register_success_creates_account_profile_and_consent(form_client):
         (
             {"date_of_birth": "01/01/2999", "document_number": "001387123456", "gender": "female"},
             "date_of_birth",
-            "Ngày sinh không hợp lệ: phải sau năm 1900 và không sau hôm nay.",
+            "Ngày sinh không thể ở tương lai.",
+        ),
+        (
+            {"date_of_birth": "31/12/1899", "document_number": "001099123456"},
+            "date_of_birth",
+            "Ngày sinh không thể trước 01/01/1900.",
         ),
         ({"gender": "other"}, "gender", "Vui lòng chọn giới tính."),
         ({"document_type": "cmnd"}, "document_type", "Vui lòng chọn loại giấy tờ."),
