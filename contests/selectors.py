@@ -237,7 +237,8 @@ def contest_participation_count(*, contest: Contest) -> int:
 def contests_visible_q(*, user) -> Q | None:
     """Which contests an organiser sees in admin: those owned inside its subtree, and (read
     only) those whose participation tree contains its unit (the city contests it takes part
-    in). Q() for everything, None for nothing."""
+    in) once they are no longer drafts (`contest_draft_hidden_from`). Q() for everything,
+    None for nothing."""
     prefix = path_prefix_for(user=user)
     if prefix is None:
         return None
@@ -245,7 +246,18 @@ def contests_visible_q(*, user) -> Q | None:
         return Q()
     steplen = Unit.steplen
     ancestors = [prefix[:i] for i in range(steplen, len(prefix) + 1, steplen)]
-    return Q(owner_unit__path__startswith=prefix) | Q(participation_root__path__in=ancestors)
+    return Q(owner_unit__path__startswith=prefix) | (
+        Q(participation_root__path__in=ancestors) & ~Q(status=Contest.Status.DRAFT)
+    )
+
+
+def contest_draft_hidden_from(*, user, contest: Contest) -> bool:
+    """A draft stays with its owner side: until it is published, only the organisers whose
+    subtree contains its owner unit (and superusers) may learn that it exists, even if their
+    unit is inside its participation tree. (`contests_visible_q` says the same in SQL.)"""
+    return contest.status == Contest.Status.DRAFT and not contest_owned_by(
+        user=user, contest=contest
+    )
 
 
 def contest_owned_by(*, user, contest: Contest) -> bool:

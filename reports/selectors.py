@@ -12,7 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, Round, Unit
-from contests.selectors import organiser_unit, path_prefix_for
+from contests.selectors import contest_draft_hidden_from, organiser_unit, path_prefix_for
 from participants.models import Registration
 from reports.models import DailyRollup, ExportJob, RollupState, ScoreRollup, UnitRollup
 
@@ -45,20 +45,25 @@ def unit_for(*, user, contest: Contest, code: str | None) -> Unit:
     return unit
 
 
-def contests_visible_to(*, user):
-    """Contests whose participation tree intersects the organiser's subtree."""
+def contest_reported_to(*, user, contest: Contest) -> bool:
+    """Whether an organiser may see a contest's reports: its participation tree meets the
+    organiser's subtree, and a draft only on its owner side (`contest_draft_hidden_from`)."""
     prefix = path_prefix_for(user=user)
     if prefix is None:
-        return Contest.objects.none()
-    qs = Contest.objects.select_related("participation_root").order_by("-opens_at")
-    if prefix == "":
-        return qs
-    return [
-        c
-        for c in qs
-        if prefix.startswith(c.participation_root.path)
-        or c.participation_root.path.startswith(prefix)
-    ]
+        return False
+    root = contest.participation_root.path
+    if not (prefix.startswith(root) or root.startswith(prefix)):
+        return False
+    return not contest_draft_hidden_from(user=user, contest=contest)
+
+
+def contests_visible_to(*, user) -> list[Contest]:
+    """The contests whose reports the organiser may see (`contest_reported_to`), newest
+    first."""
+    if path_prefix_for(user=user) is None:
+        return []
+    qs = Contest.objects.select_related("participation_root", "owner_unit").order_by("-opens_at")
+    return [c for c in qs if contest_reported_to(user=user, contest=c)]
 
 
 def rate(participants: int, headcount: int | None) -> float | None:

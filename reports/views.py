@@ -26,15 +26,20 @@ from contests.selectors import path_prefix_for
 from participants.masking import can_view_full_identity
 from reports import charts, selectors
 from reports.models import ExportJob
-from reports.services.exports import export_job_create, export_job_downloadable
+from reports.services.exports import (
+    export_job_create,
+    export_job_downloadable,
+    export_kinds_for,
+)
 
 
 def _contest_for(user, slug: str) -> Contest:
-    contest = get_object_or_404(Contest.objects.select_related("participation_root"), slug=slug)
-    prefix = path_prefix_for(user=user)
-    root = contest.participation_root.path
-    # Visible when the organiser's subtree and the contest's tree meet.
-    if prefix is None or not (prefix.startswith(root) or root.startswith(prefix)):
+    """The contest if the organiser may see its reports (404 otherwise, drafts of others too:
+    checked before any cached figure is looked at)."""
+    contest = get_object_or_404(
+        Contest.objects.select_related("participation_root", "owner_unit"), slug=slug
+    )
+    if not selectors.contest_reported_to(user=user, contest=contest):
         raise Http404
     return contest
 
@@ -185,7 +190,7 @@ def dashboard(request, slug: str):
         "prizes": prizes,
         "breadcrumbs": _breadcrumbs(request.user, contest, unit),
         "state": state,
-        "export_kinds": ExportJob.Kind.choices,
+        "export_kinds": export_kinds_for(user=request.user, contest=contest),
         "may_export_full": can_view_full_identity(request.user),
     }
     return render(request, "reports/dashboard.html", context)

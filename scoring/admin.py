@@ -4,6 +4,7 @@ registration's unit); grading's audit rows and regrade pages: scoring/admin_grad
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from contests.access import answer_key_visible_to
 from contests.admin_scoping import ScopedModelAdmin
 from scoring import admin_grading  # noqa: F401
 from scoring.models import Attempt
@@ -34,6 +35,14 @@ class AttemptAdmin(ScopedModelAdmin):
     show_full_result_count = False
     readonly_fields = [f.name for f in Attempt._meta.fields]
     fields = readonly_fields
+    # The drawn questions and the chosen options: of a perfect attempt, they are the key.
+    KEY_FIELDS = ("items", "answers")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not answer_key_visible_to(user=request.user, contest=obj.contest):
+            return [f for f in fields if f not in self.KEY_FIELDS]
+        return fields
 
     @admin.display(description=_("người dự thi"), ordering="registration__participant__full_name")
     def participant_name(self, obj):

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from contests.access import answer_key_visible_to
 from contests.admin_scoping import ScopedModelAdmin, scope_queryset
 from contests.models import Question
 from participants.models import Registration
@@ -111,6 +112,12 @@ class AnswerKeyChangeAdmin(ReadOnlyMixin, ScopedModelAdmin):
     list_display = ["question", "contest", "before", "after", "by", "at", "job"]
     list_select_related = ["question", "contest", "by", "job"]
 
+    def has_view_permission(self, request, obj=None):
+        # Before and after are answer keys.
+        if obj is not None and not answer_key_visible_to(user=request.user, contest=obj.contest):
+            return False
+        return super().has_view_permission(request, obj)
+
 
 class AnswerKeyForm(forms.Form):
     correct = forms.MultipleChoiceField(
@@ -166,13 +173,13 @@ class RegradeJobAdmin(ReadOnlyMixin, ScopedModelAdmin):
     def answer_key_view(self, request, question_id):
         if not request.user.has_perm("contests.change_question"):
             raise PermissionDenied
-        questions = scope_queryset(
-            Question.objects.select_related("contest__owner_unit"),
-            user=request.user,
-            unit_path_field="contest__owner_unit__path",
+        question = (
+            Question.objects.select_related("contest__owner_unit").filter(pk=question_id).first()
         )
-        question = questions.filter(pk=question_id).first()
-        if question is None:
+        # The page shows (and changes) the key: the owner side's only; others learn nothing.
+        if question is None or not answer_key_visible_to(
+            user=request.user, contest=question.contest
+        ):
             raise Http404(_("Không tìm thấy câu hỏi."))
         form = AnswerKeyForm(request.POST or None, question=question)
         status = 200

@@ -29,7 +29,6 @@ from scoring.selectors.attempts import (
     attempts_allowed,
     attempts_left,
     question_contents,
-    review_allowed,
     seconds_remaining,
 )
 from scoring.services.attempts import (
@@ -261,7 +260,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     duration_ms = attempt.duration_ms
     if duration_ms is None and attempt.finished_at is not None:
         duration_ms = int((attempt.finished_at - attempt.started_at).total_seconds() * 1000)
-    show_review = graded and review_allowed(attempt=attempt)
+    review = attempt_review(attempt=attempt)  # None unless the review policy allows it
     return render(
         request,
         "scoring/result.html",
@@ -271,8 +270,8 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "graded": graded,
             "duration_display": _duration_display((duration_ms or 0) // 1000),
             "attempts_left": attempts_left(attempt=attempt),
-            "review": attempt_review(attempt=attempt) if show_review else None,
-            "review_later": graded and not show_review and attempt.contest.review_content != SCORE,
+            "review": review,
+            "review_later": graded and review is None and attempt.contest.review_content != SCORE,
         },
     )
 

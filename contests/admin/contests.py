@@ -7,6 +7,7 @@ contests whose participation tree contains its unit (the city contests it takes 
 A district may still add its own prize structure (for its unit) inside such a contest, in
 the prize structure admin."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from contests.access import answer_key_visible_to
 from contests.admin.results import (
     ContestResultsAdminMixin,
     publish_results,
@@ -26,6 +28,7 @@ from contests.admin.results import (
 )
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import ContestAdminForm, RoundAdminForm
+from contests.masking import can_view_full_identity, full_identity_view_record, mask_document
 from contests.models import (
     BlueprintItem,
     Contest,
@@ -100,9 +103,63 @@ class RoundInline(ContestChildInline, admin.TabularInline):
     extra = 0
 
 
+class ExcludedPersonForm(forms.ModelForm):
+    """A saved number is shown masked, and cannot be typed over, unless the page may show
+    numbers in full (`show_full`, set per request on a subclass: admin instances are shared
+    between threads); a new row is typed in full, as it must be to exclude someone."""
+
+    show_full = False
+
+    class Meta:
+        model = ExcludedPerson
+        fields = ["document_number", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.show_full:
+            self.fields["document_number"].disabled = True
+            self.initial["document_number"] = mask_document(self.instance.document_number)
+
+    def clean_document_number(self):
+        if self.fields["document_number"].disabled:
+            return self.instance.document_number  # never the masked text
+        return self.cleaned_data["document_number"]
+
+
 class ExcludedPersonInline(ContestChildInline, admin.TabularInline):
+    """Excluded people (organisers, judges) are identified by document number: identity data,
+    masked like everywhere else. In full only for accounts with the full-identity permission,
+    and only once the view is written to the personal data access log (contests.masking)."""
+
     model = ExcludedPerson
+    form = ExcludedPersonForm
     extra = 0
+    readonly_fields = ["document_masked"]
+
+    def _full_identity(self, request, obj) -> bool:
+        """Decided (and logged) once per request and contest."""
+        if obj is None or not can_view_full_identity(request.user):
+            return False
+        decided = request.__dict__.setdefault("_excluded_full_identity", {})
+        if obj.pk not in decided:
+            decided[obj.pk] = not obj.excluded.exists() or full_identity_view_record(
+                user=request.user, action="view_excluded", target=f"contest:{obj.pk} excluded"
+            )
+        return decided[obj.pk]
+
+    def get_fields(self, request, obj=None):
+        if self._full_identity(request, obj) or self.has_change_permission(request, obj):
+            return ["document_number", "reason"]
+        return ["document_masked", "reason"]  # read only: the masked text, never the field
+
+    def get_formset(self, request, obj=None, **kwargs):
+        show_full = self._full_identity(request, obj)
+        kwargs["form"] = type("ExcludedPersonRequestForm", (self.form,), {"show_full": show_full})
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("số giấy tờ"))
+    def document_masked(self, obj):
+        return mask_document(obj.document_number)
 
 
 class TopicInline(ContestChildInline, admin.TabularInline):
@@ -439,8 +496,8 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
 
     def preview_view(self, request, object_id):
         contest = self._object_or_404(request, object_id)
-        if not self.has_change_permission(request, contest):
-            # The drawn test shows the answer key: only for the organisers who own the contest.
+        if not answer_key_visible_to(user=request.user, contest=contest):
+            # The drawn test shows the questions and the key: the owner side's only.
             raise PermissionDenied
         round_obj = None
         round_id = request.GET.get("vong")

@@ -2,7 +2,9 @@
 saved through contests.services.questions (a used question gets a new version instead of
 being changed), and the Excel import / export / template pages.
 
-Scoped to questions of contests owned inside the organiser's subtree."""
+Scoped to questions of contests owned inside the organiser's subtree: a question carries the
+answer key, so every page and file here also asks `contests.access.answer_key_visible_to` (a
+district sees the city's contest read only, never its questions)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +15,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contests.access import answer_key_visible_to
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import OptionInlineFormSet, QuestionAdminForm, QuestionImportForm
 from contests.models import Contest, Option, Question, Topic
-from contests.selectors import contests_owned_by
+from contests.selectors import contests_owned_by, contests_visible_q
 from contests.services.question_import import (
     MAX_UPLOAD_BYTES,
     QuestionImportError,
@@ -94,7 +97,15 @@ class QuestionAdmin(ScopedModelAdmin):
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def _key_visible(self, request, obj) -> bool:
+        return obj is None or answer_key_visible_to(user=request.user, contest=obj.contest)
+
+    def has_view_permission(self, request, obj=None):
+        return self._key_visible(request, obj) and super().has_view_permission(request, obj)
+
     def has_change_permission(self, request, obj=None):
+        if not self._key_visible(request, obj):
+            return False
         # An older version (already replaced) is kept exactly as participants saw it.
         if obj is not None and Question.objects.filter(replaces=obj).exists():
             return False
@@ -188,12 +199,21 @@ class QuestionAdmin(ScopedModelAdmin):
         ]
 
     def _contest_from(self, request, value) -> Contest:
-        owned = contests_owned_by(user=request.user)
-        if not value or not str(value).isdecimal():
+        """The contest whose bank the request reads or writes: 404 if the organiser cannot
+        see it at all, 403 if it sees it read only (the bank carries the answer key)."""
+        if not value or not str(value).isdecimal() or len(str(value)) > 18:
             raise Http404(gettext("Hãy chọn cuộc thi."))
-        contest = owned.filter(pk=int(value)).first()
+        condition = contests_visible_q(user=request.user)
+        contest = None
+        if condition is not None:
+            visible = Contest.objects.filter(condition).select_related("owner_unit")
+            contest = visible.filter(pk=int(value)).first()
         if contest is None:
             raise Http404(gettext("Không có cuộc thi này."))
+        if not answer_key_visible_to(user=request.user, contest=contest):
+            raise PermissionDenied(
+                gettext("Ngân hàng câu hỏi và đáp án chỉ dành cho đơn vị tổ chức cuộc thi.")
+            )
         return contest
 
     def import_view(self, request):

@@ -1,4 +1,7 @@
-"""The question bank: topic, question, options, correct option(s), explanation, reference."""
+"""The question bank: topic, question, options, correct option(s), explanation, reference.
+
+This is the answer key: the job is created, run and downloaded only for the contest's owner
+side (reports.services.exports.export_kind_allowed); the writer itself trusts its caller."""
 
 from __future__ import annotations
 

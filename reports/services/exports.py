@@ -2,7 +2,9 @@
 the file is; a worker on the "exports" queue fills it; the file expires and is deleted.
 
 A full export (document numbers and phones unmasked) needs the permission
-`participants.view_full_identity` and is written to the personal data access log."""
+`participants.view_full_identity` and is written to the personal data access log. The question
+bank carries the answer key: only the contest's owner side may ask for it, run it or download
+it (`export_kind_allowed`, over `contests.access.answer_key_visible_to`)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from contests.access import answer_key_visible_to
 from contests.models import Contest, Unit
 from participants.masking import can_view_full_identity, personal_data_access_log
 from reports import selectors
@@ -28,6 +32,11 @@ from reports.exports.base import SheetWriter
 from reports.models import ExportJob
 
 logger = logging.getLogger(__name__)
+
+KEY_REFUSED = _lazy(
+    "Ngân hàng câu hỏi kèm đáp án chỉ dành cho đơn vị tổ chức cuộc thi: bạn không xuất được "
+    "tệp này."
+)
 
 WRITERS = {
     ExportJob.Kind.SUMMARY: summary.write,
@@ -38,16 +47,37 @@ WRITERS = {
 }
 
 
+def export_kind_allowed(*, user, contest: Contest, kind: str) -> bool:
+    """Whether `user` may have this kind of export of `contest`: every kind for anyone who may
+    see its reports, except the question bank (correct options, explanations, legal
+    references), which is the owner side's only."""
+    if kind == ExportJob.Kind.QUESTIONS:
+        return answer_key_visible_to(user=user, contest=contest)
+    return True
+
+
+def export_kinds_for(*, user, contest: Contest) -> list[tuple[str, str]]:
+    """The (value, label) pairs the dashboard offers this user for this contest."""
+    return [
+        (value, label)
+        for value, label in ExportJob.Kind.choices
+        if export_kind_allowed(user=user, contest=contest, kind=value)
+    ]
+
+
 def export_job_create(
     *, user, contest: Contest, kind: str, unit: Unit | None = None, full_identity: bool = False
 ) -> ExportJob:
     """Create an export job for `user` on `contest`, limited to `unit`'s subtree (default: the
     highest unit the user may see), and queue it after the transaction commits. Raises
     ValidationError for an unknown kind, Http404 for a unit outside the user's subtree and
-    PermissionDenied for a full export without the permission."""
+    PermissionDenied for the question bank outside the owner side or a full export without
+    the permission."""
     if kind not in ExportJob.Kind.values:
         raise ValidationError(_("Loại tệp xuất không hợp lệ."))
     scope = selectors.unit_for(user=user, contest=contest, code=unit.code if unit else None)
+    if not export_kind_allowed(user=user, contest=contest, kind=kind):
+        raise PermissionDenied(KEY_REFUSED)
     if full_identity and not can_view_full_identity(user):
         raise PermissionDenied(_("Bạn không có quyền xuất đầy đủ số giấy tờ."))
     job = ExportJob.objects.create(
@@ -79,6 +109,13 @@ def export_job_run(*, job_id: int, rows_per_sheet: int | None = None) -> ExportJ
     ).update(status=ExportJob.Status.RUNNING, progress=0)
     job = ExportJob.objects.select_related("contest", "unit", "owner").filter(pk=job_id).first()
     if not claimed or job is None:
+        return job
+    if not export_kind_allowed(user=job.owner, contest=job.contest, kind=job.kind):
+        # Asked for before the owner lost the right (or before this check existed).
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(KEY_REFUSED), finished_at=timezone.now()
+        )
+        job.refresh_from_db()
         return job
     total = _expected_rows(job)
 
@@ -145,9 +182,12 @@ def _expected_rows(job: ExportJob) -> int:
 
 
 def export_job_downloadable(*, user, job: ExportJob) -> bool:
-    """Only the owner, the city (an account attached to a root) or a superuser, and only a
-    finished job whose file has not expired."""
+    """Only the owner, the city (an account attached to a root) or a superuser, only a kind
+    the user may have (`export_kind_allowed`), and only a finished job whose file has not
+    expired."""
     if not selectors.export_job_visible(user=user, job=job):
+        return False
+    if not export_kind_allowed(user=user, contest=job.contest, kind=job.kind):
         return False
     if job.status != ExportJob.Status.DONE or not job.file:
         return False

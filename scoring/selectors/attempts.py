@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from contests.access import review_shows_explanations, review_visible
 from contests.models import Contest, Option, Round
 from participants.models import Participant, Registration
 from scoring.models import Attempt
@@ -215,29 +216,28 @@ def attempts_left(*, attempt: Attempt) -> int | None:
 
 
 def review_allowed(*, attempt: Attempt, now: datetime.datetime | None = None) -> bool:
-    """Whether the contest's review policy lets the person see the key of this attempt now."""
-    contest = attempt.contest
-    if contest.review_content == Contest.ReviewContent.SCORE:
+    """Whether the person may see the key of this attempt now: only once it is graded (never
+    while it is open or being graded), and when the contest's review policy says so
+    (`contests.access.review_visible`, the one rule)."""
+    if attempt.status != Attempt.Status.GRADED:
         return False
     now = now or timezone.now()
-    timing = contest.review_timing
-    if timing == Contest.ReviewTiming.IMMEDIATELY:
-        return True
-    if timing == Contest.ReviewTiming.AFTER_ROUND and attempt.round is not None:
-        return now >= attempt.round.closes_at
-    return now >= contest.closes_at
+    return review_visible(contest=attempt.contest, round=attempt.round, now=now)
 
 
-def attempt_review(*, attempt: Attempt) -> list[dict]:
+def attempt_review(*, attempt: Attempt, now: datetime.datetime | None = None) -> list[dict] | None:
     """What the participant may see after the test, question by question, in display order:
     the text, each option with "chosen"/"correct", and (if the policy says so) the explanation
-    and the legal reference. Call only when `review_allowed`."""
+    and the legal reference. None when `review_allowed` says no: the key is read only here,
+    and only after that check."""
+    if not review_allowed(attempt=attempt, now=now):
+        return None
     question_ids = [item["q"] for item in attempt.items]
     options = {
         o.id: o
         for o in Option.objects.filter(question_id__in=question_ids).select_related("question")
     }
-    show_explanations = attempt.contest.review_content == Contest.ReviewContent.EXPLANATIONS
+    show_explanations = review_shows_explanations(contest=attempt.contest)
     review = []
     for number, item in enumerate(attempt.items, start=1):
         chosen = attempt.answers.get(str(item["q"]))
