@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contests.models import Contest, Question, Round
 from contests.services.contests import RICH_TEXT_FIELDS, rich_text_clean
+from contests.slugs import unique_slug, vn_slugify
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hg]|giờ)?\s*(\d{2})?\s*(?:phút)?\s*$", re.IGNORECASE)
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
@@ -157,6 +158,38 @@ class ContestAdminForm(forms.ModelForm):
             "winner_may_take_unit_prize",
             "retention_days",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left blank, the slug is made from the title on the server (clean_slug): Django's
+        # prepopulate script drops Vietnamese letters ("hiểu" → "hiu"). (Not in a read-only
+        # view of the page.)
+        slug = self.fields.get("slug")
+        if slug is not None:
+            slug.required = False
+            slug.help_text = _(
+                "Để trống thì tạo tự động từ tên cuộc thi (chữ không dấu, nối bằng dấu gạch ngang)."
+            )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        title = self.cleaned_data.get("title")
+        if slug or not title:  # no title: its own error says so
+            return slug
+        base = vn_slugify(title, max_length=Contest._meta.get_field("slug").max_length)
+        if not base:
+            raise ValidationError(
+                _(
+                    "Không tạo được đường dẫn từ tên cuộc thi: hãy nhập đường dẫn (chữ không "
+                    "dấu, chữ số, dấu gạch ngang)."
+                )
+            )
+        others = Contest.objects.exclude(pk=self.instance.pk)
+        return unique_slug(
+            base,
+            taken=lambda candidate: others.filter(slug=candidate).exists(),
+            max_length=Contest._meta.get_field("slug").max_length,
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -345,7 +345,6 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
     list_display = ["title", "owner_unit", "status", "opens_display", "closes_display"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["status", "budget_total", "blueprint_status"]
     actions = ["publish_selected", "close_selected", "publish_results_selected"]
     inlines = [
