@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
@@ -31,6 +32,7 @@ from participants.masking import can_view_full_identity, mask_document, mask_pho
 from participants.models import (
     ConsentNotice,
     ConsentRecord,
+    DuplicateSuspect,
     IdentityChange,
     Participant,
     PersonalDataAccess,
@@ -370,3 +372,160 @@ class PersonalDataAccessAdmin(SuperuserOnlyAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Duplicate accounts queue ----------------------------------------------------------------
+
+
+class DuplicateDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Quyết định"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Vui lòng chọn một quyết định."),
+            "invalid_choice": _("Vui lòng chọn một quyết định."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Lý do quyết định"),
+        max_length=300,
+        error_messages={"required": _("Vui lòng ghi lý do quyết định.")},
+    )
+
+    def __init__(self, *args, decisions: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [(k, label) for k, (label, _do) in decisions.items()]
+
+
+class DuplicateSuspectAdmin(admin.ModelAdmin):
+    """The queue of possible second accounts. Visible to an organiser when both accounts are
+    visible to them on the people page (same scope rule); decided on its own page, through
+    the services, each decision recorded on the row (who, when, what, why).
+
+    `decisions()` lists what an organiser may decide; scoring/admin_duplicates.py extends it
+    with "disqualify" (scoring owns disqualification; participants never imports scoring)."""
+
+    list_display = (
+        "duplicate",
+        "original",
+        "reason",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decide_link",
+    )
+    list_filter = ("status", "reason")
+    list_select_related = ("duplicate", "original", "decided_by")
+    fields = (
+        "duplicate",
+        "original",
+        "reason",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "decision_details",
+        "decide_link",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        people = self.admin_site.get_model_admin(Participant).get_queryset(request)
+        return queryset.filter(duplicate__in=people, original__in=people)
+
+    def has_add_permission(self, request):
+        return False  # found by registration (and the migration that added the queue)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("participants.change_participant")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a decision is audit: kept
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("participants.view_participant")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.display(description=_("xử lý"))
+    def decide_link(self, obj):
+        if obj is None or obj.pk is None or obj.status != DuplicateSuspect.Status.OPEN:
+            return "-"
+        url = reverse("admin:participants_duplicatesuspect_decide", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Xử lý"))
+
+    def decisions(self) -> dict:
+        """name -> (label, do(request, suspect, note)). Each `do` calls one service."""
+        return {
+            "keep_original": (
+                _("Gộp: giữ tài khoản có trước, chuyển các đăng ký dự thi sang đó"),
+                lambda request, suspect, note: services.duplicate_merge(
+                    suspect=suspect, keep=suspect.original, user=request.user, note=note
+                ),
+            ),
+            "keep_duplicate": (
+                _("Gộp: giữ tài khoản nghi trùng, chuyển các đăng ký dự thi sang đó"),
+                lambda request, suspect, note: services.duplicate_merge(
+                    suspect=suspect, keep=suspect.duplicate, user=request.user, note=note
+                ),
+            ),
+            "not_duplicate": (
+                _("Không phải trùng: hai người khác nhau"),
+                lambda request, suspect, note: services.duplicate_decide(
+                    suspect=suspect,
+                    status=DuplicateSuspect.Status.NOT_DUPLICATE,
+                    user=request.user,
+                    note=note,
+                ),
+            ),
+        }
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/xu-ly/",
+                self.admin_site.admin_view(self.decide_view),
+                name="participants_duplicatesuspect_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk: int):
+        suspect = get_object_or_404(
+            self.get_queryset(request).select_related("original", "duplicate"), pk=pk
+        )
+        if not self.has_change_permission(request, suspect):
+            raise PermissionDenied
+        decisions = self.decisions()
+        if request.method == "POST":
+            form = DuplicateDecisionForm(request.POST, decisions=decisions)
+            if form.is_valid():
+                _label, do = decisions[form.cleaned_data["decision"]]
+                try:
+                    do(request, suspect, form.cleaned_data["note"])
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    messages.success(request, _("Đã ghi nhận quyết định."))
+                    return redirect("admin:participants_duplicatesuspect_changelist")
+        else:
+            form = DuplicateDecisionForm(decisions=decisions)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": suspect,
+            "form": form,
+            "title": _("Xử lý tài khoản nghi trùng"),
+            "accounts": [
+                (_("Tài khoản có trước"), suspect.original),
+                (_("Tài khoản nghi trùng"), suspect.duplicate),
+            ],
+        }
+        return TemplateResponse(request, "participants/admin_duplicate_decide.html", context)
+
+
+admin.site.register(DuplicateSuspect, DuplicateSuspectAdmin)

@@ -531,6 +531,26 @@ def registration_create(
                 "Ban Tổ chức để cập nhật số căn cước (CCCD) 12 số."
             )
         )
+    try:
+        identity.citizen_document_check(
+            document_type=participant.document_type,
+            number=participant.document_number,
+            country=participant.issuing_country,
+        )
+    except ValidationError as exc:
+        # An account made before the rule (a citizen's passport): it enters with the CCCD.
+        errors.setdefault("__all__", []).extend(exc.error_list)
+    if DuplicateSuspect.objects.filter(
+        duplicate=participant,
+        reason=DuplicateSuspect.Reason.SAME_DOCUMENT,
+        status=DuplicateSuspect.Status.OPEN,
+    ).exists():
+        errors.setdefault("__all__", []).append(
+            _(
+                "Số giấy tờ của tài khoản này trùng với một tài khoản khác và đang chờ Ban Tổ "
+                "chức rà soát; tạm thời chưa đăng ký dự thi được."
+            )
+        )
     if contest.excluded.filter(document_number=participant.document_number).exists():
         errors.setdefault("__all__", []).append(
             _(

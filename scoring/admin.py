@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contests.access import answer_key_visible_to
 from contests.admin_scoping import ScopedModelAdmin
-from scoring import admin_grading  # noqa: F401
+from scoring import admin_duplicates, admin_grading  # noqa: F401
 from scoring.models import Attempt
 
 
