@@ -32,6 +32,8 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# PostgreSQL and Redis on 127.0.0.1 unless DATABASE_URL / REDIS_URL say otherwise; a missing
+# one stops pytest with one line (tests/conftest.py).
 test: install-dev messages lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=contest_site.settings.test
 	$(VENV)/bin/pytest

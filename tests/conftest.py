@@ -9,6 +9,62 @@ from contests.models import Organiser, Unit
 from contests.services.units import roles_ensure, unit_add
 
 
+def services_problem() -> str | None:
+    """One line saying which of the test services (PostgreSQL, Redis) is missing, or None.
+    Creates the database when PostgreSQL runs but it does not exist yet (as `.ci/run` did), so
+    that `make test` alone works where both run."""
+    import psycopg2
+    import redis
+    from django.conf import settings
+    from psycopg2 import sql
+
+    db = settings.DATABASES["default"]
+    if "postgresql" not in db["ENGINE"]:
+        return f"Tests need PostgreSQL, but DATABASE_URL points at {db['ENGINE']}."
+    where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
+    try:
+        server = psycopg2.connect(
+            dbname="postgres",
+            host=db.get("HOST") or None,
+            port=db.get("PORT") or None,
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+            connect_timeout=3,
+        )
+    except psycopg2.Error as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return (
+            f"PostgreSQL is not reachable at {where} ({first}): start it, or set DATABASE_URL "
+            "(default postgres://postgres@127.0.0.1:5432/contest)."
+        )
+    try:
+        server.autocommit = True
+        with server.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+    finally:
+        server.close()
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3)
+        client.ping()
+        client.close()
+    except redis.RedisError as error:
+        where = settings.REDIS_URL.rsplit("@", 1)[-1]
+        return (
+            f"Redis is not reachable at {where} ({error}): start it, or set REDIS_URL "
+            "(default redis://127.0.0.1:6379/0)."
+        )
+    return None
+
+
+def pytest_sessionstart(session):
+    # Before any test: a missing service is one clear line, not 61 errors.
+    problem = services_problem()
+    if problem:
+        pytest.exit(problem, returncode=3)
+
+
 def pytest_report_header(config):
     from django.conf import settings
 
