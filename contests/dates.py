@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,13 @@ def contest_date_problem(value: datetime.date | datetime.datetime | None) -> str
     return None
 
 
+def validate_contest_date(value: datetime.date | datetime.datetime | None) -> None:
+    """`contest_date_problem` as a model field validator (ModelForms and admin inlines run it)."""
+    problem = contest_date_problem(value)
+    if problem:
+        raise ValidationError(problem, code="date_out_of_range")
+
+
 def birth_date_problem(
     value: datetime.date | None, *, today: datetime.date | None = None
 ) -> str | None:
@@ -58,12 +66,17 @@ def date_range_q(field: str, *, low: datetime.date, high: datetime.date, null: b
 
 
 def datetime_range_q(field: str, *, low: datetime.date, high: datetime.date, null: bool) -> Q:
-    """The CHECK condition for a DateTimeField `field`: from `low` 00:00 UTC to before the day
-    after `high` 00:00 UTC (a time zone never moves a plausible value out)."""
+    """The CHECK condition for a DateTimeField `field`: from the day before `low` 00:00 UTC to
+    before two days after `high` 00:00 UTC. The margin is there because forms check the
+    *local* date (01/01/2000 00:00 in Hà Nội is 31/12/1999 17:00 UTC, and "24:00 on 31/12/2099"
+    is 01/01/2100 00:00): a time zone or the 24:00 rule never moves a value the form accepted
+    out of the database's range."""
     utc = datetime.UTC
-    start = datetime.datetime.combine(low, datetime.time.min, tzinfo=utc)
+    start = datetime.datetime.combine(
+        low - datetime.timedelta(days=1), datetime.time.min, tzinfo=utc
+    )
     end = datetime.datetime.combine(
-        high + datetime.timedelta(days=1), datetime.time.min, tzinfo=utc
+        high + datetime.timedelta(days=2), datetime.time.min, tzinfo=utc
     )
     condition = Q(**{f"{field}__gte": start, f"{field}__lt": end})
     return condition | Q(**{f"{field}__isnull": True}) if null else condition

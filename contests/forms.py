@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contests.dates import contest_date_problem
 from contests.models import Contest, Question, Round
 from contests.services.contests import RICH_TEXT_FIELDS, rich_text_clean
 from contests.slugs import unique_slug, vn_slugify
@@ -102,6 +103,12 @@ class VnDateTimeField(forms.MultiValueField):
         date = parse_vn_date(date_text)
         if date is None:
             raise ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        # The typed date, before 24:00 moves it to the next day: "24:00 on 31/12/2099" is in
+        # range, and 01/01/0001 never reaches the database (a BC timestamp there broke every
+        # page that listed the contest).
+        problem = contest_date_problem(date)
+        if problem:
+            raise ValidationError(problem, code="date_out_of_range")
         clock = parse_vn_clock(time_text)
         if clock is None:
             raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contests.dates import contest_date_problem
 from contests.models import Contest, Round, Unit
 from contests.selectors import path_prefix_for
 from participants.masking import can_view_full_identity
@@ -50,9 +51,18 @@ def _parse_date(request, name: str) -> datetime.date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.datetime.strptime(raw, fmt).date()  # noqa: DTZ007
+            date = datetime.datetime.strptime(raw, fmt).date()  # noqa: DTZ007
         except ValueError:
             continue
+        # 01/01/0001 parses, and then overflowed the time zone arithmetic of the filter.
+        problem = contest_date_problem(date)
+        if problem is None:
+            return date
+        messages.error(
+            request,
+            _("Ngày “%(value)s”: %(problem)s Đã bỏ qua.") % {"value": raw, "problem": problem},
+        )
+        return None
     messages.error(
         request,
         _("Ngày “%(value)s” không hợp lệ (dạng ngày/tháng/năm): đã bỏ qua.") % {"value": raw},

@@ -5,7 +5,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from contests.dates import (
+    CONTEST_MAX,
+    CONTEST_MIN,
+    date_range_q,
+    datetime_range_q,
+    validate_contest_date,
+)
+
 from .units import Unit
+
+
+def _in_range(field: str, *, null: bool = False, timestamp: bool = True) -> Q:
+    """The plausible range of a typed contest date (contests/dates.py) as a CHECK condition."""
+    condition = datetime_range_q if timestamp else date_range_q
+    return condition(field, low=CONTEST_MIN, high=CONTEST_MAX, null=null)
 
 
 class Contest(models.Model):
@@ -68,7 +82,11 @@ class Contest(models.Model):
         _("tuổi tối thiểu"), default=14, validators=[MaxValueValidator(100)]
     )
     age_reference_date = models.DateField(
-        _("ngày tính tuổi"), null=True, blank=True, help_text=_("Mặc định: ngày bắt đầu.")
+        _("ngày tính tuổi"),
+        null=True,
+        blank=True,
+        help_text=_("Mặc định: ngày bắt đầu."),
+        validators=[validate_contest_date],
     )
     allow_citizens = models.BooleanField(_("công dân Việt Nam"), default=True)
     allow_foreigners = models.BooleanField(_("người nước ngoài cư trú"), default=True)
@@ -128,6 +146,14 @@ class Contest(models.Model):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="contest_closes_after_opens"
             ),
+            models.CheckConstraint(condition=_in_range("opens_at"), name="contest_opens_in_range"),
+            models.CheckConstraint(
+                condition=_in_range("closes_at"), name="contest_closes_in_range"
+            ),
+            models.CheckConstraint(
+                condition=_in_range("age_reference_date", null=True, timestamp=False),
+                name="contest_age_reference_date_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,13 +164,18 @@ class Milestone(models.Model):
     """A line of the plan's timeline (e.g. "01/9–30/9: thi trực tuyến")."""
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="milestones")
-    date = models.DateField(_("ngày"))
+    date = models.DateField(_("ngày"), validators=[validate_contest_date])
     text = models.CharField(_("nội dung"), max_length=300)
 
     class Meta:
         verbose_name = _("mốc thời gian")
         verbose_name_plural = pgettext_lazy("plural", "mốc thời gian")
         ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_range("date", timestamp=False), name="milestone_date_in_range"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -175,6 +206,8 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_opens"
             ),
+            models.CheckConstraint(condition=_in_range("opens_at"), name="round_opens_in_range"),
+            models.CheckConstraint(condition=_in_range("closes_at"), name="round_closes_in_range"),
         ]
 
     def __str__(self) -> str:
