@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab  # noqa: F401  (kept for schedules written as crontab)
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "treebeard",
     "axes",
+    "csp",
     "contests",
     "participants",
     "scoring",
@@ -54,9 +56,37 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every reply (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: private, no-store on the reports pages and on every file download;
+    # a body in Vietnamese for a 405 (contest_site/headers.py).
+    "contest_site.headers.PrivateResponsesMiddleware",
+    "contest_site.headers.MethodNotAllowedPageMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------
+# Scripts and styles from our own static files only: no inline <script>, no on…= handler, no
+# style="" attribute anywhere (templates use classes; a progress value is a <progress>). A
+# script injected into a contest page (a name, a rule text) therefore cannot run. Images may
+# be data: URIs (Bootstrap's and the admin's icons); nothing is framed, nothing is posted
+# elsewhere. tests/browser/test_csp.py loads the main pages in Chromium and fails on any
+# violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "contest_site.urls"
 WSGI_APPLICATION = "contest_site.wsgi.application"
