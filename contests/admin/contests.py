@@ -116,7 +116,7 @@ class ExcludedPersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.show_full:
+        if self.instance.pk and not self.show_full and "document_number" in self.fields:
             self.fields["document_number"].disabled = True
             self.initial["document_number"] = mask_document(self.instance.document_number)
 

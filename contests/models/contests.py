@@ -12,6 +12,7 @@ from contests.dates import (
     datetime_range_q,
     validate_contest_date,
 )
+from contests.masking import mask_document
 
 from .units import Unit
 
@@ -231,7 +232,8 @@ class ExcludedPerson(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.document_number
+        # Masked: admin shows it above each inline row and writes it to its history.
+        return mask_document(self.document_number)
 
 
 class ContestChange(models.Model):
