@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contest_site.untrusted import parse_id
 from contests.dates import contest_date_problem
 from contests.models import Contest, Round, Unit
 from contests.selectors import path_prefix_for
@@ -75,8 +76,9 @@ def _parse_round(request, contest: Contest) -> Round | None:
     if not raw:
         return None
     round_ = None
-    if raw.isdecimal():
-        round_ = Round.objects.filter(contest=contest, number=int(raw)).first()
+    number = parse_id(raw)
+    if number is not None:
+        round_ = Round.objects.filter(contest=contest, number=number).first()
     if round_ is None:
         messages.error(request, _("Không có vòng thi “%(value)s”: đã bỏ qua.") % {"value": raw})
     return round_

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from contest_site.untrusted import parse_id
 from contests.access import answer_key_visible_to
 from contests.admin.results import (
     ContestResultsAdminMixin,
@@ -499,9 +500,9 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
             # The drawn test shows the questions and the key: the owner side's only.
             raise PermissionDenied
         round_obj = None
-        round_id = request.GET.get("vong")
-        if round_id and round_id.isdecimal():
-            round_obj = contest.rounds.filter(pk=int(round_id)).first()
+        round_id = parse_id(request.GET.get("vong"))
+        if round_id is not None:
+            round_obj = contest.rounds.filter(pk=round_id).first()
         show_key = request.GET.get("dap-an") != "0"
         error, questions = None, []
         try:

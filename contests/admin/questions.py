@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contest_site.untrusted import parse_id
 from contests.access import answer_key_visible_to
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import OptionInlineFormSet, QuestionAdminForm, QuestionImportForm
@@ -83,10 +84,10 @@ class QuestionAdmin(ScopedModelAdmin):
             kwargs["queryset"] = owned
         elif db_field.name == "topic":
             queryset = Topic.objects.filter(contest__in=owned).select_related("contest")
-            object_id = request.resolver_match.kwargs.get("object_id")
-            if object_id and str(object_id).isdecimal():
+            object_id = parse_id(request.resolver_match.kwargs.get("object_id"))
+            if object_id is not None:
                 contest_id = (
-                    Question.objects.filter(pk=int(object_id))
+                    Question.objects.filter(pk=object_id)
                     .values_list("contest_id", flat=True)
                     .first()
                 )
@@ -201,13 +202,14 @@ class QuestionAdmin(ScopedModelAdmin):
     def _contest_from(self, request, value) -> Contest:
         """The contest whose bank the request reads or writes: 404 if the organiser cannot
         see it at all, 403 if it sees it read only (the bank carries the answer key)."""
-        if not value or not str(value).isdecimal() or len(str(value)) > 18:
+        contest_id = parse_id(value)
+        if contest_id is None:
             raise Http404(gettext("Hãy chọn cuộc thi."))
         condition = contests_visible_q(user=request.user)
         contest = None
         if condition is not None:
             visible = Contest.objects.filter(condition).select_related("owner_unit")
-            contest = visible.filter(pk=int(value)).first()
+            contest = visible.filter(pk=contest_id).first()
         if contest is None:
             raise Http404(gettext("Không có cuộc thi này."))
         if not answer_key_visible_to(user=request.user, contest=contest):

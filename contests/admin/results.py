@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
 
+from contest_site.untrusted import parse_id
 from contests.models import PrizeTier
 from scoring.models import ResultsSnapshot
 from scoring.selectors.results import snapshot_latest
@@ -29,12 +30,12 @@ def publish_results(*, contest, user, data):
 
 def publish_results_again(*, contest, user, data):
     """A new snapshot version replacing the one the organiser saw (posted as "phien-ban")."""
-    raw = str(data.get("phien-ban") or "").strip()
-    if not (raw.isdecimal()):
+    version = parse_id(str(data.get("phien-ban") or "").strip())
+    if version is None:
         raise ValidationError(
             gettext("Thiếu số phiên bản kết quả đang công bố: hãy tải lại trang rồi thử lại.")
         )
-    return results_publish(contest=contest, user=user, replaces=int(raw))
+    return results_publish(contest=contest, user=user, replaces=version)
 
 
 class ContestResultsAdminMixin:
@@ -52,8 +53,9 @@ class ContestResultsAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        if object_id and str(object_id).isdecimal():
-            extra_context["results_snapshot"] = snapshot_latest(contest=int(object_id))
+        contest_id = parse_id(object_id)
+        if contest_id is not None:
+            extra_context["results_snapshot"] = snapshot_latest(contest=contest_id)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def prizes_view(self, request, object_id):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from contest_site.untrusted import parse_id
 from contests.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, scope_queryset
 from contests.models import Organiser, Unit
 from contests.selectors import organiser_unit, path_prefix_for, sees_everything, unit_subtree
@@ -126,7 +127,7 @@ class UnitAdmin(ScopedAdminMixin, TreeAdmin):
             return queryset
         parent_id = request._treebeard_parent_id
         if parent_id:
-            if not str(parent_id).isdecimal():
+            if parse_id(str(parent_id)) is None:
                 raise Http404
             parent = get_object_or_404(queryset, pk=parent_id)
             request._treebeard_parent = parent
@@ -160,8 +161,8 @@ class UnitAdmin(ScopedAdminMixin, TreeAdmin):
         if not sees_everything(user=request.user):
             visible = self.get_queryset(request)
             try:
-                node = visible.get(pk=int(request.POST.get("node", "")))
-                target = visible.get(pk=int(request.POST.get("target", "")))
+                node = visible.get(pk=parse_id(request.POST.get("node")))
+                target = visible.get(pk=parse_id(request.POST.get("target")))
             except (ValueError, Unit.DoesNotExist) as exc:
                 raise Http404 from exc
             if self._is_own_unit(request, node) or (

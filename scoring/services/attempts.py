@@ -30,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contest_site.untrusted import parse_id
 from contests.models import BlueprintItem, Contest, Question, Round
 from contests.selectors import questions_drawable
 from participants.models import Registration
@@ -383,17 +384,16 @@ def answers_clean(*, attempt: Attempt, answers: dict) -> dict[str, int]:
             raise refuse("unknown_question")
         if value in (None, ""):
             continue
-        try:
-            option = int(value)
-        except (TypeError, ValueError):
-            raise refuse("bad_option") from None
-        if isinstance(value, bool) or option not in allowed[key]:
+        # An option id in ASCII digits (not "١", not 1.9, not True).
+        option = parse_id(value)
+        if option is None or option not in allowed[key]:
             raise refuse("bad_option")
         clean[key] = option
     return clean
 
 
-_PREDICTION = re.compile(r"\d+|\d{1,3}(?:[.,\s]\d{3})+")
+# ASCII digits only: `\d` alone also matches "١" and int() reads it as 1.
+_PREDICTION = re.compile(r"\d+|\d{1,3}(?:[.,\s]\d{3})+", re.ASCII)
 
 
 def prediction_clean(value) -> int | None:

@@ -239,3 +239,46 @@ def test_loads_bounded_accepts_what_the_page_sends():
         loads_bounded("[[[[]]]]", max_depth=3)
     with pytest.raises(JsonRefused, match="^Dữ liệu gửi lên không hợp lệ.$"):
         loads_bounded(b"\xff\xfe")
+
+
+# --- ASCII digits only where ids and numbers are read ------------------------------------------
+
+
+def test_autosave_refuses_an_option_id_in_arabic_indic_digits(exam, user):
+    from scoring.models import Attempt
+
+    person = Person(user)
+    url = _started_attempt_url(person, exam)
+    item = Attempt.objects.get().items[0]
+    arabic = str(item["o"][0]).translate(ARABIC_INDIC)
+    for value in (arabic, float(item["o"][0]) + 0.5):
+        response = person.post_json(url, {"answers": {str(item["q"]): value}})
+        assert response.status_code == 400
+        assert response.json()["error"] == "Phương án trả lời không hợp lệ."
+    assert Attempt.objects.get().answers == {}
+
+
+def test_autosave_refuses_a_prediction_in_arabic_indic_digits(exam, user):
+    from scoring.models import Attempt
+
+    person = Person(user)
+    url = _started_attempt_url(person, exam)
+    response = person.post_json(url, {"answers": {}, "prediction": "٥٢٨١٢"})
+    assert response.status_code == 400
+    assert Attempt.objects.get().prediction is None
+
+
+def test_dashboard_round_in_arabic_indic_digits_is_ignored(organisers, contest):
+    from contests.models import Round
+
+    Round.objects.create(
+        contest=contest,
+        number=1,
+        title="Tuần 1",
+        opens_at=contest.opens_at,
+        closes_at=contest.closes_at,
+    )
+    client = staff_client(organisers["root"])
+    response = client.get(reverse("reports:dashboard", args=[contest.slug]), {"vong": "١"})
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["Không có vòng thi “١”: đã bỏ qua."]
