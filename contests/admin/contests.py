@@ -265,6 +265,9 @@ def _audit_value_text(value) -> str:
 def _audit_value(key: str, value) -> str:
     if key == "status" and value in Contest.Status.values:
         return str(Contest.Status(value).label)
+    if key == "excluded" and isinstance(value, list):
+        # Document numbers: masked here as everywhere (the log is read by every owner).
+        return ", ".join(mask_document(number) for number in value) or "—"
     return _audit_value_text(value)
 
 
