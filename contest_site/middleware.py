@@ -14,7 +14,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.views.defaults import bad_request
 
-from contest_site.untrusted import parse_id, unsafe_path, unsafe_text
+from contest_site.untrusted import foreign_number, parse_id, unsafe_path, unsafe_text
 from contests.dates import BIRTH_MIN, CONTEST_MAX
 
 # Django admin's date hierarchy sends `<field>__year`, `__month`, `__day` and builds a
@@ -32,20 +32,24 @@ _DATE_PARTS = {
 _ID_KWARGS = ("object_id", "pk")
 
 
+def _value_problem(value: str) -> bool:
+    return unsafe_text(value) or foreign_number(value)
+
+
 def _form_problem(request) -> bool:
     try:
         post = request.POST
     except OSError:
         return False  # an unreadable body: the CSRF check answers it as before
     for key, values in post.lists():
-        if unsafe_text(key) or any(unsafe_text(v) for v in values):
+        if unsafe_text(key) or any(_value_problem(v) for v in values):
             return True
     return any(parse_id(v) is None for v in post.getlist(ACTION_CHECKBOX_NAME))
 
 
 def _query_problem(query) -> bool:
     for key, values in query.lists():
-        if unsafe_text(key) or any(unsafe_text(v) for v in values):
+        if unsafe_text(key) or any(_value_problem(v) for v in values):
             return True
         for suffix, (low, high) in _DATE_PARTS.items():
             if key.endswith(suffix):

@@ -50,6 +50,19 @@ def unsafe_text(value: str) -> bool:
     return _UNSAFE_TEXT.search(value) is not None
 
 
+# A value that is only a number (digits, sign, separators) written with any Unicode digit.
+_NUMBERISH = re.compile(r"\s*[+-]?[\d.,]+\s*")
+
+
+def foreign_number(value: str) -> bool:
+    """True when `value` is a number written with digits other than ASCII 0-9 ("١٤", "１２").
+
+    Django's form fields and `int()` read them as numbers (min_age "١٤" became 14); no page of
+    ours offers them and no person here types them, so they are refused, not converted.
+    Text that merely contains such a digit among letters is left alone."""
+    return not value.isascii() and _NUMBERISH.fullmatch(value) is not None
+
+
 def unsafe_path(value: str) -> bool:
     return _UNSAFE_PATH.search(value) is not None
 

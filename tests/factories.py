@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from contests.models import BlueprintItem, Contest, Option, Question, Topic
+from participants.identity import identity_key, name_key
 from participants.models import DocumentType, Gender, Participant, Registration
 
 _phone = itertools.count(1)
@@ -99,6 +100,13 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     document_type = DocumentType.CCCD
     document_number = factory.LazyFunction(lambda: f"001090{next(_doc):06d}")
     phone = factory.LazyFunction(lambda: f"+8491{next(_phone):07d}")
+    # The keys participant_register writes (one account per person, near-duplicates).
+    identity_key = factory.LazyAttribute(
+        lambda p: identity_key(
+            document_type=p.document_type, number=p.document_number, country="VN"
+        )
+    )
+    name_key = factory.LazyAttribute(lambda p: name_key(p.full_name))
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):

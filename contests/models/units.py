@@ -1,8 +1,18 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
+
+# Unit codes travel in URLs and query strings (`?unit=`) and in spreadsheets: ASCII letters,
+# digits and - _ . only, so that a code never needs escaping and is never a look-alike of
+# another ("²", "١" passed for codes, and `int()` reads "١" as 1).
+unit_code_validator = RegexValidator(
+    r"\A[A-Za-z0-9][A-Za-z0-9._-]*\Z",
+    message=_("Mã đơn vị chỉ gồm chữ cái không dấu, chữ số và các dấu - _ . (không dấu cách)."),
+    code="unit_code",
+)
 
 
 class Unit(MP_Node):
@@ -26,7 +36,9 @@ class Unit(MP_Node):
     # 255 levels of 4 characters: far deeper than any real tree.
     steplen = 4
     path = models.CharField(max_length=1020, unique=True)
-    code = models.CharField(_("mã đơn vị"), max_length=40, unique=True)
+    code = models.CharField(
+        _("mã đơn vị"), max_length=40, unique=True, validators=[unit_code_validator]
+    )
     name = models.CharField(_("tên đơn vị"), max_length=255)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     headcount = models.PositiveIntegerField(

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contests.models import Unit
+from contests.models.units import unit_code_validator
 from contests.services.units import unit_add
 
 # --- Limits ---------------------------------------------------------------------------------
@@ -444,6 +445,10 @@ def _parse_row(number: int, values: list[Any]) -> tuple[_Row | None, list[RowErr
     elif len(code) > CODE_MAX_LENGTH:
         errors.append(
             RowError(number, _("mã đơn vị dài quá %(max)s ký tự.") % {"max": CODE_MAX_LENGTH})
+        )
+    elif not unit_code_validator.regex.search(code):
+        errors.append(
+            RowError(number, _("mã đơn vị chỉ gồm chữ cái không dấu, chữ số và các dấu - _ ."))
         )
     if name is None:
         errors.append(RowError(number, _("tên đơn vị phải là chữ.")))

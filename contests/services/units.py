@@ -1,10 +1,12 @@
 """Writes for what organisers set up: the unit tree, roles."""
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Unit
+from contests.models.units import unit_code_validator
 
 ORGANISER_GROUP = "Cán bộ tổ chức"
 COMMITTEE_GROUP = "Ban Tổ chức (chỉ xem)"
@@ -51,7 +53,12 @@ def unit_add(
     *, code: str, name: str, kind: str, parent: Unit | None = None, headcount: int | None = None
 ) -> Unit:
     """Add a unit under `parent` (a root when None), or update name/kind/headcount of the unit
-    with that code when it already exists and has the same parent (idempotent seeds)."""
+    with that code when it already exists and has the same parent (idempotent seeds).
+    Raises ValueError with the Vietnamese message for a code that is not a unit code."""
+    try:
+        unit_code_validator(code)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from error
     existing = Unit.objects.filter(code=code).first()
     if existing is not None:
         if parent is not None and not existing.path.startswith(parent.path):

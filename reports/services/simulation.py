@@ -31,6 +31,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from contests.models import BlueprintItem, Contest, Option, Question, Topic, Unit
+from participants.identity import identity_key, name_key
 from participants.models import Participant, Registration
 from scoring.models import Attempt, Result
 
@@ -578,6 +579,8 @@ def contest_simulate(
             "gender",
             "document_type",
             "document_number",
+            "identity_key",
+            "name_key",
             "phone",
             "residence_unit_id",
             "created_at",
@@ -697,6 +700,10 @@ def contest_simulate(
                     "female" if female else "male",
                     "cccd",
                     doc,
+                    # The keys the registration service writes: one account per person,
+                    # near-duplicates findable (participants.identity).
+                    identity_key(document_type="cccd", number=doc, country="VN"),
+                    name_key(name),
                     phone,
                     leaf.id,
                     created,

@@ -609,3 +609,13 @@ def test_admin_import_anonymous_is_sent_to_login(db):
 def test_command_requires_one_source(db):
     with pytest.raises(CommandError):
         call_command("import_units")
+
+
+def test_a_code_that_is_not_ascii_is_a_row_error(tree):
+    before = snapshot()
+    report = units_import_xlsx(file=xlsx([["²", "Phường lạ", "A", "ward", 1]]), parent=tree["A"])
+    assert not report.ok
+    assert [(e.row, e.message) for e in report.errors] == [
+        (2, "mã đơn vị chỉ gồm chữ cái không dấu, chữ số và các dấu - _ .")
+    ]
+    assert snapshot() == before

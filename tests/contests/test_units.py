@@ -41,3 +41,28 @@ def test_staff_without_unit_sees_nothing():
 
     user = get_user_model().objects.create_user(username="x", password="p", is_staff=True)
     assert units_visible_to(user=user).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [
+        ("A-1", True),
+        ("00001", True),
+        ("C.Q_1", True),
+        ("²", False),  # superscript two: a digit to str.isdigit, not a number to int()
+        ("١", False),  # Arabic-Indic one: int("١") is 1
+        ("A 1", False),
+        ("Phường-1", False),
+        ("-A", False),
+        ("A\n", False),
+    ],
+)
+def test_unit_codes_are_ascii(db, code, ok):
+    from contests.services.units import unit_add
+
+    if ok:
+        assert unit_add(code=code, name="Đơn vị", kind=Unit.Kind.OTHER).code == code
+    else:
+        with pytest.raises(ValueError, match="^Mã đơn vị chỉ gồm chữ cái không dấu"):
+            unit_add(code=code, name="Đơn vị", kind=Unit.Kind.OTHER)
+        assert not Unit.objects.exists()
