@@ -402,6 +402,13 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
         (_("Dữ liệu cá nhân"), {"fields": ["retention_days"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != Contest.Status.DRAFT:
+            # Once published, the address is printed on posters and shared: it stays.
+            fields.append("slug")
+        return fields
+
     # --- scoping ------------------------------------------------------------------------------
 
     def get_queryset(self, request):

@@ -92,3 +92,14 @@ def test_admin_title_without_letters_asks_for_a_slug(organisers, tree, client):
         "dấu gạch ngang)."
     ]
     assert not Contest.objects.exists()
+
+
+def test_slug_is_read_only_once_published(organisers, tree, client):
+    # Invite links and QR posters carry the address: publishing freezes it.
+    client.force_login(organisers["city"])
+    assert _add(client, tree, title="Tìm hiểu Luật Hòa giải ở cơ sở").status_code == 302
+    contest = Contest.objects.get()
+    url = reverse("admin:contests_contest_change", args=[contest.pk])
+    assert 'name="slug"' in client.get(url).content.decode()
+    Contest.objects.filter(pk=contest.pk).update(status=Contest.Status.PUBLISHED)
+    assert 'name="slug"' not in client.get(url).content.decode()
