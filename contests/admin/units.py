@@ -189,6 +189,10 @@ class UnitAdmin(ScopedAdminMixin, TreeAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
+        # TreeAdmin marks only a GET as a one-level listing; any other method that ends in the
+        # list page (a POST without an action, a PUT) rendered it without the mark: a 500.
+        if request.method != "GET":
+            request._treebeard_parent = None
         extra_context = {
             **(extra_context or {}),
             "can_import": self.has_add_permission(request),
