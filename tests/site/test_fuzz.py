@@ -36,10 +36,12 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import time
 import traceback
 import warnings
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -62,7 +64,8 @@ from tests.site.test_admin_isolation import CASES, both
 ROLES = ["anonymous", "citizen", "district", "city", "superuser"]
 
 # Hypothesis-drawn requests per (pattern, role), beyond the fixed sweep; fewer where the role's
-# GET of the page does not reach it (a redirect to a login page, a 403/404: nothing parsed).
+# GET of the page does not reach it (a redirect to a login page, a 403/404: nothing parsed; a
+# 405 counts as reached, since a POST gets in).
 EXAMPLES = 8
 EXAMPLES_UNREACHED = 2
 
@@ -274,6 +277,7 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
     known_hit: set[Known] = field(default_factory=set)
     writes: list[str] = field(default_factory=list)  # tolerated changes (ACTIONS)
+    statuses: Counter = field(default_factory=Counter)  # (route, method, status) -> requests
 
 
 class Fuzzer:
@@ -319,6 +323,7 @@ class Fuzzer:
                 where = " < ".join(_where(f) for f in reversed(_project_frames(frames)))
                 problem = f"500 {type(exc).__name__}: {fz.short(str(exc), 120)} at {where}"
             else:
+                self.out.statuses[pattern.route, req.method, response.status_code] += 1
                 if response.status_code >= 500 and response.status_code != 503:
                     problem = f"status {response.status_code}"
                 else:
@@ -361,7 +366,11 @@ class Fuzzer:
         """GET the real path; remember what its forms post where. True if the page was shown
         (a 200), i.e. the role reaches the view's own handling."""
         response = self.run(pattern, Request("GET", path))
-        if response is None or response.status_code != 200:
+        if response is None:
+            return False
+        if response.status_code == 405:  # POST only: a POST reaches the view
+            return True
+        if response.status_code != 200:
             return False
         if "html" not in response.get("Content-Type", ""):
             return True
@@ -406,7 +415,16 @@ class Fuzzer:
             {}, optional={name: fz.hostile_value() for name in [*keys, "khong_co"]}
         )
         uploads = st.fixed_dictionaries({}, optional={name: st.integers(0, 3) for name in files})
+        # The form's own fields as a JSON object too, answers ("q<id>") nested as the test
+        # page's script sends them.
+        questions = [name[1:] for name in fields if name[:1] == "q" and name[1:].isdecimal()]
+        json_value = st.one_of(fz.hostile_value(), st.integers(), st.none(), st.lists(st.none()))
+        form_json = st.fixed_dictionaries(
+            {"answers": st.dictionaries(st.sampled_from(questions or ["1"]), json_value)},
+            optional={name: json_value for name in fields},
+        ).map(json.dumps)
         json_body = st.one_of(
+            form_json,
             st.sampled_from(fz.JSON_BODIES),
             st.recursive(
                 st.none() | st.booleans() | st.integers() | st.text(max_size=8),
@@ -503,6 +521,9 @@ def test_no_500_and_no_change_on_hostile_input(world, role, caplog):
         f"{out.requests} requests in {seconds:.1f} s; {len(out.failures)} failures, "
         f"{len(out.known_hit)} known; {len(out.writes)} tolerated writes"
     )
+    if os.environ.get("FUZZ_STATS"):  # what each pattern answered: is the fuzz getting in?
+        for (route, method, status), count in sorted(out.statuses.items()):
+            print(f"  {route} {method} {status}: {count}")
     for write in out.writes:
         print("  tolerated:", fz.short(write, 300))
     for entry in KNOWN_FAILURES:
