@@ -28,8 +28,10 @@ KNOWN_FAILURES lists the 500s owned by work in progress elsewhere (issue 12's ot
 each is reported as "known", not as a failure, until the lead empties the list. A known entry
 that no longer fails is reported too, so the list cannot go stale silently.
 
-Size: `len(url_patterns())` patterns × 5 roles × (sweep + EXAMPLES) requests; the figures of a
-run are printed at the end of each role's test (pytest -s, or -rA) and in the lead's report."""
+Size: `len(url_patterns())` patterns × 5 roles × (sweep + EXAMPLES) requests, printed at the
+end of each role's test (pytest -rA; FUZZ_STATS=1 adds what each pattern answered). When this
+was written: 177 patterns × 5 roles, 3,100-3,700 requests per role (about 17,000 in all), each
+role's test 11-34 s, the whole file about 2 minutes on the 2-core CI machine."""
 
 from __future__ import annotations
 
