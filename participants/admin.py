@@ -193,6 +193,31 @@ class ParticipantAdmin(IdentityColumnsMixin, ScopedModelAdmin):
     def has_add_permission(self, request):
         return False  # people register themselves (identity checks, consent)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        prefix = path_prefix_for(user=request.user)
+
+        class StaysInScopeForm(form_class):
+            def clean(self):
+                # A district clerk must not move a person out of every unit it answers for
+                # (an empty POST cleared both units): the person would vanish from its lists.
+                cleaned = super().clean()
+                if not prefix or self.instance.pk is None:
+                    return cleaned
+                units = [cleaned.get("residence_unit"), cleaned.get("work_unit")]
+                inside = any(u is not None and u.path.startswith(prefix) for u in units)
+                entered = self.instance.registrations.filter(unit__path__startswith=prefix)
+                if not inside and not entered.exists():
+                    raise ValidationError(
+                        _(
+                            "Nơi cư trú hoặc nơi công tác/học tập phải thuộc đơn vị của bạn: "
+                            "nếu người này đã chuyển đi, hãy báo đơn vị cấp trên."
+                        )
+                    )
+                return cleaned
+
+        return StaysInScopeForm
+
     def get_search_results(self, request, queryset, search_term):
         phone, number = normalised_search_terms(search_term)
         if phone or number:

@@ -1,9 +1,11 @@
 """Masking per role, the personal-data access log, and the admin scoped by subtree."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 
 from participants import services
 from participants.masking import (
@@ -181,3 +183,37 @@ def test_identity_change_through_admin_is_recorded(organisers, people):
     assert change.after["document_number"] == "001087123456"
     # District B cannot reach A's participant.
     assert admin_client(organisers["b"]).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_district_cannot_move_a_person_out_of_its_units(organisers, tree):
+    from django.test import Client
+
+    chi = services.participant_register(
+        full_name="Lê Thị Chi",
+        date_of_birth=datetime.date(1990, 1, 2),
+        gender="female",
+        document_type="cccd",
+        document_number="001190000777",
+        phone="0911222333",
+        password=PASSWORD,
+        residence_unit=tree["A-2"],
+        consent_data=True,
+    )
+    client = Client()
+    client.force_login(organisers["a"], backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("admin:participants_participant_change", args=[chi.pk])
+    page = client.get(url).content.decode()
+    management = dict(re.findall(r'name="([\w-]+_FORMS)"[^>]*value="(\d+)"', page))
+    response = client.post(url, {**management, "residence_unit": "", "work_unit": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Nơi cư trú hoặc nơi công tác/học tập phải thuộc đơn vị của bạn: nếu người này đã "
+        "chuyển đi, hãy báo đơn vị cấp trên."
+    ]
+    chi.refresh_from_db()
+    assert chi.residence_unit == tree["A-2"]
+    response = client.post(url, {**management, "residence_unit": tree["A-1"].pk})
+    assert response.status_code == 302
+    chi.refresh_from_db()
+    assert chi.residence_unit == tree["A-1"]
