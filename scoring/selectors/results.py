@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from contests.models import Contest, ExcludedPerson, Round, Unit
 from participants.models import Registration
-from scoring import ranking
+from scoring.rules import ranking
 from scoring.models import Disqualification, Result, ResultsSnapshot
 
 

@@ -6,9 +6,9 @@ import pytest
 
 from contests.models import ExcludedPerson
 from participants.models import Registration
-from scoring import ranking
+from scoring.rules import ranking
 from scoring.models import Attempt, Result
-from scoring.ranking import RankRow, explain, rank
+from scoring.rules.ranking import RankRow, explain, rank
 from scoring.selectors.results import ranking_for, results_in_scope
 from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
