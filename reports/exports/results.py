@@ -1,5 +1,5 @@
 """The ranked results of a contest (or a unit's subtree), streamed from the database in
-ranking order (scoring.rules.ranking.ORDER_BY: most correct, closest prediction, shortest
+ranking order (scoring.rules.ranking.order_by(): most correct, closest prediction, shortest
 duration, earliest finish). Disqualified and excluded people are left out, as in the ranking.
 Document numbers and phones are masked unless the job is a full (logged) export."""
 
@@ -12,8 +12,8 @@ from contests.models import Contest, Unit
 from participants.masking import mask_document, mask_phone
 from participants.models import Registration
 from reports.exports.base import Column, SheetWriter
-from scoring.rules import ranking
 from scoring.models import Result
+from scoring.rules import ranking
 from scoring.selectors.results import disqualified_ids, excluded_ids
 
 CHUNK = 5000
@@ -57,7 +57,7 @@ def queryset(*, contest: Contest, unit: Unit | None):
     apart = disqualified_ids(contest=contest) | excluded_ids(contest=contest)
     if apart:
         results = results.exclude(registration_id__in=apart)
-    return results.order_by(*ranking.ORDER_BY)
+    return results.order_by(*ranking.order_by())
 
 
 def write(

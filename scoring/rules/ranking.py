@@ -1,8 +1,13 @@
-"""The ranking rule as a small pure function over plain rows (no database).
+"""The ranking rule: a chain of tie-break keys over plain rows (no database).
 
-Order: most correct answers → smallest prediction error (no prediction: last) → shortest
-duration → earliest finish → registration id (a stable final key, so no two rows tie).
-The database order used by the selectors (`ORDER_BY`) is the same rule; a test keeps them equal.
+Each key is one small class (as DMOJ's contest formats): its pure sort value, the same order as
+an ORM expression (for selectors that rank millions of rows in the database), and what it says
+in Vietnamese when it decides between two people. `KEYS` names them; a chain is a tuple of
+names. The default chain: most correct answers → smallest prediction error (no prediction:
+last) → shortest duration → earliest finish. The registration id always ends the chain, so no
+two rows tie and pages of a ranking neither repeat nor skip a row. A test keeps the database
+order equal to `sort_key`.
+
 `explain(a, b)` says in Vietnamese which of two participants is ahead and why, for appeals."""
 
 from __future__ import annotations
@@ -10,7 +15,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,30 +31,6 @@ class RankRow:
     finished_at: datetime.datetime
 
 
-def sort_key(row: RankRow) -> tuple:
-    error = _NO_PREDICTION if row.prediction_error is None else row.prediction_error
-    return (-row.correct_count, error, row.duration_ms, row.finished_at, row.registration_id)
-
-
-def rank(rows: list[RankRow]) -> list[tuple[int, RankRow]]:
-    """[(rank, row)] best first; ranks are 1, 2, 3… (the final key breaks every tie)."""
-    return [(i, row) for i, row in enumerate(sorted(rows, key=sort_key), start=1)]
-
-
-# The same order in SQL, for selectors that rank millions of rows in the database.
-ORDER_BY = [
-    F("correct_count").desc(),
-    F("prediction_error").asc(nulls_last=True),
-    F("duration_ms").asc(),
-    F("finished_at").asc(),
-    F("registration_id").asc(),
-]
-
-
-def _label(row: RankRow) -> str:
-    return _("Người dự thi #%(id)s") % {"id": row.registration_id}
-
-
 def _duration(ms: int) -> str:
     seconds, millis = divmod(ms, 1000)
     minutes, seconds = divmod(seconds, 60)
@@ -62,44 +42,165 @@ def _moment(at: datetime.datetime) -> str:
     return local.strftime("%H:%M:%S,") + f"{local.microsecond // 1000:03d} {local:%d/%m/%Y}"
 
 
-def explain(a: RankRow, b: RankRow) -> str:
-    """Why one of `a`, `b` ranks above the other, in Vietnamese, naming the first key that
-    differs and both values."""
-    if a.registration_id == b.registration_id:
-        return _("Đây là cùng một người dự thi.")
-    first, second = (a, b) if sort_key(a) < sort_key(b) else (b, a)
-    names = {"first": _label(first), "second": _label(second)}
-    if first.correct_count != second.correct_count:
-        return _(
-            "%(first)s xếp trên %(second)s vì trả lời đúng nhiều câu hơn "
-            "(%(a)s câu so với %(b)s câu)."
-        ) % {**names, "a": first.correct_count, "b": second.correct_count}
-    if first.prediction_error != second.prediction_error:
+class Key:
+    """One tie-break key. `field` is the result column; `descending` says whether more is
+    better. `tied` names the shared value ("số câu đúng (18)"), `wins` says why the first of two
+    rows is ahead on this key."""
+
+    field: str
+    descending = False
+
+    def value(self, row: RankRow):
+        value = getattr(row, self.field)
+        return -value if self.descending else value
+
+    def order_by(self):
+        from django.db.models import F  # the rule itself needs no database
+
+        column = F(self.field)
+        return column.desc() if self.descending else column.asc()
+
+    def tied(self, row: RankRow) -> str:
+        raise NotImplementedError
+
+    def wins(self, first: RankRow, second: RankRow, names: dict) -> str:
+        raise NotImplementedError
+
+
+class MostCorrect(Key):
+    field = "correct_count"
+    descending = True
+
+    def tied(self, row):
+        return _("số câu đúng (%(n)s)") % {"n": row.correct_count}
+
+    def wins(self, first, second, names):
+        return _("trả lời đúng nhiều câu hơn (%(a)s câu so với %(b)s câu)") % {
+            "a": first.correct_count,
+            "b": second.correct_count,
+        }
+
+
+class ClosestPrediction(Key):
+    field = "prediction_error"
+
+    def value(self, row):
+        return _NO_PREDICTION if row.prediction_error is None else row.prediction_error
+
+    def order_by(self):
+        from django.db.models import F
+
+        return F(self.field).asc(nulls_last=True)
+
+    def tied(self, row):
+        if row.prediction_error is None:
+            return _("sai số dự đoán (không dự đoán)")
+        return _("sai số dự đoán (%(n)s)") % {"n": row.prediction_error}
+
+    def wins(self, first, second, names):
         if second.prediction_error is None:
             return _(
-                "%(first)s xếp trên %(second)s: cùng số câu đúng (%(n)s), "
                 "%(first)s có trả lời câu hỏi dự đoán (sai số %(a)s), "
-                "%(second)s không trả lời câu hỏi dự đoán."
-            ) % {**names, "n": first.correct_count, "a": first.prediction_error}
-        return _(
-            "%(first)s xếp trên %(second)s: cùng số câu đúng (%(n)s), "
-            "dự đoán gần đáp án hơn (sai số %(a)s so với %(b)s)."
-        ) % {
-            **names,
-            "n": first.correct_count,
+                "%(second)s không trả lời câu hỏi dự đoán"
+            ) % {**names, "a": first.prediction_error}
+        return _("dự đoán gần đáp án hơn (sai số %(a)s so với %(b)s)") % {
             "a": first.prediction_error,
             "b": second.prediction_error,
         }
-    if first.duration_ms != second.duration_ms:
-        return _(
-            "%(first)s xếp trên %(second)s: cùng số câu đúng và cùng sai số dự đoán, "
-            "thời gian làm bài ngắn hơn (%(a)s so với %(b)s)."
-        ) % {**names, "a": _duration(first.duration_ms), "b": _duration(second.duration_ms)}
-    if first.finished_at != second.finished_at:
-        return _(
-            "%(first)s xếp trên %(second)s: cùng số câu đúng, sai số dự đoán và thời gian "
-            "làm bài, nộp bài sớm hơn (%(a)s so với %(b)s)."
-        ) % {**names, "a": _moment(first.finished_at), "b": _moment(second.finished_at)}
+
+
+class ShortestDuration(Key):
+    field = "duration_ms"
+
+    def tied(self, row):
+        return _("thời gian làm bài (%(t)s)") % {"t": _duration(row.duration_ms)}
+
+    def wins(self, first, second, names):
+        return _("thời gian làm bài ngắn hơn (%(a)s so với %(b)s)") % {
+            "a": _duration(first.duration_ms),
+            "b": _duration(second.duration_ms),
+        }
+
+
+class EarliestFinish(Key):
+    field = "finished_at"
+
+    def tied(self, row):
+        return _("thời điểm nộp bài (%(t)s)") % {"t": _moment(row.finished_at)}
+
+    def wins(self, first, second, names):
+        return _("nộp bài sớm hơn (%(a)s so với %(b)s)") % {
+            "a": _moment(first.finished_at),
+            "b": _moment(second.finished_at),
+        }
+
+
+class RegistrationOrder(Key):
+    """The final key of every chain: the earlier registration first."""
+
+    field = "registration_id"
+
+
+KEYS: dict[str, Key] = {
+    "most_correct": MostCorrect(),
+    "closest_prediction": ClosestPrediction(),
+    "shortest_duration": ShortestDuration(),
+    "earliest_finish": EarliestFinish(),
+}
+DEFAULT_CHAIN = ("most_correct", "closest_prediction", "shortest_duration", "earliest_finish")
+_FINAL = RegistrationOrder()
+
+
+def _keys(chain: tuple[str, ...]) -> list[Key]:
+    return [*(KEYS[name] for name in chain), _FINAL]
+
+
+def sort_key(row: RankRow, chain: tuple[str, ...] = DEFAULT_CHAIN) -> tuple:
+    return tuple(key.value(row) for key in _keys(chain))
+
+
+def order_by(chain: tuple[str, ...] = DEFAULT_CHAIN) -> list:
+    """The same order as `sort_key`, as ORM expressions for `QuerySet.order_by`."""
+    return [key.order_by() for key in _keys(chain)]
+
+
+def rank(rows: list[RankRow], chain: tuple[str, ...] = DEFAULT_CHAIN) -> list[tuple[int, RankRow]]:
+    """[(rank, row)] best first; ranks are 1, 2, 3… (the final key breaks every tie)."""
+    ordered = sorted(rows, key=lambda row: sort_key(row, chain))
+    return list(enumerate(ordered, start=1))
+
+
+def _label(row: RankRow) -> str:
+    return _("Người dự thi #%(id)s") % {"id": row.registration_id}
+
+
+def _and(parts: list[str]) -> str:
+    """ "a", "a và b", "a, b và c"."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return _("%(head)s và %(last)s") % {"head": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def explain(a: RankRow, b: RankRow, chain: tuple[str, ...] = DEFAULT_CHAIN) -> str:
+    """Why one of `a`, `b` ranks above the other, in Vietnamese: the keys they share (with the
+    shared value), then the first key that differs and both values."""
+    if a.registration_id == b.registration_id:
+        return _("Đây là cùng một người dự thi.")
+    first, second = (a, b) if sort_key(a, chain) < sort_key(b, chain) else (b, a)
+    names = {"first": _label(first), "second": _label(second)}
+    tied: list[str] = []
+    for key in _keys(chain)[:-1]:
+        if key.value(first) == key.value(second):
+            tied.append(key.tied(first))
+            continue
+        reason = key.wins(first, second, names)
+        if not tied:
+            return _("%(first)s xếp trên %(second)s vì %(reason)s.") % {**names, "reason": reason}
+        return _("%(first)s xếp trên %(second)s: cùng %(tied)s, %(reason)s.") % {
+            **names,
+            "tied": _and(tied),
+            "reason": reason,
+        }
     return (
         _(
             "%(first)s xếp trên %(second)s: bằng nhau ở mọi tiêu chí, thứ tự cuối cùng theo mã "

@@ -1,6 +1,6 @@
 """Reads of results: rankings (per contest, round, unit subtree, age group) and the prize list.
 
-Rankings are ordered in the database by `ranking.ORDER_BY` (the same rule as the pure
+Rankings are ordered in the database by `ranking.order_by()` (the same rule as the pure
 `ranking.sort_key`), and ranked by `ranking.rank`. Disqualified people (a disqualification in
 force) and excluded people (document number in the contest's excluded list) are never ranked;
 they are listed apart. A name is shown only when `registration.may_show_name` (consent, and the
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from contests.models import Contest, ExcludedPerson, Round, Unit
 from participants.models import Registration
-from scoring.rules import ranking
 from scoring.models import Disqualification, Result, ResultsSnapshot
+from scoring.rules import ranking
 
 
 @dataclass
@@ -95,7 +95,7 @@ def results_in_scope(
     if age_group:
         results = results.filter(registration__age_group=age_group)
     return results.select_related("registration__participant", "registration__unit").order_by(
-        *ranking.ORDER_BY
+        *ranking.order_by()
     )
 
 

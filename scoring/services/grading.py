@@ -2,7 +2,7 @@
 recomputed from their graded attempts.
 
 Scoring rule: one point per correct question, reported as a score out of 100
-(`100 × correct / question_count`, two decimals, half up). A question counts as correct when
+(`scoring.rules.score.score_for`). A question counts as correct when
 the stored answer is one of the question's correct options (or, for an answer stored as a list,
 when the list is exactly the set of correct options). The key is read from the question
 *versions* stored in the attempt (`items[].q`), so an edit that makes a new version never
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Case, Value, When
@@ -34,10 +34,10 @@ from django.utils import timezone
 from contests.models import Contest, Option, Round
 from participants.models import Registration
 from scoring.models import Attempt, Result
+from scoring.rules import best_attempt
+from scoring.rules.score import score_for
 from scoring.services.queueing import doorbell_clear, grading_enqueue
 
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 ONE_MS = datetime.timedelta(milliseconds=1)
 
 
@@ -81,7 +81,7 @@ def attempt_grade_values(
         if _is_correct(answers.get(str(question_id)), key.get(question_id)):
             correct += 1
     total = question_count or len(items or [])
-    score = (HUNDRED * correct / total).quantize(CENT, ROUND_HALF_UP) if total else Decimal(0)
+    score = score_for(correct=correct, total=total)
     end = min(finished_at or deadline, deadline)
     duration_ms = max(0, (end - started_at) // ONE_MS)
     return correct, score, duration_ms, bool(total) and correct == total
@@ -225,13 +225,6 @@ def _attempts_write(*, graded: list[tuple], statuses: list[str], now) -> int:
     )
 
 
-def _better(a: tuple, b: tuple | None) -> bool:
-    """Best attempt: most correct, then shortest duration, then earliest finish, then lowest id."""
-    if b is None:
-        return True
-    return (-a[4], a[6], a[7], a[0]) < (-b[4], b[6], b[7], b[0])
-
-
 RESULT_FIELDS = [
     "best_attempt_id",
     "correct_count",
@@ -341,18 +334,23 @@ def results_recompute(*, registration_ids: Iterable[int]) -> int:
         "prediction",
         "all_correct",
     )
-    best: dict[tuple[int, int | None], tuple] = {}
+    # scope → (best attempt's sort key, its row): `scoring.rules.best_attempt`.
+    best: dict[tuple[int, int | None], tuple[tuple, tuple]] = {}
     activity: dict[tuple[int, int | None], dict] = {}
     for row in attempts:
         scopes = [(row[1], None)] if row[3] is None else [(row[1], None), (row[1], row[3])]
         day = _local_day(row[7]) if row[7] is not None else None
+        key = best_attempt.sort_key(
+            attempt_id=row[0], correct_count=row[4], duration_ms=row[6], finished_at=row[7]
+        )
         for scope in scopes:
-            if _better(row, best.get(scope)):
-                best[scope] = row
+            current = best.get(scope)
+            if current is None or key < current[0]:
+                best[scope] = (key, row)
             counts = activity.setdefault(scope, {}).setdefault(day, [0, 0])
             counts[0] += 1
             counts[1] += int(row[9])
-    contest_ids = {row[2] for row in best.values()}
+    contest_ids = {row[2] for _key, row in best.values()}
     round_ids = {scope[1] for scope in best if scope[1] is not None}
     actual_contest = dict(
         Contest.objects.filter(id__in=contest_ids).values_list("id", "prediction_actual")
@@ -368,7 +366,7 @@ def results_recompute(*, registration_ids: Iterable[int]) -> int:
     }
     now = timezone.now()
     to_update, to_create = [], []
-    for scope, row in best.items():
+    for scope, (_key, row) in best.items():
         actual = actual_contest.get(row[2]) if scope[1] is None else actual_round.get(scope[1])
         prediction = row[8]
         values = {

@@ -7,14 +7,10 @@ prize per person per structure. Disqualified and excluded people are skipped. A 
 contest-level prize may also take a unit prize only if `contest.winner_may_take_unit_prize`.
 
 Collective prizes: the units of `structure.collective_unit_kind` inside the structure's scope
-(the unit, or the contest's participation root) are ranked by `contest.collective_rule`:
-- participants: most participants, then highest rate, then highest mean score;
-- rate: highest participants ÷ headcount (units without a headcount are not ranked), then most
-  participants, then highest mean score;
-- mean_score: highest mean best score, then most participants;
-and finally by unit code, so ties always break the same way. A unit's participants are the
-distinct people with a result whose unit lies in its subtree (disqualified and excluded people
-not counted); units with no participant get no prize.
+(the unit, or the contest's participation root) are ranked by `contest.collective_rule`
+(the rule: `scoring.rules.collective`). A unit's participants are the distinct people with a
+result whose unit lies in its subtree (disqualified and excluded people not counted); units
+with no participant get no prize.
 
 The allocation reads only committed rows and sorts on total keys: the same data give the same
 list. `results_publish` (the only way to publish results: the admin's buttons call it)
@@ -36,14 +32,13 @@ from contests.models import Contest, ContestChange, PrizeStructure, PrizeTier, U
 from contests.selectors import path_prefix_for
 from contests.services.contests import contest_results_published_mark, results_publish_problems
 from scoring.models import RegradeJob, ResultsSnapshot
+from scoring.rules.collective import Standing, collective_order
 from scoring.selectors.results import (
     display_name,
     disqualified_ids,
     excluded_ids,
     results_in_scope,
 )
-
-Rule = Contest.CollectiveRule
 
 
 @dataclass
@@ -133,9 +128,9 @@ def _individual(
 
 def collective_standings(
     *, contest: Contest, structure: PrizeStructure, apart: set[int]
-) -> list[dict]:
+) -> list[Standing]:
     """The units of the structure's collective kind in its scope, ranked by the contest's
-    rule: [{"unit": Unit, "participants": n, "rate": Fraction | None, "mean": Decimal}]."""
+    rule (`collective_order`), best first."""
     root = structure.unit if structure.unit_id else contest.participation_root
     units = {
         u.path: u
@@ -158,24 +153,18 @@ def collective_standings(
             if entry is not None:
                 entry[0] += count
                 entry[1] += total or 0
-    standings = []
-    for path, (count, total) in stats.items():
-        unit = units[path]
-        if count == 0:
-            continue
-        rate = Fraction(count, unit.headcount) if unit.headcount else None
-        standings.append(
-            {"unit": unit, "participants": count, "rate": rate, "mean": Fraction(total) / count}
+    standings = [
+        Standing(
+            unit_code=units[path].code,
+            participants=count,
+            rate=Fraction(count, units[path].headcount) if units[path].headcount else None,
+            mean=Fraction(total) / count,
+            unit=units[path],
         )
-    rule = contest.collective_rule
-    if rule == Rule.RATE:
-        standings = [s for s in standings if s["rate"] is not None]
-        key = lambda s: (-s["rate"], -s["participants"], -s["mean"], s["unit"].code)  # noqa: E731
-    elif rule == Rule.MEAN_SCORE:
-        key = lambda s: (-s["mean"], -s["participants"], s["unit"].code)  # noqa: E731
-    else:
-        key = lambda s: (-s["participants"], -(s["rate"] or 0), -s["mean"], s["unit"].code)  # noqa: E731
-    return sorted(standings, key=key)
+        for path, (count, total) in stats.items()
+        if count
+    ]
+    return collective_order(standings, contest.collective_rule)
 
 
 def _collective(
@@ -189,7 +178,7 @@ def _collective(
         standing = next(standings, None)
         if standing is None:
             break
-        unit = standing["unit"]
+        unit = standing.unit
         rows.append(_row(structure, tier, len(rows) + 1, unit_code=unit.code, unit_name=unit.name))
     return rows
 

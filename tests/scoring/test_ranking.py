@@ -6,8 +6,8 @@ import pytest
 
 from contests.models import ExcludedPerson
 from participants.models import Registration
-from scoring.rules import ranking
 from scoring.models import Attempt, Result
+from scoring.rules import ranking
 from scoring.rules.ranking import RankRow, explain, rank
 from scoring.selectors.results import ranking_for, results_in_scope
 from scoring.services.disqualification import registration_disqualify
@@ -89,13 +89,13 @@ def test_a_table_of_crafted_ties():
         ),
         (
             "duration",
-            "Người dự thi #9 xếp trên Người dự thi #1: cùng số câu đúng và cùng sai số dự đoán, "
-            "thời gian làm bài ngắn hơn (4:59,999 so với 5:00,000).",
+            "Người dự thi #9 xếp trên Người dự thi #1: cùng số câu đúng (18) và sai số dự đoán "
+            "(3), thời gian làm bài ngắn hơn (4:59,999 so với 5:00,000).",
         ),
         (
             "finish",
-            "Người dự thi #9 xếp trên Người dự thi #1: cùng số câu đúng, sai số dự đoán và thời "
-            "gian làm bài, nộp bài sớm hơn (15:00:10,000 01/09/2026 so với "
+            "Người dự thi #9 xếp trên Người dự thi #1: cùng số câu đúng (18), sai số dự đoán (3) "
+            "và thời gian làm bài (5:00,000), nộp bài sớm hơn (15:00:10,000 01/09/2026 so với "
             "15:00:11,000 01/09/2026).",
         ),
         (
@@ -114,6 +114,52 @@ def test_explain_names_the_deciding_key_whatever_the_argument_order(key, text):
 def test_explain_same_person():
     a = row(1, 1, 1, 1)
     assert explain(a, a) == "Đây là cùng một người dự thi."
+
+
+def test_explain_tied_without_predictions():
+    a, b = row(4, 18, None, 300_000, 10), row(2, 18, None, 299_000, 10)
+    assert explain(a, b) == (
+        "Người dự thi #2 xếp trên Người dự thi #4: cùng số câu đúng (18) và sai số dự đoán "
+        "(không dự đoán), thời gian làm bài ngắn hơn (4:59,000 so với 5:00,000)."
+    )
+
+
+# A chain is a tuple of key names from the registry (issue 15 lets a contest choose one).
+FASTEST_FIRST = ("shortest_duration", "most_correct")
+
+
+def test_a_chain_from_the_registry_orders_and_explains_by_its_own_keys():
+    slow, fast, fast_worse = row(1, 20, 0, 300_000), row(2, 18, 0, 200_000), row(3, 17, 0, 200_000)
+    assert [x.registration_id for _r, x in rank([slow, fast_worse, fast], FASTEST_FIRST)] == [
+        2,
+        3,
+        1,
+    ]
+    assert [x.registration_id for _r, x in rank([slow, fast_worse, fast])] == [1, 2, 3]
+    assert explain(slow, fast, FASTEST_FIRST) == (
+        "Người dự thi #2 xếp trên Người dự thi #1 vì thời gian làm bài ngắn hơn "
+        "(3:20,000 so với 5:00,000)."
+    )
+    assert explain(fast_worse, fast, FASTEST_FIRST) == (
+        "Người dự thi #2 xếp trên Người dự thi #3: cùng thời gian làm bài (3:20,000), trả lời "
+        "đúng nhiều câu hơn (18 câu so với 17 câu)."
+    )
+    assert ranking.sort_key(fast, FASTEST_FIRST) == (200_000, -18, 2)
+
+
+def test_the_registry_and_the_default_chain():
+    assert list(ranking.KEYS) == [
+        "most_correct",
+        "closest_prediction",
+        "shortest_duration",
+        "earliest_finish",
+    ]
+    assert tuple(ranking.KEYS) == ranking.DEFAULT_CHAIN
+    assert [str(o) for o in ranking.order_by(FASTEST_FIRST)] == [
+        "OrderBy(F(duration_ms), descending=False)",
+        "OrderBy(F(correct_count), descending=True)",
+        "OrderBy(F(registration_id), descending=False)",
+    ]
 
 
 # --- Selectors --------------------------------------------------------------------------------
@@ -183,6 +229,15 @@ def test_database_order_is_the_pure_rule(ranked):
     ]
     database = list(results_in_scope(contest=contest).values_list("registration_id", flat=True))
     assert database == [r.registration_id for r in sorted(rows, key=ranking.sort_key)]
+    # Every key's ORM expression agrees with its pure value, in any chain.
+    for chain in [FASTEST_FIRST, tuple(reversed(ranking.DEFAULT_CHAIN))]:
+        ordered = Result.objects.filter(contest=contest, round=None).order_by(
+            *ranking.order_by(chain)
+        )
+        pure = sorted(rows, key=lambda r, chain=chain: ranking.sort_key(r, chain))
+        assert list(ordered.values_list("registration_id", flat=True)) == [
+            r.registration_id for r in pure
+        ]
 
 
 @pytest.mark.django_db
