@@ -427,7 +427,7 @@ class DuplicateSuspectAdmin(admin.ModelAdmin):
     visible to them on the people page (same scope rule); decided on its own page, through
     the services, each decision recorded on the row (who, when, what, why).
 
-    `decisions()` lists what an organiser may decide; scoring/admin_duplicates.py extends it
+    `decisions()` lists what an organiser may decide; scoring/admin/duplicates.py extends it
     with "disqualify" (scoring owns disqualification; participants never imports scoring)."""
 
     list_display = (

@@ -1,6 +1,6 @@
 """Admin for contests: plan, rules, times, eligibility, rounds, excluded people, topics,
-blueprint, prediction question and prize structures; publish / close / publish results with
-their checks; a "Xem thử đề" preview of a drawn test.
+blueprint, prediction question and prize structures; publish / close with their checks; a
+"Xem thử đề" preview of a drawn test. Publishing results is added by scoring/admin/results.py.
 
 Scoping: an organiser manages the contests owned inside its subtree and sees, read only, the
 contests whose participation tree contains its unit (the city contests it takes part in).
@@ -22,11 +22,6 @@ from django.views.decorators.http import require_POST
 
 from contest_site.untrusted import parse_id
 from contests.access import answer_key_visible_to
-from contests.admin.results import (
-    ContestResultsAdminMixin,
-    publish_results,
-    publish_results_again,
-)
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import ContestAdminForm, RoundAdminForm
 from contests.masking import can_view_full_identity, full_identity_view_record, mask_document
@@ -342,7 +337,7 @@ class ContestChangeInline(admin.TabularInline):
 
 
 @admin.register(Contest)
-class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
+class ContestAdmin(ScopedModelAdmin):
     unit_path_field = "owner_unit__path"
     form = ContestAdminForm
     change_form_template = "admin/contests/contest/change_form.html"
@@ -350,7 +345,7 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "slug"]
     readonly_fields = ["status", "budget_total", "blueprint_status"]
-    actions = ["publish_selected", "close_selected", "publish_results_selected"]
+    actions = ["publish_selected", "close_selected"]
     inlines = [
         MilestoneInline,
         RoundInline,
@@ -494,7 +489,6 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
                 wrap(require_POST(self.transition_view)),
                 name="{}_{}_transition".format(*info),
             ),
-            *self.results_urls(),
             *super().get_urls(),
         ]
 
@@ -537,6 +531,8 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
 
     # Each transition: a service called as service(contest=, user=, data=request.POST) and the
     # message on success (formatted with the contest's title and, for results, the version).
+    # Results publishing is scoring's: scoring/admin/results.py extends this class with its two
+    # transitions, the prize list page and the bulk action, and registers it in this one's place.
     TRANSITIONS = {
         "cong-bo": (
             lambda *, contest, user, data: contest_publish(contest=contest, user=user),
@@ -545,15 +541,6 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
         "ket-thuc": (
             lambda *, contest, user, data: contest_close(contest=contest, user=user),
             _("Đã kết thúc cuộc thi “%(title)s”."),
-        ),
-        # Results: scoring's service (see contests/admin/results.py for why the admin calls it).
-        "cong-bo-ket-qua": (
-            publish_results,
-            _("Đã công bố kết quả cuộc thi “%(title)s” (phiên bản %(version)s)."),
-        ),
-        "cong-bo-lai-ket-qua": (
-            publish_results_again,
-            _("Đã công bố lại kết quả cuộc thi “%(title)s”: phiên bản %(version)s."),
         ),
     }
 
@@ -594,10 +581,6 @@ class ContestAdmin(ContestResultsAdminMixin, ScopedModelAdmin):
     @admin.action(description=_("Kết thúc các cuộc thi đã chọn"), permissions=["change"])
     def close_selected(self, request, queryset):
         self._bulk_transition(request, queryset, "ket-thuc")
-
-    @admin.action(description=_("Công bố kết quả các cuộc thi đã chọn"), permissions=["change"])
-    def publish_results_selected(self, request, queryset):
-        self._bulk_transition(request, queryset, "cong-bo-ket-qua")
 
 
 # --- Prize structures (tiers inline, budget shown) --------------------------------------------

@@ -57,8 +57,8 @@ from django.urls import Resolver404, resolve, reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from contests.admin.contests import ContestAdmin
 from participants.services import consent_notice_current
+from scoring.admin.results import ContestWithResultsAdmin
 from tests.factories import RegistrationFactory, contest_with_bank
 from tests.site import fuzz_support as fz
 from tests.site.test_admin_isolation import CASES, both
@@ -154,7 +154,9 @@ def world(tree, organisers, settings):
     real = {
         # by URL name and parameter
         ("participants:unit_children", "pk"): [tree["A"].pk],
-        ("admin:contests_contest_transition", "transition"): list(ContestAdmin.TRANSITIONS),
+        ("admin:contests_contest_transition", "transition"): list(
+            ContestWithResultsAdmin.TRANSITIONS
+        ),
         ("admin:contests_contest_preview", "object_id"): [contest_a.pk],
         ("admin:contests_contest_prizes", "object_id"): [contest_a.pk],
         ("admin:contests_contest_transition", "object_id"): [contest_a.pk],

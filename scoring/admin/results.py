@@ -1,23 +1,25 @@
-"""The results part of the contest admin page: "Công bố kết quả" (closed contest),
-"Công bố lại kết quả (phiên bản mới)" (results already published) and the read-only prize list
-of a published snapshot (`…/contests/contest/<id>/giai-thuong/`).
+"""Results publishing on the contest admin page: "Công bố kết quả" (closed contest),
+"Công bố lại kết quả (phiên bản mới)" (results already published), the bulk action, and the
+read-only prize list of a published snapshot (`…/contests/contest/<id>/giai-thuong/`).
 
-Why the contests admin calls scoring here: publishing results is
-`scoring.services.prizes.results_publish`, the one path that runs the checks, freezes the
-prize list (ResultsSnapshot) and moves the status in one transaction. The admin sits above both
-apps, as a view does, so it may call scoring; the models and services never do (scoring
-depends on contests, not the reverse). Keeping the buttons on the contest page keeps every
-status transition of a contest in one place, with the same scoping, CSRF and messages. This
-module is the only place in the contests app that imports scoring."""
+Publishing is `scoring.services.prizes.results_publish`, the one path that runs the checks,
+freezes the prize list (ResultsSnapshot) and moves the status in one transaction. Contests never
+imports scoring, so the contest page cannot call it; scoring extends contests' ContestAdmin
+(its TRANSITIONS, URLs and actions are ordinary class attributes) and registers the extended
+class in its place, as scoring/admin/duplicates.py does for the duplicate-accounts queue. Every
+status transition of a contest stays on one page, with the same scoping, CSRF and messages."""
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contest_site.untrusted import parse_id
-from contests.models import PrizeTier
+from contests.admin.contests import ContestAdmin
+from contests.models import Contest, PrizeTier
 from scoring.models import ResultsSnapshot
 from scoring.selectors.results import snapshot_latest
 from scoring.services.prizes import results_publish
@@ -38,17 +40,29 @@ def publish_results_again(*, contest, user, data):
     return results_publish(contest=contest, user=user, replaces=version)
 
 
-class ContestResultsAdminMixin:
-    """Mixed into ContestAdmin (which provides `_object_or_404` and the scoping)."""
+class ContestWithResultsAdmin(ContestAdmin):
+    actions = [*ContestAdmin.actions, "publish_results_selected"]
+    TRANSITIONS = {
+        **ContestAdmin.TRANSITIONS,
+        "cong-bo-ket-qua": (
+            publish_results,
+            _("Đã công bố kết quả cuộc thi “%(title)s” (phiên bản %(version)s)."),
+        ),
+        "cong-bo-lai-ket-qua": (
+            publish_results_again,
+            _("Đã công bố lại kết quả cuộc thi “%(title)s”: phiên bản %(version)s."),
+        ),
+    }
 
-    def results_urls(self):
+    def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
                 "<int:object_id>/giai-thuong/",
                 self.admin_site.admin_view(self.prizes_view),
                 name="{}_{}_prizes".format(*info),
-            )
+            ),
+            *super().get_urls(),
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -57,6 +71,10 @@ class ContestResultsAdminMixin:
         if contest_id is not None:
             extra_context["results_snapshot"] = snapshot_latest(contest=contest_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Công bố kết quả các cuộc thi đã chọn"), permissions=["change"])
+    def publish_results_selected(self, request, queryset):
+        self._bulk_transition(request, queryset, "cong-bo-ket-qua")
 
     def prizes_view(self, request, object_id):
         """The prize list of the latest snapshot (or `?phien-ban=N`), read only: who, tier,
@@ -95,3 +113,8 @@ class ContestResultsAdminMixin:
             "budget": snapshot.budget,
         }
         return TemplateResponse(request, "admin/contests/contest/results_prizes.html", context)
+
+
+if admin.site.is_registered(Contest):
+    admin.site.unregister(Contest)
+admin.site.register(Contest, ContestWithResultsAdmin)

@@ -1,8 +1,6 @@
 """Admin for grading's audit rows, every page scoped to the organiser's subtree:
 disqualifications (decided and revoked through the services), answer-key fixes (with the form
-that starts a regrade) and regrade jobs (with a progress page), published result snapshots.
-
-Registered when `scoring.admin` imports this module."""
+that starts a regrade) and regrade jobs (with a progress page), published result snapshots."""
 
 from django import forms
 from django.contrib import admin, messages

@@ -1,12 +1,11 @@
-"""Admin for scoring. Attempts here (read-only, scoped to the organiser's subtree through the
-registration's unit); grading's audit rows and regrade pages: scoring/admin_grading.py."""
+"""Attempts in admin: read only, scoped to the organiser's subtree through the registration's
+unit."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from contests.access import answer_key_visible_to
 from contests.admin_scoping import ScopedModelAdmin
-from scoring import admin_duplicates, admin_grading  # noqa: F401
 from scoring.models import Attempt
 
 
