@@ -3,25 +3,74 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from contests.models import Contest, Unit
 from contests.selectors import unit_ancestors
-from participants.models import Participant, Registration
+from participants import identity
+from participants.models import DuplicateSuspect, GuardianConsent, Participant, Registration
+from participants.rules.eligibility import ContestTerms, Person
 
-CONTEST_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 # A unit cascade deeper than this is refused (a real tree has 4-5 levels).
 MAX_CASCADE_DEPTH = 12
 
 
+def contest_opening_day(*, contest: Contest) -> datetime.date:
+    """The contest's opening day in settings.TIME_ZONE, as grading dates attempts (a contest
+    opening at 00:30 on 1/9 in Hà Nội opens on 1/9, not 31/8 UTC)."""
+    return contest.opens_at.astimezone(timezone.get_default_timezone()).date()
+
+
 def contest_reference_date(*, contest: Contest) -> datetime.date:
-    """The day ages are counted on: the contest's own reference date, else its opening day
-    in Vietnam (a contest opening at 00:30 on 1/9 in Hà Nội opens on 1/9, not 31/8 UTC)."""
+    """The day ages are counted on: the contest's own reference date, else its opening day."""
     if contest.age_reference_date is not None:
         return contest.age_reference_date
-    return contest.opens_at.astimezone(CONTEST_TZ).date()
+    return contest_opening_day(contest=contest)
+
+
+def contest_terms(*, contest: Contest) -> ContestTerms:
+    """What `contest` says about who may enter it, for `participants.rules.eligibility`."""
+    return ContestTerms(
+        published=contest.status == Contest.Status.PUBLISHED,
+        closes_at=contest.closes_at,
+        opens_on=contest_opening_day(contest=contest),
+        reference_date=contest_reference_date(contest=contest),
+        min_age=contest.min_age,
+        allow_citizens=contest.allow_citizens,
+        allow_foreigners=contest.allow_foreigners,
+    )
+
+
+def guardian_consent_current(*, participant: Participant) -> GuardianConsent | None:
+    """The guardian's consent in force for `participant` (the latest), or None."""
+    return GuardianConsent.objects.filter(participant=participant).order_by("-at", "-pk").first()
+
+
+def person_facts(
+    *, participant: Participant, contest: Contest, guardian_given: bool = False
+) -> Person:
+    """The facts about `participant` that decide whether they may join `contest`;
+    `guardian_given`: a guardian's consent comes with this request (else one on file counts)."""
+    reference = contest_reference_date(contest=contest)
+    guardian = guardian_given or (
+        identity.needs_guardian(participant.date_of_birth, reference)
+        and guardian_consent_current(participant=participant) is not None
+    )
+    return Person(
+        date_of_birth=participant.date_of_birth,
+        document_type=participant.document_type,
+        document_number=participant.document_number,
+        issuing_country=participant.issuing_country,
+        excluded=contest.excluded.filter(document_number=participant.document_number).exists(),
+        duplicate_pending=DuplicateSuspect.objects.filter(
+            duplicate=participant,
+            reason=DuplicateSuspect.Reason.SAME_DOCUMENT,
+            status=DuplicateSuspect.Status.OPEN,
+        ).exists(),
+        guardian_consent=guardian,
+    )
 
 
 def unit_children(*, unit: Unit | None) -> QuerySet[Unit]:
@@ -80,8 +129,6 @@ def registrations_for(*, participant: Participant) -> QuerySet[Registration]:
 
 
 def contests_open_to_join() -> QuerySet[Contest]:
-    from django.utils import timezone
-
     return Contest.objects.filter(
         status=Contest.Status.PUBLISHED, closes_at__gt=timezone.now()
     ).order_by("opens_at")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contests.dates import birth_date_problem
 from contests.models import Contest, Unit
+from contests.refusals import Refused
 from participants import identity
 from participants.masking import mask_document
 from participants.models import (
@@ -35,10 +36,13 @@ from participants.models import (
     PersonalDataAccess,
     Registration,
 )
+from participants.rules.eligibility import registration_refusal
 from participants.selectors import (
-    CONTEST_TZ,
     contest_reference_date,
+    contest_terms,
+    guardian_consent_current,
     participant_is_locked,
+    person_facts,
 )
 
 GUARDIAN_AGE = identity.GUARDIAN_AGE
@@ -499,76 +503,46 @@ def registration_create(
 ) -> Registration:
     """Enter a participant in a contest for a unit.
 
-    Guarantees: the contest accepts registrations; the person's kind of document is allowed
-    and not on the excluded list; age on the contest's reference date ≥ its minimum; the unit
-    lies in the contest's participation subtree (block = its ancestor just below the root);
-    consent to take part given; under 16, a guardian's name, phone, relationship and consent;
-    one registration per (contest, document) and per (contest, participant), by constraint.
-    Consents are recorded against the current notice. Nothing is written on refusal."""
-    errors: dict[str, list] = {}
-    now = timezone.now()
-    if contest.status != Contest.Status.PUBLISHED:
-        errors.setdefault("__all__", []).append(_("Cuộc thi này chưa mở đăng ký."))
-    elif contest.closes_at <= now:
-        errors.setdefault("__all__", []).append(_("Cuộc thi đã kết thúc, không nhận đăng ký."))
-
-    is_citizen = participant.document_type == DocumentType.CCCD
-    if is_citizen and not contest.allow_citizens:
-        errors.setdefault("__all__", []).append(_("Cuộc thi này không dành cho công dân Việt Nam."))
-    if not is_citizen and not contest.allow_foreigners:
-        errors.setdefault("__all__", []).append(
-            _("Cuộc thi này chỉ dành cho công dân Việt Nam (có số căn cước).")
-        )
-    opens_on = contest.opens_at.astimezone(CONTEST_TZ).date()
-    if (
-        is_citizen
-        and len(participant.document_number) == 9
-        and opens_on > identity.CMND_LAST_VALID_DAY
-    ):
-        errors.setdefault("__all__", []).append(
-            _(
-                "Chứng minh nhân dân 9 số đã hết giá trị từ ngày 31/12/2024. Vui lòng liên hệ "
-                "Ban Tổ chức để cập nhật số căn cước (CCCD) 12 số."
-            )
-        )
-    try:
-        identity.citizen_document_check(
-            document_type=participant.document_type,
-            number=participant.document_number,
-            country=participant.issuing_country,
-        )
-    except ValidationError as exc:
-        # An account made before the rule (a citizen's passport): it enters with the CCCD.
-        errors.setdefault("__all__", []).extend(exc.error_list)
-    if DuplicateSuspect.objects.filter(
-        duplicate=participant,
-        reason=DuplicateSuspect.Reason.SAME_DOCUMENT,
-        status=DuplicateSuspect.Status.OPEN,
-    ).exists():
-        errors.setdefault("__all__", []).append(
-            _(
-                "Số giấy tờ của tài khoản này trùng với một tài khoản khác và đang chờ Ban Tổ "
-                "chức rà soát; tạm thời chưa đăng ký dự thi được."
-            )
-        )
-    if contest.excluded.filter(document_number=participant.document_number).exists():
-        errors.setdefault("__all__", []).append(
-            _(
-                "Số giấy tờ của bạn thuộc danh sách không được dự thi cuộc thi này "
-                "(thành viên Ban Tổ chức, Ban Giám khảo…)."
-            )
-        )
-
+    Who may join is `participants.rules.eligibility.registration_refusal`: a refusal raises
+    `Refused` (code and message). The form's own checks raise ValidationError keyed by field:
+    the unit lies in the contest's participation subtree (block = its ancestor just below the
+    root); consent to take part given; under GUARDIAN_AGE without a guardian's consent on
+    file, the guardian's name, phone, relationship and consent. One registration per
+    (contest, document) and per (contest, participant), by constraint (a lost race is a
+    `Refused` too). Consents are recorded against the current notice. Nothing is written on
+    refusal."""
     reference = contest_reference_date(contest=contest)
     age = identity.age_on(participant.date_of_birth, reference)
-    if age < contest.min_age:
-        errors.setdefault("__all__", []).append(
-            _(
-                "Cuộc thi dành cho người từ đủ %(min)s tuổi trở lên tính đến ngày %(date)s; "
-                "theo ngày sinh đã khai, khi đó bạn %(age)s tuổi."
+    minor = identity.needs_guardian(participant.date_of_birth, reference)
+
+    # Under GUARDIAN_AGE on the reference date: the guardian's consent given with the account
+    # is copied; an account created before that was required gives it here, once.
+    errors: dict[str, list] = {}
+    guardian = {"guardian_name": "", "guardian_phone": "", "guardian_relationship": ""}
+    guardian_on_file = guardian_consent_current(participant=participant) if minor else None
+    guardian_new = None
+    if guardian_on_file is not None:
+        guardian = {f: getattr(guardian_on_file, f) for f in guardian}
+    elif minor:
+        try:
+            guardian = guardian_new = guardian_clean(
+                guardian_name=guardian_name,
+                guardian_phone=guardian_phone,
+                guardian_relationship=guardian_relationship,
+                guardian_consent=guardian_consent,
             )
-            % {"min": contest.min_age, "date": reference.strftime("%d/%m/%Y"), "age": age}
-        )
+        except ValidationError as exc:
+            errors.update({k: list(v) for k, v in exc.error_dict.items()})
+
+    person = person_facts(
+        participant=participant,
+        contest=contest,
+        guardian_given=guardian_on_file is not None or guardian_new is not None,
+    )
+    refusal = registration_refusal(person, contest_terms(contest=contest), now=timezone.now())
+    # A missing guardian's consent is answered field by field (guardian_clean's messages).
+    if refusal is not None and refusal.code != "no_guardian":
+        raise Refused.from_refusal(refusal)
 
     block = None
     root = contest.participation_root
@@ -586,25 +560,6 @@ def registration_create(
             _("Bạn cần đồng ý tham gia và cho phép xử lý dữ liệu cá nhân để dự thi.")
         )
 
-    # Under GUARDIAN_AGE on the reference date: the guardian's consent given with the account
-    # is copied; an account created before that was required gives it here, once.
-    guardian = {"guardian_name": "", "guardian_phone": "", "guardian_relationship": ""}
-    guardian_on_file = None
-    guardian_new = None
-    if age < GUARDIAN_AGE:
-        guardian_on_file = guardian_consent_current(participant=participant)
-        if guardian_on_file is not None:
-            guardian = {f: getattr(guardian_on_file, f) for f in guardian}
-        else:
-            try:
-                guardian = guardian_new = guardian_clean(
-                    guardian_name=guardian_name,
-                    guardian_phone=guardian_phone,
-                    guardian_relationship=guardian_relationship,
-                    guardian_consent=guardian_consent,
-                )
-            except ValidationError as exc:
-                errors.update({k: list(v) for k, v in exc.error_dict.items()})
     if errors:
         raise ValidationError(errors)
 
@@ -623,20 +578,16 @@ def registration_create(
                     age_group=_age_group(age),
                     consent_participation=True,
                     consent_publish=bool(consent_publish),
-                    guardian_consent=age < GUARDIAN_AGE,
+                    guardian_consent=minor,
                     **guardian,
                     needs_review=participant.needs_review,
                 )
         except IntegrityError as exc:
             if Registration.objects.filter(contest=contest, participant=participant).exists():
-                raise ValidationError({"__all__": [MSG_ALREADY_REGISTERED]}) from exc
-            raise ValidationError(
-                {
-                    "__all__": [
-                        MSG_DOCUMENT_REGISTERED
-                        % {"number": mask_document(participant.document_number)}
-                    ]
-                }
+                raise Refused("already_registered", MSG_ALREADY_REGISTERED) from exc
+            raise Refused(
+                "document_registered",
+                MSG_DOCUMENT_REGISTERED % {"number": mask_document(participant.document_number)},
             ) from exc
         records = [
             ConsentRecord(
@@ -656,7 +607,7 @@ def registration_create(
                 given_by=participant.full_name,
             ),
         ]
-        if age < GUARDIAN_AGE:
+        if minor:
             records.append(
                 ConsentRecord(
                     participant=participant,
@@ -679,11 +630,6 @@ def registration_create(
                 **guardian_new,
             )
     return registration
-
-
-def guardian_consent_current(*, participant: Participant) -> GuardianConsent | None:
-    """The guardian's consent in force for `participant` (the latest), or None."""
-    return GuardianConsent.objects.filter(participant=participant).order_by("-at", "-pk").first()
 
 
 # --- Duplicate accounts ----------------------------------------------------------------------

@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from contests.models import Contest, Unit
+from contests.refusals import Refused
 from participants import identity, services
 from participants.forms import (
     JoinForm,
@@ -27,10 +29,14 @@ from participants.forms import (
 from participants.masking import mask_document, mask_phone
 from participants.models import Participant
 from participants.ratelimit import rate_limited
+from participants.rules.eligibility import registration_refusal
 from participants.selectors import (
     contest_reference_date,
+    contest_terms,
     contests_open_to_join,
+    guardian_consent_current,
     participant_is_locked,
+    person_facts,
     registrations_for,
     unit_children,
 )
@@ -160,11 +166,15 @@ def join(request, slug: str):
 
     reference = contest_reference_date(contest=contest)
     age = identity.age_on(participant.date_of_birth, reference)
-    needs_guardian = age < services.GUARDIAN_AGE
+    needs_guardian = identity.needs_guardian(participant.date_of_birth, reference)
     # An account created before the guardian's consent was asked with it: the join page
     # says so and asks for it (stored on the account, not asked again).
-    guardian_on_file = (
-        services.guardian_consent_current(participant=participant) if needs_guardian else None
+    guardian_on_file = guardian_consent_current(participant=participant) if needs_guardian else None
+    # Said before the form is filled in; the guardian's consent is what the form supplies.
+    refusal = registration_refusal(
+        person_facts(participant=participant, contest=contest, guardian_given=True),
+        contest_terms(contest=contest),
+        now=timezone.now(),
     )
     root = contest.participation_root
     default_unit = None
@@ -195,6 +205,8 @@ def join(request, slug: str):
                         guardian_relationship=data["guardian_relationship"],
                         guardian_consent=data["guardian_consent"],
                     )
+                except Refused as refused:
+                    form.add_error(None, refused.message)
                 except ValidationError as exc:
                     apply_errors(form, exc, extra={"unit": cascade})
                 else:
@@ -224,7 +236,7 @@ def join(request, slug: str):
             "needs_guardian": needs_guardian,
             "guardian_on_file": guardian_on_file,
             "guardian_age": services.GUARDIAN_AGE,
-            "eligible_age": age >= contest.min_age,
+            "refusal": refusal,
             "notice": services.consent_notice_current(),
         },
     )

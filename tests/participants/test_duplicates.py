@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contests.refusals import Refused
 from participants import identity, services
 from participants.models import DuplicateSuspect, Participant, Registration
 from scoring.models import Disqualification
@@ -242,7 +243,7 @@ def test_account_queued_as_same_document_cannot_join(contest, tree):
         issuing_country="KR",
     )
     DuplicateSuspect.objects.create(original=original, duplicate=second, reason="same_document")
-    with pytest.raises(services.ValidationError) as caught:
+    with pytest.raises(Refused) as caught:
         services.registration_create(
             participant=second,
             contest=contest,
@@ -250,12 +251,11 @@ def test_account_queued_as_same_document_cannot_join(contest, tree):
             consent_participation=True,
             consent_publish=False,
         )
-    assert caught.value.message_dict == {
-        "__all__": [
-            "Số giấy tờ của tài khoản này trùng với một tài khoản khác và đang chờ Ban Tổ chức "
-            "rà soát; tạm thời chưa đăng ký dự thi được."
-        ]
-    }
+    assert (caught.value.code, str(caught.value)) == (
+        "duplicate_pending",
+        "Số giấy tờ của tài khoản này trùng với một tài khoản khác và đang chờ Ban Tổ chức "
+        "rà soát; tạm thời chưa đăng ký dự thi được.",
+    )
 
 
 # --- The queue: decisions through the admin ----------------------------------------------------

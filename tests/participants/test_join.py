@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from contests.models import ExcludedPerson
+from contests.refusals import Refused
 from participants import services
 from participants.models import ConsentRecord, Registration
 from tests.factories import ContestFactory, ParticipantFactory, UserFactory
@@ -279,7 +280,7 @@ def test_citizens_and_foreigners_rules(contest, tree):
     )
     contest.allow_foreigners = False
     contest.save()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Refused) as exc:
         services.registration_create(
             participant=foreigner,
             contest=contest,
@@ -287,9 +288,10 @@ def test_citizens_and_foreigners_rules(contest, tree):
             consent_participation=True,
             consent_publish=False,
         )
-    assert exc.value.message_dict == {
-        "__all__": ["Cuộc thi này chỉ dành cho công dân Việt Nam (có số căn cước)."]
-    }
+    assert (exc.value.code, str(exc.value)) == (
+        "foreigners_not_allowed",
+        "Cuộc thi này chỉ dành cho công dân Việt Nam (có số căn cước).",
+    )
     contest.allow_foreigners, contest.allow_citizens = True, False
     contest.save()
     reg = services.registration_create(
@@ -300,7 +302,7 @@ def test_citizens_and_foreigners_rules(contest, tree):
         consent_publish=False,
     )
     assert reg.document_type == "passport"
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Refused) as exc:
         services.registration_create(
             participant=citizen(datetime.date(1987, 5, 17)),
             contest=contest,
@@ -308,7 +310,10 @@ def test_citizens_and_foreigners_rules(contest, tree):
             consent_participation=True,
             consent_publish=False,
         )
-    assert exc.value.message_dict == {"__all__": ["Cuộc thi này không dành cho công dân Việt Nam."]}
+    assert (exc.value.code, str(exc.value)) == (
+        "citizens_not_allowed",
+        "Cuộc thi này không dành cho công dân Việt Nam.",
+    )
 
 
 @pytest.mark.django_db
@@ -320,7 +325,7 @@ def test_closed_and_draft_contests(tree):
         opens_at=timezone.now() - datetime.timedelta(days=10),
         closes_at=timezone.now() - datetime.timedelta(days=1),
     )
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Refused) as exc:
         services.registration_create(
             participant=person,
             contest=closed,
@@ -328,9 +333,12 @@ def test_closed_and_draft_contests(tree):
             consent_participation=True,
             consent_publish=False,
         )
-    assert exc.value.message_dict == {"__all__": ["Cuộc thi đã kết thúc, không nhận đăng ký."]}
+    assert (exc.value.code, str(exc.value)) == (
+        "closed",
+        "Cuộc thi đã kết thúc, không nhận đăng ký.",
+    )
     draft = ContestFactory(owner_unit=tree["C"], participation_root=tree["C"], status="draft")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Refused) as exc:
         services.registration_create(
             participant=person,
             contest=draft,
@@ -338,7 +346,10 @@ def test_closed_and_draft_contests(tree):
             consent_participation=True,
             consent_publish=False,
         )
-    assert exc.value.message_dict == {"__all__": ["Cuộc thi này chưa mở đăng ký."]}
+    assert (exc.value.code, str(exc.value)) == (
+        "not_published",
+        "Cuộc thi này chưa mở đăng ký.",
+    )
 
 
 @pytest.mark.django_db
@@ -357,7 +368,7 @@ def test_second_join_is_refused_with_a_message(contest, tree, logged_in):
         consent_participation=True,
         consent_publish=False,
     )
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Refused) as exc:
         services.registration_create(
             participant=person,
             contest=contest,
@@ -365,7 +376,10 @@ def test_second_join_is_refused_with_a_message(contest, tree, logged_in):
             consent_participation=True,
             consent_publish=False,
         )
-    assert exc.value.message_dict == {"__all__": ["Bạn đã đăng ký dự thi cuộc thi này rồi."]}
+    assert (exc.value.code, str(exc.value)) == (
+        "already_registered",
+        "Bạn đã đăng ký dự thi cuộc thi này rồi.",
+    )
     client = logged_in(person)
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"] == "/thi-sinh/cuoc-thi-cua-toi/"
@@ -387,7 +401,7 @@ def test_same_document_in_one_contest_is_refused_by_the_constraint(contest, tree
     Registration.objects.filter(participant=first).update(
         document_type="passport", document_number="P0000001"
     )
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Refused) as exc:
         services.registration_create(
             participant=second,
             contest=contest,
@@ -395,9 +409,10 @@ def test_same_document_in_one_contest_is_refused_by_the_constraint(contest, tree
             consent_participation=True,
             consent_publish=False,
         )
-    assert exc.value.message_dict == {
-        "__all__": ["Số giấy tờ P0****01 đã được dùng để đăng ký cuộc thi này."]
-    }
+    assert (exc.value.code, str(exc.value)) == (
+        "document_registered",
+        "Số giấy tờ P0****01 đã được dùng để đăng ký cuộc thi này.",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -418,8 +433,8 @@ def test_two_joins_racing_one_wins_the_other_gets_a_message(tree):
                 consent_publish=False,
             )
             results.append("ok")
-        except ValidationError as exc:
-            results.append(exc.message_dict)
+        except Refused as exc:
+            results.append((exc.code, str(exc)))
         finally:
             connection.close()
 
@@ -429,7 +444,7 @@ def test_two_joins_racing_one_wins_the_other_gets_a_message(tree):
     for t in threads:
         t.join()
     assert sorted(results, key=str) == sorted(
-        ["ok", {"__all__": ["Bạn đã đăng ký dự thi cuộc thi này rồi."]}], key=str
+        ["ok", ("already_registered", "Bạn đã đăng ký dự thi cuộc thi này rồi.")], key=str
     )
     assert Registration.objects.count() == 1
     assert ConsentRecord.objects.count() == 2  # participation + publish of the winner only
@@ -596,3 +611,18 @@ def test_profile_bad_identity_change_answered_and_nothing_written(form_client):
     ]
     person.refresh_from_db()
     assert (person.gender, person.email) == ("male", "")
+
+
+@pytest.mark.django_db
+def test_join_page_says_the_refusal_before_the_form_is_sent(contest, tree, logged_in):
+    young = citizen(datetime.date(2009, 9, 2))
+    html = logged_in(young).get(URL).content.decode()
+    assert (
+        '<div class="alert alert-warning" role="alert" id="join-refusal">Cuộc thi dành cho '
+        "người từ đủ 14 tuổi trở lên tính đến ngày 01/09/2023; theo ngày sinh đã khai, khi đó "
+        "bạn 13 tuổi.</div>"
+    ) in html
+    # Under 16 without a guardian's consent: the form asks for it, no refusal is shown.
+    minor = citizen(datetime.date(2008, 1, 1))
+    html = logged_in(minor).get(URL).content.decode()
+    assert 'id="join-refusal"' not in html and 'id="guardian-missing"' in html

@@ -1,0 +1,1 @@
+"""Participants' pure rules: plain values in, plain values out, no database."""
