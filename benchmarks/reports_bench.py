@@ -109,7 +109,8 @@ def child_raw(slug: str) -> dict:
     from openpyxl import Workbook
 
     from contests.models import Contest
-    from participants.masking import mask_document, mask_phone
+    from contests.masking import mask_document
+    from participants.masking import mask_phone
     from reports.exports import results
 
     contest = Contest.objects.get(slug=slug)
@@ -225,8 +226,8 @@ def main() -> None:
     from django.urls import reverse
 
     from contests.models import Contest
+    from devdata.services.simulation import contest_simulate
     from reports.services.rollups import rollups_recompute
-    from reports.services.simulation import contest_simulate
 
     figures: dict = {"scale": args.scale, "database": connection.vendor}
     from participants.models import Registration

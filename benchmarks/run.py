@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/run.py              # about 10 minutes on the 2-core machine
 
 Prepares a simulated contest (participants with sessions; a reports contest simulated with
-`reports.services.simulation` at --report-scale of Hà Nội's 1.5 M), starts the production stack
+`devdata.services.simulation` at --report-scale of Hà Nội's 1.5 M), starts the production stack
 (gunicorn with the production settings plus the bare baseline views, a Celery worker on the
 grading queue, a Celery worker on the default and exports queues, Celery beat, on PostgreSQL
 and Redis) and runs, measuring every process's peak memory:
@@ -216,7 +216,7 @@ def open_attempts(first: int, count: int) -> list:
 
 
 def simulate_reports(scale: float) -> dict:
-    from reports.services.simulation import contest_simulate
+    from devdata.services.simulation import contest_simulate
 
     t = time.perf_counter()
     report = contest_simulate(

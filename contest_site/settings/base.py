@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "participants",
     "scoring",
     "reports",
+    "devdata",
 ]
 
 MIDDLEWARE = [

@@ -7,8 +7,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-import contests.demo as contests_demo
 from contests.models import Contest, Unit
+from contests.refusals import Refused
+from devdata.services.demo import DEMO_SLUG
 from participants import services
 from participants.models import Participant
 
@@ -21,21 +22,12 @@ DEMO_CITIZEN = {
     "document_type": "cccd",
     "document_number": "001087123456",
 }
-# Where the demo citizen lives (from contests/demo.py's tree), when it exists.
+# Where the demo citizen lives (a ward of the demo tree), when it exists.
 DEMO_UNIT_CODE = "HN-TX-NC"
 
 
-def demo_contest_slug() -> str | None:
-    """The demo contest's slug as contests/demo.py names it, if it does."""
-    for name in ("DEMO_CONTEST_SLUG", "CONTEST_SLUG", "DEMO_SLUG"):
-        slug = getattr(contests_demo, name, None)
-        if slug:
-            return str(slug)
-    return None
-
-
 @transaction.atomic
-def seed_demo_participant() -> list[str]:
+def seed_demo_participant(*, contest_slug: str = DEMO_SLUG) -> list[str]:
     """Create the demo citizen (if missing) and register them for the demo contest (if it
     exists and they are not registered yet). Returns lines to print."""
     lines = []
@@ -56,8 +48,7 @@ def seed_demo_participant() -> list[str]:
         f"  thí sinh: {DEMO_PHONE} (hoặc {DEMO_CITIZEN['document_number']}) / {DEMO_PASSWORD}"
         "  — đăng nhập tại /thi-sinh/dang-nhap/"
     )
-    slug = demo_contest_slug()
-    contest = Contest.objects.filter(slug=slug).first() if slug else None
+    contest = Contest.objects.filter(slug=contest_slug).first()
     if contest is None:
         return lines
     if not participant.registrations.filter(contest=contest).exists():
@@ -73,6 +64,9 @@ def seed_demo_participant() -> list[str]:
             )
         except ValidationError as exc:
             lines.append(f"  (không đăng ký được cuộc thi demo: {'; '.join(exc.messages)})")
+            return lines
+        except Refused as exc:
+            lines.append(f"  (không đăng ký được cuộc thi demo: {exc})")
             return lines
     lines.append(f"  đã đăng ký cuộc thi demo: {contest.title}")
     return lines

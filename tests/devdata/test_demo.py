@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from contests.demo import DEMO_QUESTIONS, DEMO_SLUG, seed_demo_contest, seed_units_and_accounts
 from contests.models import (
     BlueprintItem,
     Contest,
@@ -19,7 +18,14 @@ from contests.models import (
     Topic,
 )
 from contests.selectors import contest_test_preview
+from contests.services import question_import
 from contests.services.contests import blueprint_problems, prize_budget
+from contests.services.question_import import HEADERS, LETTERS
+from devdata.services import demo_questions
+from devdata.services.demo import DEMO_SLUG, seed_demo_contest, seed_units_and_accounts
+from devdata.services.demo_questions import demo_question_rows
+
+HEADER, *QUESTION_ROWS = demo_question_rows()
 
 
 def _counts():
@@ -39,13 +45,23 @@ def _counts():
 
 
 @pytest.mark.django_db
-def test_demo_seed_is_idempotent_and_open(client):
+def test_demo_seed_is_idempotent_and_open(client, monkeypatch):
+    imported = []
+
+    def spy(**kwargs):
+        result = question_import.question_bank_import(**kwargs)
+        imported.append(result.created)
+        return result
+
+    # The questions go through the real importer, once (the second seed imports nothing).
+    monkeypatch.setattr(demo_questions, "question_bank_import", spy)
     seed_units_and_accounts()
     contest = seed_demo_contest()
     first = _counts()
     seed_units_and_accounts()
     seed_demo_contest()
     assert _counts() == first
+    assert imported == [74]
     contest.refresh_from_db()
     now = timezone.now()
     assert contest.status == Contest.Status.PUBLISHED
@@ -54,10 +70,10 @@ def test_demo_seed_is_idempotent_and_open(client):
     assert (contest.min_age, contest.allow_citizens, contest.allow_foreigners) == (14, True, True)
     assert contest.excluded.count() == 3
 
-    assert Question.objects.filter(contest=contest, is_active=True).count() == len(DEMO_QUESTIONS)
-    assert len(DEMO_QUESTIONS) >= 60
+    assert Question.objects.filter(contest=contest, is_active=True).count() == 74
     per_topic = Counter(contest.questions.values_list("topic__name", flat=True))
-    assert len(per_topic) >= 4 and min(per_topic.values()) >= 12
+    assert per_topic == Counter(row[0] for row in QUESTION_ROWS)
+    assert len(per_topic) == 5 and min(per_topic.values()) >= 12
     for question in contest.questions.prefetch_related("options"):
         options = list(question.options.all())
         assert 2 <= len(options) <= 6 and sum(o.is_correct for o in options) == 1
@@ -84,9 +100,15 @@ def test_seed_demo_command_runs_twice():
     assert Contest.objects.filter(slug=DEMO_SLUG).count() == 1
 
 
-def test_demo_answers_cite_the_seed_documents():
-    """Each question names where its answer is stated (a seed document or these rules)."""
-    for _topic, text, options, correct, explanation, source, _difficulty in DEMO_QUESTIONS:
+def test_demo_questions_file_is_in_the_import_format_and_cites_its_sources():
+    """The importer's header, and each question names where its answer is stated (a seed
+    document or these rules)."""
+    assert HEADER == HEADERS
+    assert len(QUESTION_ROWS) == 74
+    for row in QUESTION_ROWS:
+        assert len(row) == len(HEADERS), row[1]
+        text, options, correct = row[1], [o for o in row[2:8] if o], row[8]
+        explanation, source = row[10], row[11]
         assert source and explanation, text
-        assert len(set(options)) == len(options), text
-        assert 0 <= correct < len(options)
+        assert len(set(options)) == len(options) >= 2, text
+        assert LETTERS.index(correct) < len(options), text

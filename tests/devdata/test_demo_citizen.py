@@ -5,10 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-import contests.demo as contests_demo
-from contests.demo import seed_units_and_accounts
 from contests.models import Unit
-from participants.demo import DEMO_PASSWORD, DEMO_PHONE
+from devdata.services.demo import seed_units_and_accounts
+from devdata.services.demo_citizen import DEMO_PASSWORD, DEMO_PHONE, seed_demo_participant
 from participants.models import Participant, Registration
 from tests.factories import ContestFactory
 from tests.participants.conftest import FormClient
@@ -21,10 +20,8 @@ def run():
 
 
 @pytest.mark.django_db
-def test_seed_demo_participant_is_idempotent_and_can_log_in(monkeypatch):
+def test_seed_demo_participant_is_idempotent_and_can_log_in():
     seed_units_and_accounts()
-    for name in ("DEMO_CONTEST_SLUG", "CONTEST_SLUG", "DEMO_SLUG"):
-        monkeypatch.delattr(contests_demo, name, raising=False)
     output = run()
     assert f"thí sinh: {DEMO_PHONE} (hoặc 001087123456) / {DEMO_PASSWORD}" in output
     run()
@@ -38,13 +35,12 @@ def test_seed_demo_participant_is_idempotent_and_can_log_in(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_seed_demo_participant_registers_for_the_demo_contest(monkeypatch):
+def test_seed_demo_participant_registers_for_the_demo_contest():
     seed_units_and_accounts()
     city = Unit.objects.get(code="HN")
     contest = ContestFactory(slug="demo-dinh-danh", owner_unit=city, participation_root=city)
-    monkeypatch.setattr(contests_demo, "DEMO_CONTEST_SLUG", "demo-dinh-danh", raising=False)
-    output = run()
+    output = "\n".join(seed_demo_participant(contest_slug="demo-dinh-danh"))
     assert f"đã đăng ký cuộc thi demo: {contest.title}" in output
-    run()
+    seed_demo_participant(contest_slug="demo-dinh-danh")
     registration = Registration.objects.get()
     assert (registration.unit.code, registration.block.code) == ("HN-TX-NC", "HN-QH")

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from contests.models import Unit
+from devdata.services.simulation import contest_simulate
 from participants.models import Registration
-from reports.services.simulation import contest_simulate
 from scoring.models import Attempt
 from scoring.services.grading import results_recompute
 from tests.factories import ContestFactory, RegistrationFactory

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from contests.demo import seed_demo_contest, seed_units_and_accounts
+from devdata.services.demo import seed_demo_contest, seed_units_and_accounts
 
 
 class Command(BaseCommand):

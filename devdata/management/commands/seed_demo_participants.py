@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from participants.demo import seed_demo_participant
+from devdata.services.demo_citizen import seed_demo_participant
 
 
 class Command(BaseCommand):

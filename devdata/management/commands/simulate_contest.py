@@ -7,8 +7,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from devdata.services.simulation import contest_simulate
 from reports.services.rollups import rollups_recompute
-from reports.services.simulation import contest_simulate
 
 
 class Command(BaseCommand):
