@@ -108,8 +108,8 @@ def child_raw(slug: str) -> dict:
     from django.utils import timezone
     from openpyxl import Workbook
 
-    from contests.models import Contest
     from contests.masking import mask_document
+    from contests.models import Contest
     from participants.masking import mask_phone
     from reports.exports import results
 

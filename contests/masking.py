@@ -1,20 +1,16 @@
 """Masking of identity numbers, kept in the lowest app so that every app masks with the same
 rule: contests shows excluded people's numbers (organisers, judges), participants shows
 participants' and registrations' numbers, reports writes them to spreadsheets.
-`participants.masking` re-exports these names.
 
-A number is shown in full only to accounts with the permission
-`participants.view_full_identity` (declared on participants' access log, where it is granted
-one account at a time), and only when the view is written to that log. Contests may not import
-participants, so participants registers its log writer here at start-up
-(`identity_audit_register`, called from participants' AppConfig.ready); with no writer
-registered, `full_identity_view_record` says no and the number stays masked."""
+A number is shown in full only to accounts with the permission that participants declares on
+its access log (granted one account at a time), and only when the view is written to that log.
+Contests may not import participants, so participants registers both here at start-up
+(`identity_audit_register`, called from participants' AppConfig.ready); with nothing
+registered, nobody sees a number in full."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-FULL_IDENTITY_PERMISSION = "participants.view_full_identity"
 
 
 def mask_document(number: str | None) -> str:
@@ -33,18 +29,26 @@ def mask_document(number: str | None) -> str:
     return number[:head] + "*" * (n - head - tail) + number[-tail:]
 
 
-def can_view_full_identity(user) -> bool:
-    return bool(user is not None and user.is_active and user.has_perm(FULL_IDENTITY_PERMISSION))
-
-
-# The personal data access log's writer: a callable (*, user, action, target).
+# The personal data access log's writer, a callable (*, user, action, target), and the
+# permission ("app_label.codename") that allows a full view.
 _audit_writer: Callable[..., object] | None = None
+_full_identity_permission: str | None = None
 
 
-def identity_audit_register(writer: Callable[..., object]) -> None:
-    """Called once by participants at start-up with its log writer."""
-    global _audit_writer
+def identity_audit_register(*, writer: Callable[..., object], permission: str) -> None:
+    """Called once by participants at start-up with its log writer and its permission."""
+    global _audit_writer, _full_identity_permission
     _audit_writer = writer
+    _full_identity_permission = permission
+
+
+def can_view_full_identity(user) -> bool:
+    return bool(
+        _full_identity_permission is not None
+        and user is not None
+        and user.is_active
+        and user.has_perm(_full_identity_permission)
+    )
 
 
 def full_identity_view_record(*, user, action: str, target: str) -> bool:

@@ -25,10 +25,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from contests.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
+from contests.masking import can_view_full_identity, mask_document
 from contests.selectors import path_prefix_for
 from participants import identity, services
 from participants.forms import IdentityChangeForm, apply_errors
-from participants.masking import can_view_full_identity, mask_document, mask_phone
+from participants.masking import mask_phone
 from participants.models import (
     ConsentNotice,
     ConsentRecord,

@@ -7,8 +7,12 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Người dự thi")
 
     def ready(self):
-        # Contests shows excluded people's numbers in full only when this log records it.
+        # Every app (contests' excluded people too) shows numbers in full only to holders of
+        # this permission, and only when this log records it.
         from contests.masking import identity_audit_register
-        from participants.masking import personal_data_access_log
+        from participants.masking import FULL_IDENTITY_PERMISSION
+        from participants.services import personal_data_access_log
 
-        identity_audit_register(personal_data_access_log)
+        identity_audit_register(
+            writer=personal_data_access_log, permission=FULL_IDENTITY_PERMISSION
+        )

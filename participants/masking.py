@@ -1,17 +1,13 @@
-"""Masking of identity numbers for roles that do not need them in full.
+"""Masking of phone numbers (document numbers: `contests.masking`, the one rule for every app).
 
-Only accounts with the permission `participants.view_full_identity` see numbers in full, and
-every full view or export is written to PersonalDataAccess (`personal_data_access_log`)."""
+Only accounts with `FULL_IDENTITY_PERMISSION` see numbers in full, and every full view or
+export is written to PersonalDataAccess (`participants.services.personal_data_access_log`);
+participants registers both with `contests.masking` at start-up."""
 
 from __future__ import annotations
 
-# The document rule and the permission live in contests (the lowest app), so that contests
-# masks excluded people's numbers with the same rule.
-from contests.masking import (  # noqa: F401  re-exported
-    FULL_IDENTITY_PERMISSION,
-    can_view_full_identity,
-    mask_document,
-)
+# Declared on PersonalDataAccess (participants/models.py).
+FULL_IDENTITY_PERMISSION = "participants.view_full_identity"
 
 
 def mask_phone(phone: str | None) -> str:
@@ -25,10 +21,3 @@ def mask_phone(phone: str | None) -> str:
     if n >= 7:
         return phone[:3] + "*" * (n - 6) + phone[-3:]
     return "*" * n
-
-
-def personal_data_access_log(*, user, action: str, target: str):
-    """Re-exported from services so that exports can import it from here too."""
-    from participants.services import personal_data_access_log as log
-
-    return log(user=user, action=action, target=target)

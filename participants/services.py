@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contests.dates import birth_date_problem
+from contests.masking import mask_document
 from contests.models import Contest, Unit
 from contests.refusals import Refused
 from participants import identity
-from participants.masking import mask_document
 from participants.models import (
     ConsentNotice,
     ConsentRecord,

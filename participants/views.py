@@ -15,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from contests.masking import mask_document
 from contests.models import Contest, Unit
 from contests.refusals import Refused
 from participants import identity, services
@@ -26,7 +27,7 @@ from participants.forms import (
     UnitCascade,
     apply_errors,
 )
-from participants.masking import mask_document, mask_phone
+from participants.masking import mask_phone
 from participants.models import Participant
 from participants.ratelimit import rate_limited
 from participants.rules.eligibility import registration_refusal

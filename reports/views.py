@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 
 from contest_site.untrusted import parse_id
 from contests.dates import contest_date_problem
+from contests.masking import can_view_full_identity
 from contests.models import Contest, Round, Unit
 from contests.selectors import path_prefix_for
-from participants.masking import can_view_full_identity
 from reports import charts, selectors
 from reports.models import ExportJob
 from reports.services.exports import (

@@ -8,8 +8,9 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contests.masking import mask_document
 from contests.models import Contest, Unit
-from participants.masking import mask_document, mask_phone
+from participants.masking import mask_phone
 from participants.models import Registration
 from reports.exports.base import Column, SheetWriter
 from scoring.models import Result

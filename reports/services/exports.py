@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contests.access import answer_key_visible_to
+from contests.masking import can_view_full_identity
 from contests.models import Contest, Unit
-from participants.masking import can_view_full_identity, personal_data_access_log
+from participants.services import personal_data_access_log
 from reports import selectors
 from reports.exports import prizes, questions, results, summary, units
 from reports.exports.base import SheetWriter

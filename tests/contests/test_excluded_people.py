@@ -41,9 +41,6 @@ def page(client, user, contest):
 
 
 def test_one_masking_rule():
-    from participants import masking as participants_masking
-
-    assert participants_masking.mask_document is masking.mask_document
     assert masking.mask_document(NUMBER) == MASKED
     assert masking.mask_document("B1234567") == "B1****67"
 
@@ -100,6 +97,16 @@ def test_owner_with_the_permission_sees_and_edits_in_full(contest, organisers, c
     response, html = page(client, user, contest)
     assert f'value="{NUMBER}"' in html
     assert PersonalDataAccess.objects.get().action == "view_excluded"
+
+
+def test_the_permission_is_participants_registered_one(organisers, monkeypatch):
+    """Contests does not name participants' permission: participants registers it at start-up,
+    and with none registered nobody sees a number in full."""
+    user = grant_full_identity(organisers["city"])
+    assert masking.can_view_full_identity(user) is True
+    monkeypatch.setattr(masking, "_full_identity_permission", None)
+    user = type(user).objects.get(pk=user.pk)  # a fresh permission cache
+    assert masking.can_view_full_identity(user) is False
 
 
 def test_no_log_no_full_number(contest, organisers, client, monkeypatch):

@@ -7,14 +7,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from contests.masking import can_view_full_identity, mask_document
 from participants import services
-from participants.masking import (
-    can_view_full_identity,
-    mask_document,
-    mask_phone,
-    personal_data_access_log,
-)
+from participants.masking import mask_phone
 from participants.models import IdentityChange, PersonalDataAccess, Registration
+from participants.services import personal_data_access_log
 from tests.factories import ContestFactory
 from tests.participants.conftest import PASSWORD, FormClient
 
