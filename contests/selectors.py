@@ -19,6 +19,8 @@ from contests.models import (
     Round,
     Unit,
 )
+from contests.refusals import Refusal
+from contests.rules.draw import DrawItem, draw
 
 
 def organiser_unit(*, user) -> Unit | None:
@@ -279,10 +281,9 @@ def contests_owned_by(*, user):
 def contest_test_preview(
     *, contest: Contest, round: Round | None = None, rng: random.Random | None = None
 ) -> list[Question]:
-    """A test drawn as the blueprint says (the round's own items if it has any, else the
-    contest-wide ones; items with a difficulty first, so a "any difficulty" item never takes
-    what a stricter item needs), from active questions, with options prefetched. Raises
-    ValueError with a Vietnamese message when the bank is short."""
+    """A test drawn as a real one is (`contests.rules.draw`: the round's own items if it has
+    any, else the contest-wide ones, from the drawable questions), with options prefetched.
+    Raises ValueError with a Vietnamese message when the bank is short."""
     rng = rng or random.Random()  # noqa: S311  a preview, not a secret
     items = list(BlueprintItem.objects.filter(contest=contest, round=round).select_related("topic"))
     if round is not None and not items:
@@ -291,28 +292,18 @@ def contest_test_preview(
                 "topic"
             )
         )
-    pool: dict[int, list[tuple[int, int]]] = {}
-    for question_id, topic_id, difficulty in Question.objects.filter(
-        contest=contest, is_active=True
-    ).values_list("id", "topic_id", "difficulty"):
+    pool: dict[int, list[tuple[int, str]]] = {}
+    for question_id, topic_id, difficulty in questions_drawable(contest=contest).values_list(
+        "id", "topic_id", "difficulty"
+    ):
         pool.setdefault(topic_id, []).append((question_id, difficulty))
-    chosen: list[int] = []
-    taken: set[int] = set()
-    for item in sorted(items, key=lambda i: i.difficulty is None):
-        candidates = [
-            q
-            for q, d in pool.get(item.topic_id, [])
-            if (item.difficulty is None or d == item.difficulty) and q not in taken
-        ]
-        if len(candidates) < item.count:
-            from django.utils.translation import gettext as _
-
-            raise ValueError(
-                _("Ngân hàng không đủ câu hỏi cho chủ đề “%(topic)s”.") % {"topic": item.topic}
-            )
-        picked = rng.sample(candidates, item.count)
-        chosen.extend(picked)
-        taken.update(picked)
+    chosen = draw(
+        items=[DrawItem(i.topic_id, i.difficulty, i.count, str(i.topic)) for i in items],
+        pool=pool,
+        rng=rng,
+    )
+    if isinstance(chosen, Refusal):
+        raise ValueError(chosen.message)
     questions = (
         Question.objects.filter(pk__in=chosen).select_related("topic").prefetch_related("options")
     )

@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contest_site.untrusted import parse_id
 from contests.models import BlueprintItem, Contest, Question, Round
+from contests.refusals import Refusal
+from contests.rules.draw import DrawItem, draw
 from contests.selectors import questions_drawable
 from participants.models import Registration
 from scoring.models import Attempt
@@ -176,28 +178,27 @@ _local_plans: dict[int, tuple[float, dict]] = {}
 
 
 def _draw_plan(*, contest: Contest) -> dict:
-    """{"blueprint": {round id or 0: [[topic, difficulty, count], ...]},
-    "pool": {topic id: [[question id, difficulty], ...]}, "used": [question ids already used]}
-    — kept in this process for PLAN_CACHE_TIMEOUT s (two small queries per process per
-    minute). `used` only ever grows (a used version stays used), so a stale plan can only
-    under-report it."""
+    """{"blueprint": {round id or 0: [DrawItem, ...]}, "pool": {topic id: [(question id,
+    difficulty), ...]}, "used": {question ids already used}} — kept in this process for
+    PLAN_CACHE_TIMEOUT s (two small queries per process per minute). `used` only ever grows
+    (a used version stays used), so a stale plan can only under-report it."""
     cached = _local_plans.get(contest.pk)
     if cached is not None and cached[0] > time.monotonic():
         return cached[1]
-    blueprint: dict[str, list] = {}
+    blueprint: dict[int, list[DrawItem]] = {}
     for round_id, topic_id, difficulty, count in BlueprintItem.objects.filter(
         contest=contest
     ).values_list("round_id", "topic_id", "difficulty", "count"):
-        blueprint.setdefault(str(round_id or 0), []).append([topic_id, difficulty, count])
-    pool: dict[str, list] = {}
-    used = []
+        blueprint.setdefault(round_id or 0, []).append(DrawItem(topic_id, difficulty, count))
+    pool: dict[int, list[tuple[int, str]]] = {}
+    used = set()
     for question_id, topic_id, difficulty, is_used in questions_drawable(
         contest=contest
     ).values_list("id", "topic_id", "difficulty", "used"):
-        pool.setdefault(str(topic_id), []).append([question_id, difficulty])
+        pool.setdefault(topic_id, []).append((question_id, difficulty))
         if is_used:
-            used.append(question_id)
-    plan = {"blueprint": blueprint, "pool": pool, "used": set(used)}
+            used.add(question_id)
+    plan = {"blueprint": blueprint, "pool": pool, "used": used}
     _local_plans[contest.pk] = (time.monotonic() + PLAN_CACHE_TIMEOUT, plan)
     return plan
 
@@ -208,45 +209,18 @@ def draw_plans_forget() -> None:
     _local_plans.clear()
 
 
-def _draw_order(items: list) -> list[int]:
-    """Indexes of the blueprint items in the order they are drawn: every item asking for a
-    specific difficulty before the "any difficulty" items, so that an "any" item never takes
-    a question a specific item of the same topic needs. With that order the draw succeeds
-    whenever `contests.services.contests.blueprint_problems` finds the bank sufficient (per
-    topic and difficulty, then per topic in total)."""
-    return sorted(range(len(items)), key=lambda i: items[i][1] is None)
-
-
 def _draw(*, plan: dict, round: Round | None, seen: set[int]) -> list[int]:
     """Question ids per the blueprint (the round's own items if it has any, else the
-    contest-wide ones): random within topic/difficulty, no repeats within the attempt,
-    questions the person has not seen first. Items with a difficulty are drawn before the
-    "any difficulty" ones (`_draw_order`); the test lists them in blueprint order."""
-    items = plan["blueprint"].get(str(round.pk)) if round is not None else None
-    items = items or plan["blueprint"].get("0") or []
+    contest-wide ones), drawn by the rule `contests.rules.draw.draw`."""
+    items = plan["blueprint"].get(round.pk) if round is not None else None
+    items = items or plan["blueprint"].get(0) or []
     if not items:
         raise refuse("bank")
-    picks: list[list[int]] = [[] for _item in items]
-    taken: set[int] = set()
-    for index in _draw_order(items):
-        topic_id, difficulty, count = items[index]
-        candidates = [
-            q
-            for q, d in plan["pool"].get(str(topic_id), [])
-            if (difficulty is None or d == difficulty) and q not in taken
-        ]
-        if len(candidates) < count:
-            raise refuse("bank")
-        fresh = [q for q in candidates if q not in seen]
-        if len(fresh) >= count:
-            picked = _random.sample(fresh, count)
-        else:
-            stale = [q for q in candidates if q in seen]
-            picked = fresh + _random.sample(stale, count - len(fresh))
-            _random.shuffle(picked)
-        picks[index] = picked
-        taken.update(picked)
-    return [q for picked in picks for q in picked]
+    drawn = draw(items=items, pool=plan["pool"], rng=_random, seen=frozenset(seen))
+    if isinstance(drawn, Refusal):
+        # The person reads the general "bank" message; the topic is the organisers' concern.
+        raise refuse("bank")
+    return drawn
 
 
 def attempt_start(
