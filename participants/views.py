@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -333,14 +332,6 @@ def profile(request):
     )
 
 
-def _url_exists(name: str, *args) -> bool:
-    try:
-        reverse(name, args=args)
-    except NoReverseMatch:
-        return False
-    return True
-
-
 @login_required
 def my_contests(request):
     participant = _participant_or_none(request.user)
@@ -354,9 +345,5 @@ def my_contests(request):
             "participant": participant,
             "registrations": registrations,
             "open_contests": open_contests,
-            # Links to the scoring app only when it provides them (it may not be installed
-            # yet): a lower app never imports a higher one, it only names its URLs.
-            "can_start": _url_exists("scoring:start", "x"),
-            "has_attempts_page": _url_exists("scoring:my_attempts"),
         },
     )

@@ -579,8 +579,9 @@ def test_my_contests_lists_joined_and_open_contests(contest, tree, form_client):
     assert contest.title in html and "Đơn vị dự thi: Phường A1" in html
     assert f'href="/thi-sinh/tham-gia/{other.slug}/"' in html
     assert f'href="/thi-sinh/tham-gia/{contest.slug}/"' not in html
-    # The scoring app provides the start page: the link is there.
+    # The start page and the attempts page are scoring's: linked by the template only.
     assert f'href="/bai-thi/bat-dau/{contest.slug}/"' in html
+    assert 'href="/bai-thi/"' in html
 
 
 @pytest.mark.django_db
