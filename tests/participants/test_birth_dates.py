@@ -103,9 +103,17 @@ def test_migration_refuses_and_lists_rows_out_of_range_changing_nothing():
 def test_migration_backfill_queues_an_old_second_account_of_one_cccd():
     from participants.models import DuplicateSuspect
 
-    citizen = ParticipantFactory(document_number="001090000555", full_name="Đỗ  Hải")
+    # Two accounts as they were before the keys existed (the factory writes keys as the
+    # registration service does, so they are cleared here).
+    citizen = ParticipantFactory(
+        document_number="001090000555", full_name="Đỗ  Hải", identity_key=None, name_key=""
+    )
     twin = ParticipantFactory(
-        document_type="passport", document_number="001090000555", issuing_country="VN"
+        document_type="passport",
+        document_number="001090000555",
+        issuing_country="VN",
+        identity_key=None,
+        name_key="",
     )
     MIGRATION.keys_backfill(apps, None)
     citizen.refresh_from_db()
