@@ -14,14 +14,20 @@ from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.views.defaults import bad_request
 
-from contest_site.untrusted import foreign_number, parse_id, unsafe_path, unsafe_text
-from contests.dates import BIRTH_MIN, CONTEST_MAX
+from contest_site.untrusted import (
+    YEAR_MAX,
+    YEAR_MIN,
+    foreign_number,
+    parse_id,
+    unsafe_path,
+    unsafe_text,
+)
 
 # Django admin's date hierarchy sends `<field>__year`, `__month`, `__day` and builds a
 # datetime from them outside its own error handling (10^30 raised OverflowError, 9999 a
 # ValueError for the following year). The range is the plausible one of contests/dates.py.
 _DATE_PARTS = {
-    "__year": (BIRTH_MIN.year, CONTEST_MAX.year),
+    "__year": (YEAR_MIN, YEAR_MAX),
     "__month": (1, 12),
     "__day": (1, 31),
 }

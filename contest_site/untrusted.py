@@ -27,6 +27,11 @@ _UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # A path never contains a control character at all.
 _UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f]")
 
+# The years a date a person types may fall in: dates of birth from 1900, contests until 2099.
+# contests/dates.py builds its ranges on them; the admin's date hierarchy is held to them
+# (contest_site/middleware.py).
+YEAR_MIN, YEAR_MAX = 1900, 2099
+
 JSON_MAX_BYTES = 64 * 1024
 JSON_MAX_DEPTH = 20
 

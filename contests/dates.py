@@ -14,11 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from contest_site.untrusted import YEAR_MAX, YEAR_MIN
+
 # Contests, rounds, milestones, reference dates and report filters.
 CONTEST_MIN = datetime.date(2000, 1, 1)
-CONTEST_MAX = datetime.date(2099, 12, 31)
+CONTEST_MAX = datetime.date(YEAR_MAX, 12, 31)
 # Dates of birth (the upper bound in forms is "today"; the database can only hold a constant).
-BIRTH_MIN = datetime.date(1900, 1, 1)
+BIRTH_MIN = datetime.date(YEAR_MIN, 1, 1)
 BIRTH_MAX = CONTEST_MAX
 
 
