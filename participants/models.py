@@ -215,7 +215,7 @@ class PersonalDataAccess(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "nhật ký truy cập dữ liệu cá nhân")
         ordering = ["-at"]
         # Declared here, not on Participant: the organiser role is granted every permission
-        # of Participant and Registration (contests.services.units.roles_ensure), and seeing
+        # of Participant and Registration (ParticipantsConfig.organiser_models), and seeing
         # numbers in full must be granted explicitly, one account at a time.
         permissions = [("view_full_identity", _("Xem đầy đủ số giấy tờ và số điện thoại"))]
 

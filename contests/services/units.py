@@ -1,5 +1,6 @@
 """Writes for what organisers set up: the unit tree, roles."""
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,24 +12,16 @@ from contests.models.units import unit_code_validator
 ORGANISER_GROUP = "Cán bộ tổ chức"
 COMMITTEE_GROUP = "Ban Tổ chức (chỉ xem)"
 
-# app_label -> model names an organiser manages (add/change/delete/view) in its subtree.
-ORGANISER_MODELS = {
-    "contests": [
-        "unit",
-        "contest",
-        "milestone",
-        "round",
-        "excludedperson",
-        "topic",
-        "question",
-        "option",
-        "blueprintitem",
-        "prizestructure",
-        "prizetier",
-    ],
-    "participants": ["participant", "registration"],
-    "scoring": ["attempt", "disqualification", "regradejob", "answerkeychange", "resultssnapshot"],
-}
+
+def organiser_models() -> dict[str, list[str]]:
+    """app_label -> the model names an organiser manages (add/change/delete/view) in its subtree.
+    Each app lists its own on its AppConfig (`organiser_models`), so that contests grants
+    participants' and scoring's permissions without naming their models."""
+    return {
+        config.label: list(config.organiser_models)
+        for config in apps.get_app_configs()
+        if getattr(config, "organiser_models", None)
+    }
 
 
 @transaction.atomic
@@ -38,7 +31,7 @@ def roles_ensure() -> dict[str, Group]:
     organiser, _created = Group.objects.get_or_create(name=ORGANISER_GROUP)
     committee, _created = Group.objects.get_or_create(name=COMMITTEE_GROUP)
     organiser_perms, view_perms = [], []
-    for app_label, models in ORGANISER_MODELS.items():
+    for app_label, models in organiser_models().items():
         perms = Permission.objects.filter(
             content_type__app_label=app_label, content_type__model__in=models
         )

@@ -66,3 +66,30 @@ def test_unit_codes_are_ascii(db, code, ok):
         with pytest.raises(ValueError, match="^Mã đơn vị chỉ gồm chữ cái không dấu"):
             unit_add(code=code, name="Đơn vị", kind=Unit.Kind.OTHER)
         assert not Unit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_roles_grant_what_each_app_lists_for_organisers():
+    """Each app lists its own models on its AppConfig; contests names none of the others'."""
+    from contests.services.units import roles_ensure
+
+    roles = roles_ensure()
+    granted = {
+        (p.content_type.app_label, p.content_type.model, p.codename.split("_")[0])
+        for p in roles["organiser"].permissions.select_related("content_type")
+    }
+    managed = {
+        "contests": "unit contest milestone round excludedperson topic question option "
+        "blueprintitem prizestructure prizetier",
+        "participants": "participant registration",
+        "scoring": "attempt disqualification regradejob answerkeychange resultssnapshot",
+    }
+    assert granted == {
+        (app, model, verb)
+        for app, models in managed.items()
+        for model in models.split()
+        for verb in ("add", "change", "delete", "view")
+    }
+    assert {p.codename for p in roles["committee"].permissions.all()} == {
+        f"view_{model}" for models in managed.values() for model in models.split()
+    }
