@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from contest_site.untrusted import JsonRefused, loads_bounded
 from contests.models import Contest
+from contests.refusals import Refused
 from participants.models import Registration
 from scoring.models import Attempt
 from scoring.selectors.attempts import (
@@ -32,7 +33,6 @@ from scoring.selectors.attempts import (
     seconds_remaining,
 )
 from scoring.services.attempts import (
-    AttemptRefused,
     attempt_autosave,
     attempt_start,
     attempt_submit,
@@ -114,7 +114,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         )
     try:
         attempt = attempt_start(registration=registration)
-    except AttemptRefused as refused:
+    except Refused as refused:
         return render(
             request,
             "scoring/start_refused.html",
@@ -199,7 +199,7 @@ def autosave(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     now = timezone.now()
     try:
         attempt = attempt_autosave(attempt=attempt, answers=answers, prediction=prediction, now=now)
-    except AttemptRefused as refused:
+    except Refused as refused:
         final = refused.code in ("submitted", "expired")
         if is_json:
             body = {"ok": False, "code": refused.code, "error": str(refused.message)}
@@ -235,7 +235,7 @@ def submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         attempt, created = attempt_submit(
             attempt=attempt, answers=posted, prediction=request.POST.get("prediction"), now=now
         )
-    except AttemptRefused as refused:
+    except Refused as refused:
         return _render_take(request, attempt, now=now, error=refused.message, status=400)
     if created and now > attempt.deadline + GRACE:
         messages.warning(

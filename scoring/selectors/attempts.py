@@ -16,14 +16,14 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from contests.access import review_shows_explanations, review_visible
-from contests.models import Contest, Option, Round
+from contests.models import Contest, ExcludedPerson, Option, Round
 from participants.models import Participant, Registration
-from scoring.models import Attempt
+from scoring.models import Attempt, Disqualification
 
 GRACE = datetime.timedelta(seconds=60)
 CONTENT_CACHE_VERSION = 1
@@ -194,6 +194,28 @@ def seconds_remaining(*, attempt: Attempt, now: datetime.datetime | None = None)
     """Whole seconds until the deadline (0 when past): what the countdown starts from."""
     now = now or timezone.now()
     return max(0, int((attempt.deadline - now).total_seconds()))
+
+
+def registration_standing(*, registration: Registration) -> tuple[bool, bool]:
+    """(disqualified, on the contest's excluded list) now, in one query: what may have
+    changed since the person registered."""
+    return (
+        Registration.objects.filter(pk=registration.pk)
+        .annotate(
+            disqualified=Exists(
+                Disqualification.objects.filter(
+                    registration=OuterRef("pk"), revoked_at__isnull=True
+                )
+            ),
+            excluded=Exists(
+                ExcludedPerson.objects.filter(
+                    contest=OuterRef("contest_id"), document_number=OuterRef("document_number")
+                )
+            ),
+        )
+        .values_list("disqualified", "excluded")
+        .get()
+    )
 
 
 def attempts_allowed(*, contest: Contest, round: Round | None) -> int:

@@ -32,11 +32,12 @@ from django.utils.translation import gettext_lazy as _
 
 from contest_site.untrusted import parse_id
 from contests.models import BlueprintItem, Contest, Question, Round
-from contests.refusals import Refusal
+from contests.refusals import Refusal, Refused, raise_if_refused
 from contests.rules.draw import DrawItem, draw
 from contests.selectors import questions_drawable
 from participants.models import Registration
 from scoring.models import Attempt
+from scoring.rules.start import StartFacts, start_refusal
 from scoring.selectors.attempts import (
     CONTENT_CACHE_TIMEOUT,
     GRACE,
@@ -44,6 +45,7 @@ from scoring.selectors.attempts import (
     content_key,
     question_contents_cached,
     question_contents_from_db,
+    registration_standing,
     remember_contents,
 )
 from scoring.services.queueing import grading_ring
@@ -59,22 +61,8 @@ PLAN_CACHE_TIMEOUT = 60
 MAX_PREDICTION = 10**12
 
 
-class AttemptRefused(Exception):
-    """A request the rules refuse; `message` is the Vietnamese text shown to the person."""
-
-    def __init__(self, code: str, message):
-        super().__init__(code)
-        self.code = code
-        self.message = message
-
-
+# Who may start is `scoring.rules.start`; these are the refusals of the draw and the answers.
 MESSAGES = {
-    "contest_not_open": _("Cuộc thi chưa đến thời gian làm bài."),
-    "contest_closed": _("Cuộc thi đã kết thúc, không thể bắt đầu bài thi mới."),
-    "no_round": _("Hiện không có vòng thi nào đang mở."),
-    "exhausted": _("Bạn đã dùng hết số lần thi được phép."),
-    "no_consent": _("Đăng ký dự thi của bạn chưa hoàn tất: thiếu xác nhận đồng ý tham gia."),
-    "no_guardian": _("Người dự thi dưới 16 tuổi cần có sự đồng ý của cha, mẹ hoặc người giám hộ."),
     "bank": _(
         "Ngân hàng câu hỏi chưa đủ câu hỏi theo cấu trúc đề. Vui lòng báo Ban Tổ chức cuộc thi."
     ),
@@ -88,8 +76,8 @@ MESSAGES = {
 }
 
 
-def refuse(code: str) -> AttemptRefused:
-    return AttemptRefused(code, MESSAGES[code])
+def refuse(code: str) -> Refused:
+    return Refused(code, MESSAGES[code])
 
 
 # --- Admission control -----------------------------------------------------------------------
@@ -162,16 +150,10 @@ def _gate_reserve(*, now: float, step: float) -> float:
 # --- Start -----------------------------------------------------------------------------------
 
 
-def _current_round(*, contest: Contest, now: datetime.datetime) -> Round | None:
-    """The round open now; None if the contest has no rounds. Refuses when it has rounds and
-    none is open."""
+def _current_round(*, contest: Contest, now: datetime.datetime) -> tuple[bool, Round | None]:
+    """(whether the contest has rounds, the round open now or None)."""
     rounds = list(contest.rounds.all())
-    if not rounds:
-        return None
-    for r in rounds:
-        if r.opens_at <= now < r.closes_at:
-            return r
-    raise refuse("no_round")
+    return bool(rounds), next((r for r in rounds if r.opens_at <= now < r.closes_at), None)
 
 
 _local_plans: dict[int, tuple[float, dict]] = {}
@@ -237,39 +219,53 @@ def attempt_start(
     questions, orders options (shuffled if the contest says so), marks the drawn versions used,
     stores deadline = min(start + time limit, contest close, round close). Two concurrent
     starts make one attempt: the loser's INSERT hits the one-open-attempt constraint inside a
-    savepoint and gets the winner's attempt. Raises AttemptRefused with the reason."""
+    savepoint and gets the winner's attempt. Who may start is `scoring.rules.start`; a refusal
+    raises `Refused` with the reason."""
     now = now or timezone.now()
     contest = registration.contest
-    if not registration.consent_participation:
-        raise refuse("no_consent")
-    if registration.is_minor_under_16 and not registration.guardian_consent:
-        raise refuse("no_guardian")
-
     previous = list(
         Attempt.objects.filter(registration=registration).only(
             "id", "round_id", "status", "number", "items", "deadline", "contest_id"
         )
     )
+    running = None
     for attempt in previous:
         if attempt.status == Attempt.Status.OPEN:
             if now <= attempt.deadline + GRACE:
-                return Attempt.objects.select_related("contest").get(pk=attempt.pk)
-            attempt_submit(attempt=attempt, now=now)  # late: finished with what was saved
+                running = attempt
+            else:
+                attempt_submit(attempt=attempt, now=now)  # late: finished with what was saved
 
-    if contest.status != Contest.Status.PUBLISHED or now < contest.opens_at:
-        raise refuse("contest_closed" if now >= contest.closes_at else "contest_not_open")
-    if now >= contest.closes_at:
-        raise refuse("contest_closed")
     if round is None:
-        round = _current_round(contest=contest, now=now)
-    elif not round.opens_at <= now < round.closes_at:
-        raise refuse("no_round")
-
+        has_rounds, round = _current_round(contest=contest, now=now)
+        round_open = round is not None
+    else:
+        has_rounds, round_open = True, round.opens_at <= now < round.closes_at
     round_id = round.pk if round is not None else None
     in_scope = [a for a in previous if a.round_id == round_id]
-    allowed = attempts_allowed(contest=contest, round=round)
-    if allowed and len(in_scope) >= allowed:
-        raise refuse("exhausted")
+    disqualified, excluded = registration_standing(registration=registration)
+    raise_if_refused(
+        start_refusal(
+            StartFacts(
+                now=now,
+                published=contest.status == Contest.Status.PUBLISHED,
+                opens_at=contest.opens_at,
+                closes_at=contest.closes_at,
+                consent_participation=registration.consent_participation,
+                age_on_reference=registration.age_on_reference,
+                guardian_consent=registration.guardian_consent,
+                disqualified=disqualified,
+                excluded=excluded,
+                attempt_running=running is not None,
+                has_rounds=has_rounds,
+                round_open=round_open,
+                attempts_used=len(in_scope),
+                attempts_allowed=attempts_allowed(contest=contest, round=round),
+            )
+        )
+    )
+    if running is not None:
+        return Attempt.objects.select_related("contest").get(pk=running.pk)
     number = max((a.number for a in in_scope), default=0) + 1
 
     seen = {item["q"] for a in previous for item in a.items}
@@ -477,7 +473,7 @@ def attempt_submit(
     finished with what was saved, finished_at = deadline. Committed before this returns;
     after commit the grading doorbell is rung (`queueing.grading_ring`); a broker failure is
     logged and left to the requeue sweeper. Invalid answers (a question not in the
-    attempt...) raise AttemptRefused and change nothing."""
+    attempt...) raise Refused and change nothing."""
     now = now or timezone.now()
     clean = answers_clean(attempt=attempt, answers=answers or {})
     predicted = prediction_clean(prediction)

@@ -8,11 +8,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from contests.models import BlueprintItem, Option, Question, Round
-from scoring.models import Attempt
+from contests.models import BlueprintItem, ExcludedPerson, Option, Question, Round
+from contests.refusals import Refused
+from scoring.models import Attempt, Disqualification
 from scoring.services import grading, queueing
 from scoring.services.attempts import (
-    AttemptRefused,
     attempt_autosave,
     attempt_start,
     attempt_submit,
@@ -34,7 +34,7 @@ MINUTE = datetime.timedelta(minutes=1)
 
 
 def refused(code, fn, **kwargs):
-    with pytest.raises(AttemptRefused) as info:
+    with pytest.raises(Refused) as info:
         fn(**kwargs)
     assert info.value.code == code
     return str(info.value.message)
@@ -211,6 +211,29 @@ def test_consent_is_required(exam, registration):
     )
 
 
+def test_disqualified_or_excluded_after_registering_may_not_start_nor_resume(exam, registration):
+    running = attempt_start(registration=registration)
+    excluded = ExcludedPerson.objects.create(
+        contest=exam, document_number=registration.document_number, reason="Giám khảo"
+    )
+    assert refused("excluded", attempt_start, registration=registration) == (
+        "Số giấy tờ của bạn thuộc danh sách không được dự thi cuộc thi này (thành viên Ban Tổ "
+        "chức, Ban Giám khảo…)."
+    )
+    excluded.delete()
+    disqualification = Disqualification.objects.create(
+        registration=registration, contest=exam, reason_code="cheating"
+    )
+    assert refused("disqualified", attempt_start, registration=registration) == (
+        "Bạn đã bị truất quyền dự thi cuộc thi này. Vui lòng liên hệ Ban Tổ chức."
+    )
+    # Revoked: the running attempt is resumed again.
+    disqualification.revoked_at = timezone.now()
+    disqualification.save(update_fields=["revoked_at"])
+    assert attempt_start(registration=registration).pk == running.pk
+    assert Attempt.objects.count() == 1
+
+
 def test_a_bank_smaller_than_the_blueprint_is_refused_clearly(exam, registration):
     BlueprintItem.objects.filter(contest=exam).update(count=11)
     assert refused("bank", attempt_start, registration=registration) == (
@@ -380,7 +403,7 @@ def test_submit_after_grace_keeps_only_what_was_saved(exam, registration):
 
 def test_submit_with_a_foreign_answer_changes_nothing(exam, registration):
     attempt = attempt_start(registration=registration)
-    with pytest.raises(AttemptRefused):
+    with pytest.raises(Refused):
         attempt_submit(attempt=attempt, answers={"999999999": 1})
     assert Attempt.objects.get(pk=attempt.pk).status == "open"
 

@@ -445,14 +445,14 @@ def test_query_counts(tree, django_assert_num_queries, django_capture_on_commit_
         Person(RegistrationFactory(contest=exam, unit=tree["A-1"]).participant.user)
         for _ in range(2)
     )
-    # Cold caches: user, registration+contest, previous attempts, rounds, blueprint, pool,
-    # option texts, savepoint, insert, update "used", release (the savepoint pair is
-    # BEGIN/COMMIT in production).
-    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(11):
+    # Cold caches: user, registration+contest, previous attempts, rounds, standing
+    # (disqualified, excluded), blueprint, pool, option texts, savepoint, insert, update
+    # "used", release (the savepoint pair is BEGIN/COMMIT in production).
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(12):
         assert first.start(exam.slug).status_code == 302
     # Warm (draw plan and texts cached): user, registration+contest, previous attempts,
-    # rounds, savepoint, insert, update "used", release.
-    with django_assert_num_queries(8):
+    # rounds, standing, savepoint, insert, update "used", release.
+    with django_assert_num_queries(9):
         attempt_url = second.start(exam.slug)["Location"]
     attempt = Attempt.objects.order_by("-pk").first()
     # Test page: user, attempt (+contest, round). Texts come from the cache.
