@@ -112,11 +112,12 @@ def child_raw(slug: str) -> dict:
     from contests.models import Contest
     from participants.masking import mask_phone
     from reports.exports import results
+    from scoring.selectors.results import results_ranked
 
     contest = Contest.objects.get(slug=slug)
     tz = timezone.get_current_timezone()
     rows = []
-    qs = results.queryset(contest=contest, unit=None).values_list(*results.FIELDS)
+    qs = results_ranked(contest=contest).values_list(*results.FIELDS)
     for rank, (name, number, born, unit, block, age, correct, pred, ms, at, tel) in enumerate(
         qs.iterator(chunk_size=20000), start=1
     ):

@@ -66,8 +66,9 @@ def named_cursors(monkeypatch):
 
 @pytest.mark.django_db
 def test_prize_list_opens_no_server_side_cursor(district, named_cursors):  # noqa: F811
-    """It reads the ranking in pages (`prizes._pages`), so it needs no cursor that a
-    transaction-mode pooler would drop, nor, without one, the whole ranking in memory."""
+    """It reads the ranking in pages (`scoring.selectors.results.in_pages`), so it needs no
+    cursor that a transaction-mode pooler would drop, nor, without one, the whole ranking in
+    memory."""
     contest, _people, _root = district
     assert prizes_allocate(contest=contest).rows[0]["winner_name"] == "Người 02"
     assert named_cursors == []

@@ -1,7 +1,7 @@
-"""The ranked results of a contest (or a unit's subtree), streamed from the database in
-ranking order (scoring.rules.ranking.order_by(): most correct, closest prediction, shortest
-duration, earliest finish). Disqualified and excluded people are left out, as in the ranking.
-Document numbers and phones are masked unless the job is a full (logged) export."""
+"""The ranked results of a contest (or a unit's subtree), read from scoring's ranking
+(`results_ranked`: the prize allocation's order, disqualified and excluded people left out)
+in pages of CHUNK rows. Document numbers and phones are masked unless the job is a full
+(logged) export."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from contests.models import Contest, Unit
 from participants.masking import mask_phone
 from participants.models import Registration
 from reports.exports.base import Column, SheetWriter
-from scoring.models import Result
-from scoring.rules import ranking
-from scoring.selectors.results import disqualified_ids, excluded_ids
+from scoring.selectors.results import in_pages, results_ranked
 
 CHUNK = 5000
 
@@ -51,16 +49,6 @@ def columns() -> list[Column]:
     ]
 
 
-def queryset(*, contest: Contest, unit: Unit | None):
-    results = Result.objects.filter(contest=contest, round__isnull=True)
-    if unit is not None and unit.pk != contest.participation_root_id:
-        results = results.filter(registration__unit__path__startswith=unit.path)
-    apart = disqualified_ids(contest=contest) | excluded_ids(contest=contest)
-    if apart:
-        results = results.exclude(registration_id__in=apart)
-    return results.order_by(*ranking.order_by())
-
-
 def write(
     writer: SheetWriter,
     *,
@@ -78,7 +66,10 @@ def write(
     phone = (lambda v: v or "") if full_identity else mask_phone
     append = writer.append
     rank = 0
-    rows = queryset(contest=contest, unit=unit).values_list(*FIELDS).iterator(chunk_size=CHUNK)
+    if unit is not None and unit.pk == contest.participation_root_id:
+        unit = None  # the whole contest: no subtree filter to plan
+    ranked = results_ranked(contest=contest, unit=unit).values_list(*FIELDS)
+    rows = in_pages(ranked, size=CHUNK)
     for name, number, born, unit_name, block, age, correct, prediction, ms, at, tel in rows:
         rank += 1
         append(

@@ -37,6 +37,7 @@ from scoring.selectors.results import (
     display_name,
     disqualified_ids,
     excluded_ids,
+    in_pages,
     results_in_scope,
 )
 
@@ -78,24 +79,6 @@ def _slots(tiers: list[PrizeTier]):
             yield tier
 
 
-PAGE = 500
-
-
-def _pages(ranked):
-    """The ranking read in pages of PAGE (LIMIT/OFFSET): the prizes need only its head. Not
-    `.iterator()`: without a server-side cursor (behind PgBouncer in transaction mode,
-    DATABASE_POOLING) it fetched all 1.5 million rows of a city ranking into memory (6.6 GB,
-    96 s; two pages: 76 MB, 9 s). The order is total (it ends with the registration id), so
-    pages neither repeat nor skip a row."""
-    offset = 0
-    while True:
-        page = list(ranked[offset : offset + PAGE])
-        yield from page
-        if len(page) < PAGE:
-            return
-        offset += PAGE
-
-
 def _individual(
     *, contest: Contest, structure: PrizeStructure, tiers: list[PrizeTier], skip: set[int]
 ) -> list[dict]:
@@ -105,7 +88,7 @@ def _individual(
     if tier is None:
         return rows
     scope = results_in_scope(contest=contest, unit=structure.unit if structure.unit_id else None)
-    for result in _pages(scope):
+    for result in in_pages(scope):
         if result.registration_id in skip:
             continue
         registration = result.registration

@@ -275,3 +275,33 @@ def test_failed_export_is_marked_failed(ranked, organisers, settings, tmp_path, 
     job = export_job_run(job_id=job.pk)
     assert (job.status, job.error, bool(job.file)) == ("failed", "hỏng", False)
     assert list(tmp_path.rglob("*.xlsx")) == []
+
+
+def test_results_export_reads_the_ranking_in_pages(ranked, tree, monkeypatch):
+    """The export's order is scoring's ranking (`results_ranked`, the prize allocation's
+    order), read in pages smaller than the row count; a disqualified person is left out."""
+    from scoring.selectors.results import results_ranked
+    from scoring.services.disqualification import registration_disqualify
+    from tests.conftest import make_organiser
+
+    registration_disqualify(
+        registration=ranked.registrations.get(participant__full_name="Ngô Thị Hoa"),
+        reason_code="cheating",
+        note="Hai tài khoản",
+        user=make_organiser(None, "root-export", superuser=True),
+    )
+    monkeypatch.setattr(results, "CHUNK", 2)
+    writer = SheetWriter()
+    assert results.write(writer, contest=ranked, unit=None, full_identity=True) == 4
+    exported = [r[2].value for r in read(writer)["Kết quả"].iter_rows(min_row=2)]
+    expected = list(
+        results_ranked(contest=ranked).values_list("registration__document_number", flat=True)
+    )
+    assert exported == expected
+    names = dict(ranked.registrations.values_list("document_number", "participant__full_name"))
+    assert [names[n] for n in exported] == [
+        '=HYPERLINK("http://evil.example","bấm")',
+        "Trần Thị Lan",
+        "Phạm Minh An",
+        "Đỗ Văn Nam",
+    ]

@@ -7,8 +7,8 @@ from contests.models import Contest, ContestChange, ExcludedPerson, PrizeStructu
 from contests.services.units import unit_add
 from participants.models import Registration
 from scoring.models import Attempt, ResultsSnapshot
+from scoring.selectors import results as results_selectors
 from scoring.selectors.results import prize_list
-from scoring.services import prizes
 from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
 from scoring.services.prizes import prizes_allocate, results_publish
@@ -204,7 +204,7 @@ def test_the_ranking_read_in_small_pages_gives_the_same_prizes(district, monkeyp
     excluded and disqualified people skipped across page ends, give the same list."""
     contest, _people, _root = district
     whole = prizes_allocate(contest=contest).rows
-    monkeypatch.setattr(prizes, "PAGE", 3)
+    monkeypatch.setattr(results_selectors, "PAGE", 3)
     assert prizes_allocate(contest=contest).rows == whole
 
 
