@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contests.dates import contest_date_problem
 from contests.models import Contest, Question, Round
-from contests.services.contests import RICH_TEXT_FIELDS, rich_text_clean
+from contests.rich_text import RICH_TEXT_FIELDS, rich_text_clean
 from contests.slugs import unique_slug, vn_slugify
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hg]|giờ)?\s*(\d{2})?\s*(?:phút)?\s*$", re.IGNORECASE)

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from contests.cache_keys import PUBLIC_LIST_KEY, contest_page_key
 from contests.models import (
     BlueprintItem,
     Contest,
@@ -102,8 +103,6 @@ def contest_phase(*, contest: Contest, now: datetime.datetime) -> str:
 def contests_public() -> list[Contest]:
     """Every published, closed or results-published contest (never a draft), newest first,
     with its owner unit: one query, cached PUBLIC_CACHE_SECONDS (no per-user data in it)."""
-    from contests.services.contests import PUBLIC_LIST_KEY
-
     contests = _cache_get(PUBLIC_LIST_KEY)
     if contests is None:
         contests = list(
@@ -179,8 +178,6 @@ def contest_page(*, slug: str) -> ContestPage | None:
     its owner and participation root, milestones, rounds, prize structures with tiers, blocks
     (children of the participation root) and questions per test. Six queries, cached
     PUBLIC_CACHE_SECONDS."""
-    from contests.services.contests import contest_page_key
-
     key = contest_page_key(slug)
     page = _cache_get(key)
     if page is not None:
@@ -221,19 +218,6 @@ def contest_page(*, slug: str) -> ContestPage | None:
     page = ContestPage(contest, milestones, rounds, structures, blocks, question_count)
     _cache_set(key, page)
     return page
-
-
-def contest_participation_count(*, contest: Contest) -> int:
-    """Registrations in the contest, cached PUBLIC_CACHE_SECONDS ("live" to the minute).
-    Read through the reverse relation: contests never imports participants."""
-    from contests.services.contests import participation_count_key
-
-    key = participation_count_key(contest.pk)
-    count = _cache_get(key)
-    if count is None:
-        count = contest.registrations.count()
-        _cache_set(key, count)
-    return count
 
 
 def contests_visible_q(*, user) -> Q | None:

@@ -9,12 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contests.selectors import (
-    contest_page,
-    contest_participation_count,
-    contest_phase,
-    contests_by_phase,
-)
+from contests.selectors import contest_page, contest_phase, contests_by_phase
 
 
 def home(request):
@@ -42,6 +37,6 @@ def contest_detail(request, slug: str):
             "page": page,
             "contest": contest,
             "phase": contest_phase(contest=contest, now=timezone.now()),
-            "participation_count": contest_participation_count(contest=contest),
+            # The registration count is participants' (participant_tags.registration_count).
         },
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from contests.models import Contest, Unit
 from contests.selectors import unit_ancestors
 from participants import identity
 from participants.models import DuplicateSuspect, GuardianConsent, Participant, Registration
+from participants.rules.age_groups import AgeGroup, age_groups
 from participants.rules.eligibility import ContestTerms, Person
 
 # A unit cascade deeper than this is refused (a real tree has 4-5 levels).
@@ -28,6 +31,11 @@ def contest_reference_date(*, contest: Contest) -> datetime.date:
     if contest.age_reference_date is not None:
         return contest.age_reference_date
     return contest_opening_day(contest=contest)
+
+
+def contest_age_groups(*, contest: Contest) -> list[AgeGroup]:
+    """The contest's age groups, youngest first (from its minimum age)."""
+    return age_groups(contest.min_age)
 
 
 def contest_terms(*, contest: Contest) -> ContestTerms:
@@ -132,3 +140,20 @@ def contests_open_to_join() -> QuerySet[Contest]:
     return Contest.objects.filter(
         status=Contest.Status.PUBLISHED, closes_at__gt=timezone.now()
     ).order_by("opens_at")
+
+
+PUBLIC_COUNT_SECONDS = 60
+
+
+def contest_registration_count(*, contest: Contest) -> int:
+    """Registrations in the contest, for its public page: cached a minute ("live" to the
+    minute, the same for everyone). The cache is an optimisation: Redis down means a count."""
+    key = f"participants:public:count:v1:{contest.pk}"
+    with contextlib.suppress(Exception):
+        count = cache.get(key)
+        if count is not None:
+            return count
+    count = Registration.objects.filter(contest=contest).count()
+    with contextlib.suppress(Exception):
+        cache.set(key, count, timeout=PUBLIC_COUNT_SECONDS)
+    return count

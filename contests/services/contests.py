@@ -13,13 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-import nh3
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contests.cache_keys import PUBLIC_LIST_KEY, contest_page_key
 from contests.models import (
     BlueprintItem,
     Contest,
@@ -29,51 +29,11 @@ from contests.models import (
     Question,
     Round,
 )
+from contests.rich_text import RICH_TEXT_FIELDS, rich_text_clean
 from contests.selectors import questions_drawable
+from contests.templatetags.contest_tags import vn_deadline
 
 # --- Rich text ------------------------------------------------------------------------------
-
-RICH_TEXT_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "u",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "a",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-}
-RICH_TEXT_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}}
-
-
-def rich_text_clean(html: str) -> str:
-    """The organiser's HTML with only the tags above kept (no scripts, styles, event handlers,
-    `javascript:` links); links get rel="noopener noreferrer"."""
-    if not html:
-        return ""
-    return nh3.clean(
-        html,
-        tags=RICH_TEXT_TAGS,
-        attributes=RICH_TEXT_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    ).strip()
-
-
-RICH_TEXT_FIELDS = ("summary", "purpose", "requirements", "rules", "eligibility_note")
 
 # --- Audit of changes after publishing --------------------------------------------------------
 
@@ -346,8 +306,6 @@ def contest_close(*, contest: Contest, user, now: datetime.datetime | None = Non
     if locked.status != Contest.Status.PUBLISHED:
         raise _wrong_status(locked.status)
     if now < locked.closes_at:
-        from contests.templatetags.contest_tags import vn_deadline
-
         raise ValidationError(
             _("Cuộc thi chưa hết thời gian dự thi (kết thúc lúc %(at)s).")
             % {"at": vn_deadline(locked.closes_at)}
@@ -403,16 +361,6 @@ def contest_results_published_mark(*, contest: Contest, user) -> Contest:
 
 
 # --- Public pages' cache ----------------------------------------------------------------------
-
-PUBLIC_LIST_KEY = "contests:public:list:v1"
-
-
-def contest_page_key(slug: str) -> str:
-    return f"contests:public:page:v1:{slug}"
-
-
-def participation_count_key(contest_id: int) -> str:
-    return f"contests:public:count:v1:{contest_id}"
 
 
 def contest_public_cache_clear(*, contest: Contest) -> None:

@@ -13,6 +13,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from contests.rich_text import rich_text_clean
+
 register = template.Library()
 
 
@@ -67,8 +69,6 @@ def vn_number(value: int | None) -> str:
 def rich_text(value: str | None) -> SafeString:
     """Organiser-written text, sanitised again with nh3 and only then marked safe. Plain text
     (no tag at all) keeps its line breaks as paragraphs."""
-    from contests.services.contests import rich_text_clean
-
     if not value:
         return mark_safe("")  # noqa: S308  empty
     if "<" not in value:

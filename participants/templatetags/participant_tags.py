@@ -1,11 +1,20 @@
-"""Template helpers for participant pages."""
+"""Template helpers for participant pages, and participants' figures on other apps' pages."""
 
 import math
 
 from django import template
 from django.utils import timezone
 
+from participants.selectors import contest_registration_count
+
 register = template.Library()
+
+
+@register.simple_tag
+def registration_count(contest) -> int:
+    """How many have registered for `contest`: shown on contests' public page, which gets it
+    here because contests never imports participants."""
+    return contest_registration_count(contest=contest)
 
 
 @register.simple_tag(takes_context=True)
