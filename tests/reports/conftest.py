@@ -14,6 +14,7 @@ from contests.models import Unit
 from devdata.services.simulation import contest_simulate
 from participants.models import Registration
 from scoring.models import Attempt
+from scoring.rules.score import score_for
 from scoring.services.grading import results_recompute
 from tests.factories import ContestFactory, RegistrationFactory
 
@@ -37,7 +38,7 @@ def make_attempt(registration, number, correct, *, questions=10, finished=None, 
         finished_at=finished,
         question_count=questions,
         correct_count=correct if graded else None,
-        score=Decimal(correct) if graded else None,
+        score=score_for(correct=correct, total=questions) if graded else None,
         duration_ms=300_000,
         all_correct=graded and correct == questions,
         graded_at=finished + datetime.timedelta(seconds=2) if graded else None,

@@ -45,7 +45,7 @@ def test_contest_figures_json(small_contest, tree):
         "participants": 2,
         "attempts": 4,
         "perfect_attempts": 2,
-        "mean_best_score": 10.0,
+        "mean_best_score": 100.0,
         "rate": 0.01,
     }
     assert [u["code"] for u in data["top_units"][1]["units"]] == ["A", "B"]

@@ -8,6 +8,7 @@ from reports import selectors
 from reports.models import RollupState, UnitRollup
 from reports.services.rollups import rollups_recompute, rollups_refresh
 from scoring.models import Attempt, Result
+from scoring.rules.score import score_for
 from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade, results_recompute
 
@@ -83,8 +84,8 @@ def test_small_contest_exact_figures(small_contest, tree):
     }
     district_a = selectors.totals(contest=small_contest, unit=tree["A"])
     assert (district_a["participants"], district_a["attempts"]) == (3, 5)
-    # Best scores 10, 10, 10, 5, 6: mean 8.2.
-    assert selectors.totals(contest=small_contest, unit=city)["mean_best_score"] == 8.2
+    # Best scores (out of 100) 100, 100, 100, 50, 60: mean 82.
+    assert selectors.totals(contest=small_contest, unit=city)["mean_best_score"] == 82.0
     assert [
         (a["age_group"], a["participants"])
         for a in selectors.by_age_group(contest=small_contest, unit=city)
@@ -173,7 +174,10 @@ def test_refresh_after_new_attempts_registrations_and_regrade(generated):
         .values_list("id", flat=True)
     )
     Attempt.objects.filter(id__in=regraded).update(
-        correct_count=10, all_correct=True, score=Decimal("10.00"), graded_at=now
+        correct_count=10,
+        all_correct=True,
+        score=score_for(correct=10, total=10),
+        graded_at=now,
     )
     # As the regrade does, in the same transaction: the persons' result rows are rewritten.
     results_recompute(
