@@ -185,7 +185,7 @@ def dashboard(request, slug: str):
     )
     prizes = []
     if unit.pk == contest.participation_root_id:
-        from scoring.selectors.results import prize_list
+        from scoring.selectors.prizes import prize_list
 
         prizes = prize_list(contest=contest)[:200]
     context = {

@@ -10,7 +10,8 @@ import sys
 import pytest
 from django.db import connection
 
-from scoring.services.prizes import prizes_allocate, results_publish
+from scoring.selectors.prizes import prizes_allocate
+from scoring.services.prizes import results_publish
 from tests.scoring.grading_data import contest_close
 from tests.scoring.test_prizes import district  # noqa: F401 - the fixture
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from contests.models import Contest, PrizeTier, Unit
 from reports.exports.base import Column, SheetWriter
-from scoring.selectors.results import prize_list
+from scoring.selectors.prizes import prize_list
 
 
 def _in_scope(row: dict, unit: Unit | None, contest: Contest) -> bool:

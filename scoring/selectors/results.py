@@ -174,17 +174,3 @@ def ranking_for(
 
 def snapshot_latest(*, contest: Contest) -> ResultsSnapshot | None:
     return ResultsSnapshot.objects.filter(contest=contest).order_by("-version").first()
-
-
-def prize_list(*, contest: Contest) -> list[dict]:
-    """The prize list: the frozen rows of the latest published snapshot if results were
-    published, else a fresh allocation. Each row is a dict with the keys structure,
-    structure_id, unit_scope, kind, tier, rank_order, position, amount, winner_name,
-    registration_id (None for a collective prize), unit_code, unit_name."""
-    snapshot = snapshot_latest(contest=contest)
-    if snapshot is not None:
-        return list(snapshot.prizes)
-    # Imported here: the allocation reads through this module.
-    from scoring.services.prizes import prizes_allocate
-
-    return prizes_allocate(contest=contest).rows

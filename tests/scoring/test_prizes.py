@@ -8,10 +8,10 @@ from contests.services.units import unit_add
 from participants.models import Registration
 from scoring.models import Attempt, ResultsSnapshot
 from scoring.selectors import results as results_selectors
-from scoring.selectors.results import prize_list
+from scoring.selectors.prizes import prize_list, prizes_allocate
 from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
-from scoring.services.prizes import prizes_allocate, results_publish
+from scoring.services.prizes import results_publish
 from tests.conftest import make_organiser
 from tests.scoring.grading_data import (
     bank_contest,

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from contests.models import Contest, ContestChange, PrizeStructure, PrizeTier
 from scoring.models import Attempt, RegradeJob, ResultsSnapshot
+from scoring.selectors.prizes import prizes_allocate
 from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
-from scoring.services.prizes import prizes_allocate
 from tests.contests.helpers import form_fields
 from tests.scoring.grading_data import (
     bank_contest,
