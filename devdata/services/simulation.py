@@ -31,37 +31,31 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from contests.models import BlueprintItem, Contest, Option, Question, Topic, Unit
+from devdata.services.splits import (
+    SEED_000,
+    Splits,
+    apportion,
+    exact_draws,
+    splits_check,
+    splits_load,
+)
 from participants.identity import identity_key, name_key
 from participants.models import Participant, Registration
+from participants.selectors import contest_age_groups
 from scoring.models import Attempt, Result
+from scoring.rules import best_attempt
+from scoring.services.grading import answer_key_load, attempt_grade_values
 
 VN = datetime.timezone(datetime.timedelta(hours=7))
 CHUNK = 50_000
 
-# Seed 000: the departments block's largest units, then the districts' (participants).
-DEPARTMENTS = [
-    ("Sở GD&ĐT", 8858),
-    ("Công an TP", 4008),
-    ("Sở Y tế", 3963),
-    ("Sở LĐTB&XH", 1971),
-    ("Sở Xây dựng", 1443),
-    ("Bộ Tư lệnh Thủ đô", 899),
-    ("BHXH TP", 893),
-    ("Sở VH&TT", 803),
-]
+# Seed 000 (devdata/data/seed_000_hanoi_2023.json): each block's largest units and their
+# participants, the tree's relative sizes.
+_HANOI = splits_load(SEED_000)
+DEPT_BLOCK, DIST_BLOCK = list(_HANOI.blocks)
+DEPARTMENTS = list(_HANOI.blocks[DEPT_BLOCK].top_units.items())
 OTHER_DEPARTMENTS = 60  # the rest of the block's 58.462, each smaller than Sở VH&TT
-DISTRICTS = [
-    ("Huyện Hoài Đức", 255119),
-    ("Huyện Đông Anh", 231895),
-    ("Quận Cầu Giấy", 212887),
-    ("Quận Thanh Xuân", 103439),
-    ("Quận Bắc Từ Liêm", 93233),
-    ("Quận Tây Hồ", 63612),
-    ("Quận Hoàn Kiếm", 59651),
-    ("Thị xã Sơn Tây", 45996),
-    ("Huyện Ứng Hòa", 42410),
-    ("Quận Hoàng Mai", 39601),
-]
+DISTRICTS = list(_HANOI.blocks[DIST_BLOCK].top_units.items())
 OTHER_DISTRICTS = [
     "Quận Ba Đình",
     "Quận Đống Đa",
@@ -84,8 +78,9 @@ OTHER_DISTRICTS = [
     "Huyện Phú Xuyên",
     "Huyện Mỹ Đức",
 ]
-# Seed 000: 156.818 of 1.512.991 aged 14–17.
-UNDER_18_SHARE = 156818 / 1512991
+# Seed 000's shares of its age groups, when no split is asked for.
+AGE_SHARES = {g: group.participants for g, group in _HANOI.age_groups.items()}
+OLDEST = 66  # ages drawn for an open-ended group stop below this
 # CCCD province codes (IDENTITY.md) other than 001, so that generated numbers never collide
 # with the test factories' "001…" numbers.
 PROVINCES = (  # noqa: SIM905
@@ -156,6 +151,8 @@ class _Leaf:
     block_id: int
     top_id: int  # the first level below the block (department or district)
     weight: float
+    block_name: str = ""
+    top_name: str = ""
 
 
 @dataclass
@@ -195,13 +192,9 @@ def _tree_create(prefix: str, people: int, rng: random.Random) -> Unit:
 
     K = Unit.Kind
     city = add(root_path, 1, f"{prefix}-TP", "Thành phố Hà Nội", K.PROVINCE)
-    total = 1512991
-    dept_block = add(
-        Unit._get_path(root_path, 2, 1), 2, f"{prefix}-KS", "Khối Sở, ban, ngành", K.BLOCK
-    )
-    dist_block = add(
-        Unit._get_path(root_path, 2, 2), 2, f"{prefix}-KQ", "Khối quận, huyện, thị xã", K.BLOCK
-    )
+    total = _HANOI.participants
+    dept_block = add(Unit._get_path(root_path, 2, 1), 2, f"{prefix}-KS", DEPT_BLOCK, K.BLOCK)
+    dist_block = add(Unit._get_path(root_path, 2, 2), 2, f"{prefix}-KQ", DIST_BLOCK, K.BLOCK)
     city["children"] = [dept_block, dist_block]
     departments = list(DEPARTMENTS)
     for k in range(OTHER_DEPARTMENTS):
@@ -277,7 +270,7 @@ def _leaves(root: Unit) -> list[_Leaf]:
     """Leaves of the participation tree with their sampling weights (headcount, or 1)."""
     units = list(
         Unit.objects.filter(path__startswith=root.path).values(
-            "id", "code", "path", "depth", "numchild", "headcount"
+            "id", "code", "name", "path", "depth", "numchild", "headcount"
         )
     )
     by_path = {u["path"]: u for u in units}
@@ -295,9 +288,86 @@ def _leaves(root: Unit) -> list[_Leaf]:
                 block_id=block["id"],
                 top_id=top["id"],
                 weight=float(u["headcount"] or 1),
+                block_name=block["name"],
+                top_name=top["name"],
             )
         )
     return leaves
+
+
+def _sums(leaves: list[int], key, all_leaves: list[_Leaf]) -> dict:
+    out: dict = {}
+    for i in leaves:
+        out[key(all_leaves[i])] = out.get(key(all_leaves[i]), 0.0) + all_leaves[i].weight
+    return out
+
+
+def _leaf_lists(leaves: list[_Leaf], splits: Splits, rng: random.Random) -> tuple[list, list]:
+    """The leaf (index) of every participant and of every other registrant, in random order.
+    Participants per block and per named top unit are exactly the splits' (when given), the
+    rest in proportion to the leaves' headcounts; other registrants likewise per block."""
+    everyone = list(range(len(leaves)))
+    block_weights = _sums(everyone, lambda leaf: leaf.block_name, leaves)
+    registrants = splits.participants if splits.registrants is None else splits.registrants
+    unknown = sorted(set(splits.blocks) - set(block_weights))
+    if unknown:
+        raise ValueError(f"Cây đơn vị không có khối: {', '.join(unknown)}.")
+    if splits.blocks:
+        block_part = {
+            b: splits.blocks[b].participants if b in splits.blocks else 0 for b in block_weights
+        }
+    else:
+        block_part = apportion(splits.participants, block_weights)
+    if splits.blocks and all(g.registrants is not None for g in splits.blocks.values()):
+        block_other = {
+            b: (splits.blocks[b].registrants - block_part[b]) if b in splits.blocks else 0
+            for b in block_weights
+        }
+    else:
+        block_other = apportion(registrants - splits.participants, block_weights)
+    participants, others = [], []
+    for block, in_block in _by(everyone, lambda i: leaves[i].block_name).items():
+        tops = _sums(in_block, lambda leaf: leaf.top_name, leaves)
+        named = splits.blocks[block].top_units if block in splits.blocks else {}
+        unknown = sorted(set(named) - set(tops))
+        if unknown:
+            raise ValueError(f"Khối {block} không có đơn vị: {', '.join(unknown)}.")
+        per_top = apportion(block_part[block], tops, exact=named)
+        for top, in_top in _by(in_block, lambda i: leaves[i].top_name).items():
+            for i, n in apportion(per_top[top], {i: leaves[i].weight for i in in_top}).items():
+                participants.extend([i] * n)
+        for i, n in apportion(block_other[block], {i: leaves[i].weight for i in in_block}).items():
+            others.extend([i] * n)
+    rng.shuffle(participants)
+    rng.shuffle(others)
+    return participants, others
+
+
+def _by(indices: list[int], key) -> dict:
+    out: dict = {}
+    for i in indices:
+        out.setdefault(key(i), []).append(i)
+    return out
+
+
+def _age_counts(splits: Splits, keys: list[str]) -> tuple[dict, dict]:
+    """How many participants, and other registrants, fall in each of the contest's age groups
+    (`keys`): the splits', or seed 000's shares when the contest has its groups, or even."""
+    registrants = splits.participants if splits.registrants is None else splits.registrants
+    groups = splits.age_groups
+    unknown = sorted(set(groups) - set(keys))
+    if unknown:
+        raise ValueError(f"Cuộc thi không có nhóm tuổi: {', '.join(unknown)}.")
+    shares = AGE_SHARES if set(AGE_SHARES) == set(keys) else dict.fromkeys(keys, 1)
+    if groups:
+        participants = {g: group.participants for g, group in groups.items()}
+    else:
+        participants = apportion(splits.participants, shares)
+    if groups and all(group.registrants is not None for group in groups.values()):
+        others = {g: group.registrants - group.participants for g, group in groups.items()}
+    else:
+        others = apportion(registrants - splits.participants, shares)
+    return participants, others
 
 
 # --- Writers ------------------------------------------------------------------------------
@@ -501,24 +571,32 @@ def _contest_ensure(slug: str, people: int, questions: int, rng: random.Random) 
 def contest_simulate(
     *,
     slug: str,
-    participants: int,
-    attempts: int,
+    participants: int | None = None,
+    attempts: int | None = None,
     registrants: int | None = None,
     perfect_share: float = 0.15,
     seed: int = 0,
     questions: int = 10,
+    splits: Splits | None = None,
     progress=None,
 ) -> dict:
     """Fill the contest `slug` (created with a Hà Nội-shaped tree when missing) with
     `registrants` people (default: `participants`), of whom `participants` have at least one
-    graded attempt, `attempts` graded attempts in all (each all-correct with probability
-    `perfect_share`), and a Result per participant. Deterministic for a given seed on an
-    empty database. Returns what was generated and the figures a direct count must give."""
-    registrants = participants if registrants is None else registrants
-    if participants < 0 or attempts < participants or registrants < participants:
-        raise ValueError("Cần: số lượt thi ≥ số người dự thi ≤ số người đăng ký.")
-    if participants == 0 and attempts:
-        raise ValueError("Cần: số lượt thi ≥ số người dự thi ≤ số người đăng ký.")
+    graded attempt, `attempts` graded attempts in all, and their Result rows. `splits`
+    (`devdata.services.splits`) replaces the three numbers and fixes exactly the participants
+    (and registrants) per block, named top unit and age group, the attempts with every answer
+    correct and the number of questions; otherwise people go to units in proportion to their
+    headcounts, to age groups as in seed 000, and each attempt is all-correct with probability
+    `perfect_share`. Attempts are graded and the best one chosen by the scoring rules
+    themselves (`attempt_grade_values`, `scoring.rules.best_attempt`). Deterministic for a
+    given seed on an empty database. Returns what was generated and the figures a direct
+    count must give."""
+    if splits is None:
+        splits = Splits(participants=participants, attempts=attempts, registrants=registrants)
+    splits_check(splits)
+    participants, attempts = splits.participants, splits.attempts
+    registrants = participants if splits.registrants is None else splits.registrants
+    questions = splits.questions or questions
     started = time.monotonic()
     rng = random.Random(seed)  # noqa: S311
     contest = _contest_ensure(slug, registrants, questions, rng)
@@ -526,11 +604,11 @@ def contest_simulate(
     leaves = _leaves(root)
     if not leaves:
         raise ValueError("Cây đơn vị dự thi của cuộc thi chưa có đơn vị nào.")
-    cum, acc = [], 0.0
-    for leaf in leaves:
-        acc += leaf.weight
-        cum.append(acc)
-    leaf_total = acc
+    participant_leaves, other_leaves = _leaf_lists(leaves, splits, rng)
+    groups = {group.key: group for group in contest_age_groups(contest=contest)}
+    participant_ages, other_ages = _age_counts(splits, list(groups))
+    participant_groups = exact_draws(rng.random, participant_ages)
+    other_groups = exact_draws(rng.random, other_ages)
 
     # The drawn test (no shuffling): the same items for everyone; answers per number correct.
     qs = list(Question.objects.filter(contest=contest, is_active=True).order_by("id")[:questions])
@@ -549,7 +627,24 @@ def contest_simulate(
             right = [o.id for o in options[q.id] if o.is_correct]
             wrong = [o.id for o in options[q.id] if not o.is_correct] or right
             ans[str(q.id)] = (wrong[0] if idx < qcount - correct else right[0]) if right else None
-        answers_for.append(json.dumps(ans))
+        answers_for.append(ans)
+    # Each possible answer sheet graded once by the grading rule itself (score out of 100,
+    # all correct); the duration is the rule's too, since no simulated attempt ends late.
+    answer_key = answer_key_load(question_ids=[q.id for q in qs])
+    noon = datetime.datetime(2023, 8, 1, 12, tzinfo=datetime.UTC)
+    graded = [
+        attempt_grade_values(
+            items=json.loads(items),
+            answers=ans,
+            question_count=qcount,
+            started_at=noon,
+            deadline=noon + datetime.timedelta(minutes=contest.time_limit_minutes),
+            finished_at=noon,
+            key=answer_key,
+        )
+        for ans in answers_for
+    ]
+    answers_for = [json.dumps(ans) for ans in answers_for]
 
     ref = contest.age_reference_date or timezone.localdate(contest.opens_at)
     open_epoch = int(contest.opens_at.timestamp())
@@ -661,10 +756,13 @@ def contest_simulate(
             "id", "code"
         )
     )
-    adult_min_days, adult_max_days = int(18 * 365.25) + 2, int(66 * 365.25)
-    minor_min_days = int(contest.min_age * 365.25) + 2
-    minor_max_days = int(18 * 365.25) - 2
-    scale = 10 / qcount
+    # Days of age on the reference date, safely inside each group (leap days aside).
+    day_ranges = {
+        key: (int(group.lower * 365.25) + 2, int((group.upper or OLDEST) * 365.25) - 2)
+        for key, group in groups.items()
+    }
+    perfect_left = splits.perfect_attempts
+    attempts_left = attempts
     pg = writer.pg
     t, f = (True, False) if pg else (1, 0)
     password = "!simulated"  # noqa: S105  (unusable: these accounts cannot log in)
@@ -676,12 +774,12 @@ def contest_simulate(
         for i in range(registrants):
             uid, pid, rid = next_user + i, next_part + i, next_reg + i
             female = rand() < 0.5
-            minor = rand() < UNDER_18_SHARE
-            lo, hi = (minor_min_days, minor_max_days) if minor else (adult_min_days, adult_max_days)
+            took_part = i < participants
+            group = next(participant_groups if took_part else other_groups)
+            lo, hi = day_ranges[group]
             dob = ref - datetime.timedelta(days=lo + int(rand() * (hi - lo)))
             age = _age_on(dob, ref)
-            group = Registration.AgeGroup.ADULT if age >= 18 else Registration.AgeGroup.UNDER_18
-            leaf = leaves[_bisect(cum, rand() * leaf_total)]
+            leaf = leaves[participant_leaves[i] if took_part else other_leaves[i - participants]]
             doc = _cccd(pid, dob, female)
             phone = f"+847{pid:08d}"
             name = (
@@ -735,7 +833,7 @@ def contest_simulate(
                 (leaf.top_id, expected.by_top),
             ):
                 table[key][0] += 1
-            if i < participants:
+            if took_part:
                 n = 1 + extra[i]
                 day_base = open_epoch + 86400 * _bisect(day_cum, rand() * day_cum[-1])
                 # Within three days of the first, and at least an hour before closing.
@@ -747,12 +845,17 @@ def contest_simulate(
                 for number, start in enumerate(starts, start=1):
                     aid = next_att
                     next_att += 1
-                    perfect = rand() < perfect_share
-                    correct = qcount if perfect else max(0, qcount - 1 - int(rand() * 5))
+                    if perfect_left is None:
+                        perfect = rand() < perfect_share
+                    else:  # exactly perfect_left of the attempts_left still to write
+                        perfect = rand() * attempts_left < perfect_left
+                        perfect_left -= perfect
+                    attempts_left -= 1
+                    sheet = qcount if perfect else max(0, qcount - 1 - int(rand() * 5))
+                    correct, score, _ms, perfect = graded[sheet]
                     duration = 60 + int(rand() * (time_limit - 60))
                     finish = start + duration
                     prediction = 1000 + int(rand() * 100000)
-                    score = f"{correct * scale:.2f}"
                     writer.add(
                         att_table,
                         (
@@ -763,14 +866,14 @@ def contest_simulate(
                             number,
                             "graded",
                             items,
-                            answers_for[correct],
+                            answers_for[sheet],
                             prediction,
                             clock(start),
                             clock(start + time_limit),
                             clock(finish),
                             correct,
                             qcount,
-                            score,
+                            str(score),
                             duration * 1000,
                             t if perfect else f,
                             clock(finish + 2),
@@ -781,9 +884,14 @@ def contest_simulate(
                     counts = per_day.setdefault(local_day(finish), [0, 0])
                     counts[0] += 1
                     counts[1] += perfect
-                    key = (correct, -duration, -finish)
-                    if best is None or key > best[0]:
-                        best = (key, aid, correct, score, duration, finish, prediction)
+                    rank = best_attempt.sort_key(
+                        attempt_id=aid,
+                        correct_count=correct,
+                        duration_ms=duration * 1000,
+                        finished_at=datetime.datetime.fromtimestamp(finish, datetime.UTC),
+                    )
+                    if best is None or rank < best[0]:
+                        best = (rank, aid, correct, str(score), duration, finish, prediction)
                 _key, aid, correct, score, duration, finish, prediction = best
                 writer.add(
                     res_table,
