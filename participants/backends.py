@@ -22,8 +22,8 @@ class PhoneOrDocumentBackend(ModelBackend):
             username = kwargs.get(user_model.USERNAME_FIELD)
         if not username or password is None:
             return None
-        # Imported here: identity rules live in participants.identity.
-        from participants.identity import find_user_for_login
+        # Imported here: loading the backend does not load the models.
+        from participants.selectors import find_user_for_login
 
         user = find_user_for_login(username)
         if user is None:

@@ -5,8 +5,8 @@ that the number belongs to the person typing it. Every validator either returns 
 value or raises `ValidationError` with its own Vietnamese message and a stable `code`; no other
 exception escapes, whatever the input (a property test holds us to that).
 
-`find_user_for_login` is the one function here that reads the database: the login backend
-needs the same normalisation as registration.
+Nothing here reads the database (the login lookup, which needs the same normalisation as
+registration, is `participants.selectors.find_user_for_login`).
 """
 
 from __future__ import annotations
@@ -432,29 +432,3 @@ def login_key(raw: object) -> str:
     if digits.isascii() and digits.isdigit() and len(digits) in (9, 12):
         return digits
     return str(raw or "").strip()[:_MAX_INPUT]
-
-
-def find_user_for_login(login: str):
-    """The account a login box value names: a phone in any common spelling (the username is
-    the E.164 phone) or a document number. None when nothing or more than one matches."""
-    from django.contrib.auth import get_user_model
-
-    from participants.models import DocumentType, Participant
-
-    key = login_key(login)
-    if not key:
-        return None
-    if key.startswith("+84"):
-        return get_user_model().objects.filter(username=key).first()
-    number = strip_separators(key).upper()
-    if not number.isascii() or not number.isalnum() or len(number) > 20:
-        return None
-    # document_type__in lets PostgreSQL use the (type, number) unique index.
-    matches = list(
-        Participant.objects.filter(
-            document_type__in=DocumentType.values, document_number=number
-        ).select_related("user")[:2]
-    )
-    if len(matches) != 1:
-        return None
-    return matches[0].user

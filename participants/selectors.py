@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,7 +13,13 @@ from django.utils import timezone
 from contests.models import Contest, Unit
 from contests.selectors import unit_ancestors
 from participants import identity
-from participants.models import DuplicateSuspect, GuardianConsent, Participant, Registration
+from participants.models import (
+    DocumentType,
+    DuplicateSuspect,
+    GuardianConsent,
+    Participant,
+    Registration,
+)
 from participants.rules.age_groups import AgeGroup, age_groups
 from participants.rules.eligibility import ContestTerms, Person
 
@@ -157,3 +164,25 @@ def contest_registration_count(*, contest: Contest) -> int:
     with contextlib.suppress(Exception):
         cache.set(key, count, timeout=PUBLIC_COUNT_SECONDS)
     return count
+
+
+def find_user_for_login(login: str):
+    """The account a login box value names: a phone in any common spelling (the username is
+    the E.164 phone) or a document number. None when nothing or more than one matches."""
+    key = identity.login_key(login)
+    if not key:
+        return None
+    if key.startswith("+84"):
+        return get_user_model().objects.filter(username=key).first()
+    number = identity.strip_separators(key).upper()
+    if not number.isascii() or not number.isalnum() or len(number) > 20:
+        return None
+    # document_type__in lets PostgreSQL use the (type, number) unique index.
+    matches = list(
+        Participant.objects.filter(
+            document_type__in=DocumentType.values, document_number=number
+        ).select_related("user")[:2]
+    )
+    if len(matches) != 1:
+        return None
+    return matches[0].user

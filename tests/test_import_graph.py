@@ -6,6 +6,10 @@ urls, celery, middleware) may be imported by all and imports none of them except
 configuration and settings; `devdata` (demo and simulation data) may import every app and
 nothing imports it. Strings that reach upward without an import count too: a URL name such as
 `reverse("scoring:start")` or a dotted path such as `"scoring.tasks.grade"` in a lower app.
+
+Inside the apps, modules do not import each other in a loop (a function-level import that
+only hides a loop counts), except a service that enqueues its own Celery task: the task module
+is the adapter that calls the service back (`KNOWN_LOOPS`).
 """
 
 import ast
@@ -92,6 +96,81 @@ def violations(app: str) -> list[str]:
                     (relative, node.lineno, node.col_offset, f"names {target} in {node.value!r}")
                 )
     return [f"{file}:{line} {what}" for file, line, _, what in sorted(found)]
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Module -> the modules of ours it imports (module or function level)."""
+    files = {}
+    for app in [*LAYERS, "contest_site", "devdata"]:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if "migrations" in parts:
+                continue
+            if parts[-1] == "__init__":
+                parts.pop()
+            files[".".join(parts)] = path
+    graph = {}
+    for name, path in files.items():
+        graph[name] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                graph[name] |= {a.name for a in node.names if a.name in files}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                for alias in node.names:
+                    target = f"{node.module}.{alias.name}"
+                    if target in files or node.module in files:
+                        graph[name].add(target if target in files else node.module)
+    return graph
+
+
+def loops(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while not group or group[-1] != node:
+                group.append(stack.pop())
+                on_stack.discard(group[-1])
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+# A service enqueues its task after commit; the task calls the services back.
+KNOWN_LOOPS = [
+    ["reports.services.exports", "reports.tasks"],
+    [
+        "scoring.services.grading",
+        "scoring.services.queueing",
+        "scoring.services.regrade",
+        "scoring.services.sweeping",
+        "scoring.tasks",
+    ],
+]
+
+
+def test_no_import_loop():
+    assert loops(module_graph()) == KNOWN_LOOPS
+
+
+def test_a_loop_is_found():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e", "d"}}
+    assert loops(graph) == [["a", "b", "c"]]
 
 
 @pytest.mark.parametrize("app", [*LAYERS, "contest_site", "devdata"])

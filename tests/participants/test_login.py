@@ -173,7 +173,7 @@ def test_session_lasts_the_contest_day():
 
 @pytest.mark.django_db
 def test_login_lookup_is_one_query(django_assert_num_queries):
-    from participants.identity import find_user_for_login
+    from participants.selectors import find_user_for_login
 
     person = make_person()
     with django_assert_num_queries(1):
