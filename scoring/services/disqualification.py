@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from contests.models import Contest, ContestChange
 from contests.selectors import path_prefix_for
-from participants.models import Registration
+from participants import services as participant_services
+from participants.models import DuplicateSuspect, Registration
 from scoring.models import Disqualification
 
 
@@ -81,3 +82,35 @@ def disqualification_revoke(*, disqualification: Disqualification, note: str = "
             after={"registration": registration.pk, "disqualified": False},
         )
     disqualification.refresh_from_db()
+
+
+def duplicate_disqualify(*, suspect: DuplicateSuspect, user, note: str) -> DuplicateSuspect:
+    """Disqualify every registration of the later account (reason "duplicate"), and record
+    the decision on the suspect, in one transaction: all or nothing."""
+    with transaction.atomic():
+        registrations = list(
+            suspect.duplicate.registrations.select_related("unit", "contest").order_by("pk")
+        )
+        already = set(
+            Disqualification.objects.filter(
+                registration__in=registrations, revoked_at__isnull=True
+            ).values_list("registration_id", flat=True)
+        )
+        done = []
+        for registration in registrations:
+            if registration.pk in already:
+                continue
+            registration_disqualify(
+                registration=registration,
+                reason_code=Disqualification.Reason.DUPLICATE,
+                note=note,
+                user=user,
+            )
+            done.append(registration.pk)
+        return participant_services.duplicate_decide(
+            suspect=suspect,
+            status=DuplicateSuspect.Status.DISQUALIFIED,
+            user=user,
+            note=note,
+            details={"disqualified_registrations": done},
+        )
