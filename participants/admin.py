@@ -39,6 +39,8 @@ from participants.models import (
     PersonalDataAccess,
     Registration,
 )
+from participants.rules.age_groups import age_group_label
+from participants.selectors import contest_age_groups
 
 
 def normalised_search_terms(term: str) -> tuple[str | None, str | None]:
@@ -314,7 +316,7 @@ class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
         "block",
         "document_masked",
         "age_on_reference",
-        "age_group",
+        "age_group_label",
         "consent_publish",
         "guardian_consent",
         "needs_review",
@@ -332,7 +334,7 @@ class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
         "document_type",
         "document_masked",
         "age_on_reference",
-        "age_group",
+        "age_group_label",
         "consent_participation",
         "consent_publish",
         "guardian_name",
@@ -343,6 +345,10 @@ class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
     )
     # Only the review flag is edited here; the rest changes through the services.
     readonly_fields = tuple(name for name in fields if name != "needs_review")
+
+    @admin.display(description=_("nhóm tuổi"), ordering="age_group")
+    def age_group_label(self, obj: Registration) -> str:
+        return age_group_label(obj.age_group, contest_age_groups(contest=obj.contest))
 
     def has_add_permission(self, request):
         return False  # registrations go through registration_create (eligibility, consent)

@@ -93,10 +93,6 @@ class Registration(models.Model):
     The document is copied here so that "one registration per (contest, document type,
     number)" is a plain database constraint."""
 
-    class AgeGroup(models.TextChoices):
-        UNDER_18 = "u18", _("Từ đủ 14 đến dưới 18 tuổi")
-        ADULT = "18+", _("Từ đủ 18 tuổi trở lên")
-
     contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="registrations")
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, related_name="registrations"
@@ -119,7 +115,9 @@ class Registration(models.Model):
     document_type = models.CharField(max_length=20, choices=DocumentType.choices)
     document_number = models.CharField(max_length=20)
     age_on_reference = models.PositiveSmallIntegerField(_("tuổi tại ngày tính tuổi"))
-    age_group = models.CharField(_("nhóm tuổi"), max_length=5, choices=AgeGroup.choices)
+    # The key of the contest's age group (participants.rules.age_groups): "u18", "18+"; the
+    # label comes from the contest's own groups, never from here.
+    age_group = models.CharField(_("nhóm tuổi"), max_length=5)
     consent_participation = models.BooleanField(_("đồng ý tham gia"), default=False)
     consent_publish = models.BooleanField(_("đồng ý công bố tên và kết quả"), default=False)
     guardian_name = models.CharField(_("họ tên cha/mẹ/người giám hộ"), max_length=150, blank=True)

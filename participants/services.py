@@ -36,8 +36,10 @@ from participants.models import (
     PersonalDataAccess,
     Registration,
 )
+from participants.rules.age_groups import age_group_of
 from participants.rules.eligibility import registration_refusal
 from participants.selectors import (
+    contest_age_groups,
     contest_reference_date,
     contest_terms,
     guardian_consent_current,
@@ -46,7 +48,6 @@ from participants.selectors import (
 )
 
 GUARDIAN_AGE = identity.GUARDIAN_AGE
-ADULT_AGE = 18
 
 DEFAULT_NOTICE_VERSION = "2025.1"
 DEFAULT_NOTICE_TEXT = _(
@@ -434,7 +435,7 @@ def _identity_apply(
                     document_type=cleaned["document_type"],
                     document_number=cleaned["document_number"],
                     age_on_reference=age,
-                    age_group=_age_group(age),
+                    age_group=_age_group(age, registration.contest),
                     needs_review=registration.needs_review
                     or needs_review
                     or age < registration.contest.min_age,
@@ -485,8 +486,8 @@ def _jsonable(value: Any) -> Any:
 # --- Joining a contest -----------------------------------------------------------------------
 
 
-def _age_group(age: int) -> str:
-    return Registration.AgeGroup.UNDER_18 if age < ADULT_AGE else Registration.AgeGroup.ADULT
+def _age_group(age: int, contest: Contest) -> str:
+    return age_group_of(age, contest_age_groups(contest=contest)).key
 
 
 def registration_create(
@@ -575,7 +576,7 @@ def registration_create(
                     document_type=participant.document_type,
                     document_number=participant.document_number,
                     age_on_reference=age,
-                    age_group=_age_group(age),
+                    age_group=_age_group(age, contest),
                     consent_participation=True,
                     consent_publish=bool(consent_publish),
                     guardian_consent=minor,
@@ -736,7 +737,7 @@ def duplicate_merge(
                 document_type=keep.document_type,
                 document_number=keep.document_number,
                 age_on_reference=age,
-                age_group=_age_group(age),
+                age_group=_age_group(age, registration.contest),
             )
         ConsentRecord.objects.filter(registration__in=moving).update(participant=keep)
         get_user_model().objects.filter(pk=fold.user_id).update(is_active=False)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from contests.models import Contest, Round, Unit
 from contests.selectors import contest_draft_hidden_from, organiser_unit, path_prefix_for
-from participants.models import Registration
+from participants.selectors import contest_age_groups
 from reports.models import DailyRollup, ExportJob, RollupState, ScoreRollup, UnitRollup
 
 FIGURES = ("registrants", "participants", "attempts", "perfect_attempts")
@@ -156,16 +156,26 @@ class Figures:
         return out
 
     def by_age_group(self, unit: Unit) -> list[dict]:
+        """The contest's age groups (oldest first, as the organisers' reports list them),
+        each with its label and `phrase` (for the summary sentence); a key the contest no
+        longer has (its minimum age changed after people registered) is listed as it is."""
         rows = self.by_unit_age.get(unit.pk, {})
-        out = []
-        # Adults first, as the organisers' reports list them.
-        for value, label in reversed(Registration.AgeGroup.choices):
-            out.append(
-                {"age_group": value, "label": str(label), **_figures(rows.get(value, _zero()))}
-            )
+        groups = contest_age_groups(contest=self.contest)
+        out = [
+            {
+                "age_group": group.key,
+                "label": str(group.label),
+                "phrase": str(group.phrase),
+                **_figures(rows.get(group.key, _zero())),
+            }
+            for group in reversed(groups)
+        ]
+        known = {group.key for group in groups}
         for value, values in rows.items():
-            if value not in Registration.AgeGroup.values:
-                out.append({"age_group": value, "label": value, **_figures(values)})
+            if value not in known:
+                out.append(
+                    {"age_group": value, "label": value, "phrase": value, **_figures(values)}
+                )
         return out
 
     def _below(self, unit: Unit, children_only: bool) -> list[dict]:
@@ -340,13 +350,9 @@ def summary_text(
         for block in data.by_block(unit):
             parts.append(f"{_lower_first(block['name'])} {_n(block['participants'])}")
     for group in data.by_age_group(unit):
-        if group["age_group"] == Registration.AgeGroup.ADULT:
-            label = _("từ đủ 18 tuổi")
-        elif group["age_group"] == Registration.AgeGroup.UNDER_18:
-            label = _("từ đủ %(min)s đến dưới 18 tuổi") % {"min": contest.min_age}
-        else:
-            label = group["label"]
-        parts.append(_("%(label)s %(n)s bài") % {"label": label, "n": _n(group["participants"])})
+        parts.append(
+            _("%(label)s %(n)s bài") % {"label": group["phrase"], "n": _n(group["participants"])}
+        )
     tops = []
     seen_groups = set()
     for group in data.top_units(unit, limit=top):

@@ -117,6 +117,6 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     document_type = factory.SelfAttribute("participant.document_type")
     document_number = factory.SelfAttribute("participant.document_number")
     age_on_reference = 33
-    age_group = Registration.AgeGroup.ADULT
+    age_group = "18+"
     consent_participation = True
     consent_publish = True

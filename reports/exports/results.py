@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from contests.masking import mask_document
 from contests.models import Contest, Unit
 from participants.masking import mask_phone
-from participants.models import Registration
+from participants.selectors import contest_age_groups
 from reports.exports.base import Column, SheetWriter
 from scoring.selectors.results import in_pages, results_ranked
 
@@ -60,7 +60,7 @@ def write(
     """Write the ranked results; returns the number of rows. `progress(done)` is called every
     CHUNK rows."""
     writer.start(_("Kết quả"), columns())
-    ages = {value: str(label) for value, label in Registration.AgeGroup.choices}
+    ages = {group.key: str(group.label) for group in contest_age_groups(contest=contest)}
     tz = timezone.get_current_timezone()
     doc = (lambda v: v or "") if full_identity else mask_document
     phone = (lambda v: v or "") if full_identity else mask_phone

@@ -305,3 +305,13 @@ def test_results_export_reads_the_ranking_in_pages(ranked, tree, monkeypatch):
         "Phạm Minh An",
         "Đỗ Văn Nam",
     ]
+
+
+def test_results_age_group_named_from_the_contest_minimum_age(ranked):
+    ranked.min_age = 12
+    ranked.save(update_fields=["min_age"])
+    ranked.registrations.update(age_group="u18")
+    writer = SheetWriter()
+    results.write(writer, contest=ranked, unit=None, full_identity=False)
+    rows = [[c.value for c in r] for r in read(writer)["Kết quả"].iter_rows(min_row=2)]
+    assert {r[6] for r in rows} == {"Từ đủ 12 đến dưới 18 tuổi"}

@@ -59,3 +59,20 @@ def test_summary_numbers_are_grouped_the_vietnamese_way(small_contest, tree):
     with translation.override("vi"):
         text = selectors.summary_text(contest=small_contest)
     assert text.startswith("Toàn thành phố có 1.512.991 người dự thi;")
+
+
+def test_age_groups_follow_the_contest_minimum_age(small_contest, tree):
+    # Seed 003 admits 12-year-olds: the young group is named from 12, everywhere.
+    small_contest.min_age = 12
+    small_contest.save(update_fields=["min_age"])
+    rollups_recompute(contest=small_contest)
+    with translation.override("vi"):
+        text = selectors.summary_text(contest=small_contest, unit=tree["A"])
+        groups = selectors.by_age_group(contest=small_contest, unit=tree["A"])
+    assert text.startswith(
+        "Quận A có 3 người dự thi; từ đủ 18 tuổi 2 bài; từ đủ 12 đến dưới 18 tuổi 1 bài; "
+    )
+    assert [(g["age_group"], g["label"], g["participants"]) for g in groups] == [
+        ("18+", "Từ đủ 18 tuổi trở lên", 2),
+        ("u18", "Từ đủ 12 đến dưới 18 tuổi", 1),
+    ]
