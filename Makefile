@@ -34,12 +34,15 @@ lint: install-dev
 
 # PostgreSQL and Redis on 127.0.0.1 unless DATABASE_URL / REDIS_URL say otherwise; a missing
 # one stops pytest with one line (tests/conftest.py).
+# Then the tests marked `sqlite` (exam flow through the views, roll-ups, unit import, the demo
+# seed and the simulator) again on SQLite, the embedded default `make demo` runs on.
 test: install-dev messages lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=contest_site.settings.test
 	$(VENV)/bin/pytest
+	TEST_SQLITE=1 DATABASE_URL=sqlite:///test-sqlite.sqlite3 $(VENV)/bin/pytest -m sqlite
 
 bench: install-dev messages
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 test-sqlite.sqlite3 staticfiles

@@ -14,13 +14,17 @@ def services_problem() -> str | None:
     Creates the database when PostgreSQL runs but it does not exist yet (as `.ci/run` did), so
     that `make test` alone works where both run."""
     import psycopg2
-    import redis
     from django.conf import settings
     from psycopg2 import sql
 
     db = settings.DATABASES["default"]
+    if "sqlite" in db["ENGINE"] and settings.TEST_SQLITE:
+        return redis_problem()
     if "postgresql" not in db["ENGINE"]:
-        return f"Tests need PostgreSQL, but DATABASE_URL points at {db['ENGINE']}."
+        return (
+            f"Tests need PostgreSQL, but DATABASE_URL points at {db['ENGINE']} (TEST_SQLITE=1 "
+            "runs the tests marked sqlite on SQLite)."
+        )
     where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
     try:
         server = psycopg2.connect(
@@ -45,6 +49,13 @@ def services_problem() -> str | None:
                 cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
     finally:
         server.close()
+    return redis_problem()
+
+
+def redis_problem() -> str | None:
+    import redis
+    from django.conf import settings
+
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3)
         client.ping()
@@ -63,6 +74,20 @@ def pytest_sessionstart(session):
     problem = services_problem()
     if problem:
         pytest.exit(problem, returncode=3)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On SQLite (TEST_SQLITE=1) only the tests marked `sqlite` run: the rest assume
+    PostgreSQL (COPY, arrays, JSON containment, SKIP LOCKED under real concurrency)."""
+    from django.conf import settings
+
+    if not getattr(settings, "TEST_SQLITE", False):
+        return
+    keep = [item for item in items if item.get_closest_marker("sqlite")]
+    dropped = [item for item in items if not item.get_closest_marker("sqlite")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 def pytest_report_header(config):

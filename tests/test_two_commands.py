@@ -69,12 +69,18 @@ def test_redis_missing_is_one_line(monkeypatch):
     assert "\n" not in problem
 
 
-def test_sqlite_is_refused(monkeypatch):
+def test_sqlite_is_refused_unless_asked_for(monkeypatch):
     sqlite = {**settings.DATABASES["default"], "ENGINE": "django.db.backends.sqlite3"}
     monkeypatch.setitem(settings.DATABASES, "default", sqlite)
+    monkeypatch.setattr(settings, "TEST_SQLITE", False)
     assert services_problem() == (
-        "Tests need PostgreSQL, but DATABASE_URL points at django.db.backends.sqlite3."
+        "Tests need PostgreSQL, but DATABASE_URL points at django.db.backends.sqlite3 "
+        "(TEST_SQLITE=1 runs the tests marked sqlite on SQLite)."
     )
+    monkeypatch.setattr(settings, "TEST_SQLITE", True)
+    assert services_problem() is None  # only Redis is checked then
+    monkeypatch.setattr(settings, "REDIS_URL", "redis://127.0.0.1:1/0")
+    assert services_problem().startswith("Redis is not reachable at redis://127.0.0.1:1/0 (")
 
 
 def test_pytest_stops_before_the_first_test_with_that_line(tmp_path):

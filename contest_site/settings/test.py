@@ -1,14 +1,20 @@
 """Tests: the real PostgreSQL and Redis given by DATABASE_URL / REDIS_URL, by default those on
-127.0.0.1 (as CI has them), never the embedded SQLite / in-memory broker: `make test` alone
-runs where they run. tests/conftest.py checks both before the first test and creates the
-database if it is missing, or stops with one line saying what is not there.
+127.0.0.1 (as CI has them), never the in-memory broker: `make test` alone runs where they run.
+SQLite only when asked (TEST_SQLITE=1), for the `sqlite`-marked subset. tests/conftest.py
+checks both before the first test and creates the database if it is missing, or stops with
+one line saying what is not there.
 
 Celery is *not* inline here: tasks are published to the real broker, and the tests that need a
 worker start one. Services are tested by calling them directly."""
 
 import os
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/contest"
+# TEST_SQLITE=1: the tests marked `sqlite` on the embedded default's database (`make test`'s
+# second pass; tests/conftest.py deselects the others). Redis stays the real one.
+TEST_SQLITE = os.environ.get("TEST_SQLITE") == "1"
+DEFAULT_DATABASE_URL = (
+    "sqlite://:memory:" if TEST_SQLITE else "postgres://postgres@127.0.0.1:5432/contest"
+)
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # Before base.py reads them. An empty variable counts as unset.
 for _name, _default in (("DATABASE_URL", DEFAULT_DATABASE_URL), ("REDIS_URL", DEFAULT_REDIS_URL)):
@@ -27,3 +33,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if TEST_SQLITE:
+    from .base import BASE_DIR, DATABASES  # noqa: E402
+
+    # A file, as the demo's db.sqlite3 is: Django's default in-memory test database shares
+    # its cache between connections, which locks a table being read while it is updated.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("TEST_SQLITE_FILE", default=str(BASE_DIR / "test-sqlite.sqlite3"))
+    }

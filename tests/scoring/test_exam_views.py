@@ -29,7 +29,7 @@ registration = support.registration
 user = support.user
 person = support.person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 SECOND = datetime.timedelta(seconds=1)
 
