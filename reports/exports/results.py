@@ -1,7 +1,7 @@
 """The ranked results of a contest (or a unit's subtree), read from scoring's ranking
 (`results_ranked`: the prize allocation's order, disqualified and excluded people left out)
-in pages of CHUNK rows. Document numbers and phones are masked unless the job is a full
-(logged) export."""
+in pages of CHUNK rows (`ranking_id_pages`). Document numbers and phones are masked unless
+the job is a full (logged) export."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from contests.models import Contest, Unit
 from participants.masking import mask_phone
 from participants.selectors import contest_age_groups
 from reports.exports.base import Column, SheetWriter
-from scoring.selectors.results import in_pages, results_ranked
+from scoring.models import Result
+from scoring.selectors.results import ranking_id_pages, results_ranked
 
 CHUNK = 5000
 
@@ -30,6 +31,16 @@ FIELDS = (
     "finished_at",
     "registration__participant__phone",
 )
+
+
+def _rows(ranked):
+    """The export's rows in ranking order: the order read once as ids, each page's rows by
+    id (an index lookup, not a sort of the whole contest per page)."""
+    for ids in ranking_id_pages(ranked, size=CHUNK):
+        page = Result.objects.filter(pk__in=ids).values_list("pk", *FIELDS)
+        by_id = {row[0]: row[1:] for row in page}
+        # A row deleted since the order was read (a regrade) is skipped, not a gap.
+        yield from (by_id[pk] for pk in ids if pk in by_id)
 
 
 def columns() -> list[Column]:
@@ -68,9 +79,9 @@ def write(
     rank = 0
     if unit is not None and unit.pk == contest.participation_root_id:
         unit = None  # the whole contest: no subtree filter to plan
-    ranked = results_ranked(contest=contest, unit=unit).values_list(*FIELDS)
-    rows = in_pages(ranked, size=CHUNK)
-    for name, number, born, unit_name, block, age, correct, prediction, ms, at, tel in rows:
+    ranked = results_ranked(contest=contest, unit=unit)
+    for row in _rows(ranked):
+        name, number, born, unit_name, block, age, correct, prediction, ms, at, tel = row
         rank += 1
         append(
             (

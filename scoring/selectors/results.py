@@ -8,8 +8,11 @@ guardian's too under 16); otherwise "Người dự thi #<registration id>"."""
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -101,7 +104,8 @@ def results_in_scope(
 
 def results_ranked(*, contest: Contest, unit: Unit | None = None) -> QuerySet[Result]:
     """The contest-level ranking (of a unit's subtree if given): `results_in_scope` without
-    the disqualified and excluded people, in ranking order. Read it with `in_pages`."""
+    the disqualified and excluded people, in ranking order. Read its first pages with
+    `in_pages` (the winners), all of it with `ranking_id_pages` (the export)."""
     results = results_in_scope(contest=contest, unit=unit)
     apart = disqualified_ids(contest=contest) | excluded_ids(contest=contest)
     return results.exclude(registration_id__in=apart) if apart else results
@@ -124,6 +128,22 @@ def in_pages(ranked: QuerySet, *, size: int | None = None):
         if len(page) < size:
             return
         offset += size
+
+
+def ranking_id_pages(ranked: QuerySet, *, size: int) -> Iterator[list[int]]:
+    """The ids of a whole ranking, in order, `size` at a time: for reading *every* row (the
+    results export), where LIMIT/OFFSET pages cost a sort of the whole contest each (3,000
+    sorts of 1.5 million rows). The order is read once, as ids only (8 bytes a row kept here,
+    12 MB for a city), with a plain cursor (no server-side cursor to lose behind a pooler);
+    the caller reads each page's rows by id."""
+    sql, params = ranked.values_list("pk", flat=True).query.sql_with_params()
+    ids = array("q")
+    with connections[ranked.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            ids.extend(row[0] for row in rows)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size].tolist()
 
 
 def _entry(result: Result, rank: int | None) -> RankingEntry:
