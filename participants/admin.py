@@ -39,7 +39,7 @@ from participants.models import (
     PersonalDataAccess,
     Registration,
 )
-from participants.rules.age_groups import age_group_label
+from participants.rules.age_groups import age_group_key_label, age_group_label
 from participants.selectors import contest_age_groups
 
 
@@ -306,6 +306,21 @@ class ParticipantAdmin(IdentityColumnsMixin, ScopedModelAdmin):
         return TemplateResponse(request, "participants/admin_identity_change.html", context)
 
 
+class AgeGroupFilter(admin.SimpleListFilter):
+    """Age groups by their stored keys, named in Vietnamese (the groups differ per contest,
+    so the label says only the bound the key stands for)."""
+
+    title = _("nhóm tuổi")
+    parameter_name = "age_group"
+
+    def lookups(self, request, model_admin):
+        keys = model_admin.get_queryset(request).order_by().values_list("age_group", flat=True)
+        return [(key, age_group_key_label(key)) for key in sorted(set(keys.distinct()))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(age_group=self.value()) if self.value() else queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
     unit_path_field = "unit__path"
@@ -321,7 +336,7 @@ class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
         "guardian_consent",
         "needs_review",
     )
-    list_filter = ("needs_review", "age_group", "consent_publish", "contest")
+    list_filter = ("needs_review", AgeGroupFilter, "consent_publish", "contest")
     list_select_related = ("participant", "contest", "unit", "block")
     search_fields = ("participant__full_name",)
     search_help_text = _("Tìm chính xác theo số điện thoại hoặc số giấy tờ, hoặc theo họ tên.")

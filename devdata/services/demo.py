@@ -18,7 +18,8 @@ from contests.models import (
     Topic,
     Unit,
 )
-from contests.services.contests import blueprint_problems, contest_publish, rich_text_clean
+from contests.rich_text import rich_text_clean
+from contests.services.contests import blueprint_problems, contest_publish
 from contests.services.units import roles_ensure, unit_add
 from devdata.services.demo_questions import demo_questions_import
 

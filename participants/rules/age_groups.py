@@ -69,3 +69,13 @@ def age_group_label(key: str, groups: Sequence[AgeGroup]) -> str:
     """The label of the group stored as `key`; the key itself when the contest's groups no
     longer have it (its minimum age changed after people registered)."""
     return next((g.label for g in groups if g.key == key), key)
+
+
+def age_group_key_label(key: str) -> str:
+    """A key's label when no single contest is in view (a filter over several contests):
+    "u18" → "Dưới 18 tuổi", "18+" → "Từ đủ 18 tuổi trở lên"; an unknown key as it is."""
+    if key.startswith("u") and key[1:].isascii() and key[1:].isdigit():
+        return _("Dưới %(upper)s tuổi") % {"upper": key[1:]}
+    if key.endswith("+") and key[:-1].isascii() and key[:-1].isdigit():
+        return _("Từ đủ %(lower)s tuổi trở lên") % {"lower": key[:-1]}
+    return key

@@ -145,6 +145,10 @@ def test_registrations_scoped_and_flagged_filter(organisers, people):
     html_a = admin_client(organisers["a"]).get(REGISTRATIONS).content.decode()
     assert "Nguyễn Văn An" in html_a and "Trần Thị Bình" not in html_a
     assert "001*****3456" in html_a
+    # The age-group filter names its keys in Vietnamese and filters by them.
+    assert "Từ đủ 18 tuổi trở lên</a>" in html
+    assert "Nguyễn Văn An" in client.get(REGISTRATIONS, {"age_group": "18+"}).content.decode()
+    assert "Nguyễn Văn An" not in client.get(REGISTRATIONS, {"age_group": "u18"}).content.decode()
 
 
 @pytest.mark.django_db

@@ -2,7 +2,12 @@
 
 import pytest
 
-from participants.rules.age_groups import age_group_label, age_group_of, age_groups
+from participants.rules.age_groups import (
+    age_group_key_label,
+    age_group_label,
+    age_group_of,
+    age_groups,
+)
 
 
 def shape(groups):
@@ -70,3 +75,18 @@ def test_age_group_label_by_key():
     assert str(age_group_label("u18", groups)) == "Từ đủ 12 đến dưới 18 tuổi"
     assert str(age_group_label("18+", groups)) == "Từ đủ 18 tuổi trở lên"
     assert age_group_label("u16", groups) == "u16"
+
+
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("u18", "Dưới 18 tuổi"),
+        ("18+", "Từ đủ 18 tuổi trở lên"),
+        ("u16", "Dưới 16 tuổi"),
+        ("12+", "Từ đủ 12 tuổi trở lên"),
+        ("u١٨", "u١٨"),
+        ("lạ", "lạ"),
+    ],
+)
+def test_key_label_without_a_contest(key, label):
+    assert age_group_key_label(key) == label
