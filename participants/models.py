@@ -129,6 +129,16 @@ class Registration(models.Model):
     # Set by participants.retention when the contest's retention period ended: the document
     # number and the guardian's phone have been overwritten.
     identity_purged_at = models.DateTimeField(_("đã xóa số giấy tờ lúc"), null=True, blank=True)
+    # The unit whose invite link (participants.invites) brought this registration, counted per
+    # unit for the organisers; kept apart from `unit`, which the person may choose otherwise.
+    invited_via = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("qua liên kết mời của đơn vị"),
+    )
 
     class Meta:
         verbose_name = _("đăng ký dự thi")
@@ -142,7 +152,10 @@ class Registration(models.Model):
                 fields=["contest", "participant"], name="registration_participant_unique"
             ),
         ]
-        indexes = [models.Index(fields=["contest", "unit"])]
+        indexes = [
+            models.Index(fields=["contest", "unit"]),
+            models.Index(fields=["contest", "invited_via"], name="registration_invited_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} @ {self.contest_id}"
