@@ -170,6 +170,69 @@ def rank(rows: list[RankRow], chain: tuple[str, ...] = DEFAULT_CHAIN) -> list[tu
     return list(enumerate(ordered, start=1))
 
 
+# "Ahead of this row" as data: a list of alternatives, each a list of (field, op, value)
+# conditions that must all hold. The same conditions become a Q for one COUNT in the
+# database (`ahead_q`) and are evaluated on plain rows (`ahead_matches`), so a test can hold
+# them to `rank()`. A rank is then 1 + the number of rows ahead: no sort of the contest.
+Condition = tuple[str, str, object]
+
+
+def _better(key: Key, value) -> Condition | None:
+    if isinstance(key, ClosestPrediction):
+        # NULL (no prediction) sorts last: anyone who predicted is ahead of it.
+        return (key.field, "notnull", None) if value is None else (key.field, "lt", value)
+    return (key.field, "gt" if key.descending else "lt", value)
+
+
+def _same(key: Key, value) -> Condition:
+    return (key.field, "isnull", None) if value is None else (key.field, "eq", value)
+
+
+def ahead_conditions(row: RankRow, chain: tuple[str, ...] = DEFAULT_CHAIN) -> list[list[Condition]]:
+    """The rows ranked above `row`: equal on the first i keys and better on key i+1, for each
+    i (the lexicographic keyset condition of `sort_key`, NULLs last as `order_by`)."""
+    alternatives: list[list[Condition]] = []
+    prefix: list[Condition] = []
+    for key in _keys(chain):
+        value = getattr(row, key.field)
+        alternatives.append([*prefix, _better(key, value)])
+        prefix.append(_same(key, value))
+    return alternatives
+
+
+def _holds(condition: Condition, row: RankRow) -> bool:
+    field, op, value = condition
+    actual = getattr(row, field)
+    if op == "isnull":
+        return actual is None
+    if op == "notnull":
+        return actual is not None
+    if actual is None:  # as SQL: a comparison with NULL is not true
+        return False
+    return {"eq": actual == value, "lt": actual < value, "gt": actual > value}[op]
+
+
+def ahead_matches(conditions: list[list[Condition]], row: RankRow) -> bool:
+    return any(all(_holds(c, row) for c in alternative) for alternative in conditions)
+
+
+def ahead_q(row: RankRow, chain: tuple[str, ...] = DEFAULT_CHAIN):
+    """`ahead_conditions` as a Q over the result columns."""
+    from django.db.models import Q  # the rule itself needs no database
+
+    lookups = {"eq": "exact", "lt": "lt", "gt": "gt"}
+    where = Q()
+    for alternative in ahead_conditions(row, chain):
+        part = Q()
+        for field, op, value in alternative:
+            if op in ("isnull", "notnull"):
+                part &= Q(**{f"{field}__isnull": op == "isnull"})
+            else:
+                part &= Q(**{f"{field}__{lookups[op]}": value})
+        where = part if not where else where | part
+    return where
+
+
 def _label(row: RankRow) -> str:
     return _("Người dự thi #%(id)s") % {"id": row.registration_id}
 
@@ -181,13 +244,30 @@ def _and(parts: list[str]) -> str:
     return _("%(head)s và %(last)s") % {"head": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
-def explain(a: RankRow, b: RankRow, chain: tuple[str, ...] = DEFAULT_CHAIN) -> str:
+def explain(
+    a: RankRow,
+    b: RankRow,
+    chain: tuple[str, ...] = DEFAULT_CHAIN,
+    *,
+    labels: dict[int, str] | None = None,
+) -> str:
     """Why one of `a`, `b` ranks above the other, in Vietnamese: the keys they share (with the
-    shared value), then the first key that differs and both values."""
+    shared value), then the first key that differs and both values. `labels` ({registration
+    id: name}) names people otherwise than "Người dự thi #id" (the results lookup says "bạn");
+    the sentence's first letter is capitalised."""
     if a.registration_id == b.registration_id:
         return _("Đây là cùng một người dự thi.")
     first, second = (a, b) if sort_key(a, chain) < sort_key(b, chain) else (b, a)
-    names = {"first": _label(first), "second": _label(second)}
+    labels = labels or {}
+
+    def label(row: RankRow) -> str:
+        return labels.get(row.registration_id) or _label(row)
+
+    text = _explain(first, second, {"first": label(first), "second": label(second)}, chain)
+    return text[:1].upper() + text[1:]
+
+
+def _explain(first: RankRow, second: RankRow, names: dict, chain: tuple[str, ...]) -> str:
     tied: list[str] = []
     for key in _keys(chain)[:-1]:
         if key.value(first) == key.value(second):

@@ -25,6 +25,7 @@ from django.db.models import Count, Sum
 
 from contests.models import Contest, PrizeStructure, PrizeTier, Unit
 from scoring.rules.collective import Standing, collective_order
+from scoring.rules.public_name import public_name
 from scoring.selectors.results import (
     display_name,
     disqualified_ids,
@@ -63,6 +64,15 @@ def _row(structure: PrizeStructure, tier: PrizeTier, position: int, **winner) ->
         "registration_id": winner.get("registration_id"),
         "unit_code": winner.get("unit_code", ""),
         "unit_name": winner.get("unit_name", ""),
+        # Frozen for the public winners list: what readers see never changes under them, a
+        # consent withdrawn later included (the next version follows it). JSON has no
+        # Decimal: the score is a string.
+        "public_name": winner.get("public_name", ""),
+        "score": winner.get("score", ""),
+        "correct_count": winner.get("correct_count"),
+        "duration_ms": winner.get("duration_ms"),
+        "participants": winner.get("participants"),
+        "headcount": winner.get("headcount"),
     }
 
 
@@ -94,6 +104,13 @@ def _individual(
                 registration_id=registration.pk,
                 unit_code=registration.unit.code,
                 unit_name=registration.unit.name,
+                public_name=public_name(
+                    registration.participant.full_name,
+                    may_show_name=registration.may_show_name,
+                ),
+                score=str(result.score),
+                correct_count=result.correct_count,
+                duration_ms=result.duration_ms,
             )
         )
         tier = next(slots, None)
@@ -155,7 +172,17 @@ def _collective(
         if standing is None:
             break
         unit = standing.unit
-        rows.append(_row(structure, tier, len(rows) + 1, unit_code=unit.code, unit_name=unit.name))
+        rows.append(
+            _row(
+                structure,
+                tier,
+                len(rows) + 1,
+                unit_code=unit.code,
+                unit_name=unit.name,
+                participants=standing.participants,
+                headcount=unit.headcount,
+            )
+        )
     return rows
 
 
@@ -203,7 +230,10 @@ def prize_list(*, contest: Contest) -> list[dict]:
     """The prize list: the frozen rows of the latest published snapshot if results were
     published, else a fresh allocation. Each row is a dict with the keys structure,
     structure_id, unit_scope, kind, tier, rank_order, position, amount, winner_name,
-    registration_id (None for a collective prize), unit_code, unit_name."""
+    registration_id (None for a collective prize), unit_code, unit_name, and for the public
+    list public_name, score (a string), correct_count, duration_ms (individual prizes) or
+    participants and headcount (collective prizes); snapshots published before these keys
+    existed lack them."""
     snapshot = snapshot_latest(contest=contest)
     if snapshot is not None:
         return list(snapshot.prizes)

@@ -131,7 +131,19 @@ def test_thanh_xuan_individual_prizes(district):
         "registration_id": people[3].pk,
         "unit_code": "TX-1",
         "unit_name": "Phường TX-1",
+        "public_name": "Người 03",
+        "score": "100.00",
+        "correct_count": 20,
+        "duration_ms": 103_000,
+        "participants": None,
+        "headcount": None,
     }
+    collective = next(r for r in allocation.rows if r["kind"] == COL)
+    assert (collective["unit_code"], collective["participants"], collective["headcount"]) == (
+        "TX-2",
+        3,
+        10,
+    )
 
 
 def test_a_city_winner_may_also_take_a_district_prize_when_the_contest_says_so(district):
