@@ -149,3 +149,54 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class BoardSnapshot(models.Model):
+    """One version of a day's official board (bảng tổng sắp): the participation figures per
+    unit up to 24:00 of `day`, frozen, with the sha256 of their canonical JSON.
+
+    Immutable: reports.services.board only ever inserts (no update path; the admin is read
+    only). A later change of the raw rows (a regrade, a late grade, a disqualification) never
+    rewrites a published day: it is published as a new version that `corrects` the previous
+    one, with `changes` saying what changed. The database keeps one row per (contest, day,
+    version), so two workers freezing the same day cannot both succeed."""
+
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="+", verbose_name=_("cuộc thi")
+    )
+    day = models.DateField(_("số liệu đến hết ngày"))
+    version = models.PositiveIntegerField(_("phiên bản"))
+    # The version this one replaces (version - 1), for a correction; empty for the first.
+    corrects = models.PositiveIntegerField(_("đính chính phiên bản"), null=True, blank=True)
+    figures = models.JSONField(_("số liệu"))
+    content_hash = models.CharField(_("mã băm SHA-256"), max_length=64)
+    changes = models.JSONField(_("nội dung đính chính"), default=list, blank=True)
+    made_at = models.DateTimeField(_("thời điểm chốt"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người đính chính"),
+    )
+
+    class Meta:
+        verbose_name = _("bảng tổng sắp")
+        verbose_name_plural = pgettext_lazy("plural", "bảng tổng sắp")
+        ordering = ["contest", "-day", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "day", "version"], name="board_snapshot_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(version=1, corrects__isnull=True)
+                    | models.Q(version__gt=1, corrects=models.F("version") - 1)
+                ),
+                name="board_snapshot_corrects_previous",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contest_id}/{self.day}/v{self.version}"

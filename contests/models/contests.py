@@ -134,6 +134,19 @@ class Contest(models.Model):
     retention_days = models.PositiveIntegerField(
         _("lưu số giấy tờ (ngày sau khi kết thúc)"), default=365
     )
+    # The daily official board (bảng tổng sắp, reports.BoardSnapshot): at this local hour each
+    # day the figures up to 24:00 of the day before are frozen and published.
+    board_hour = models.PositiveSmallIntegerField(
+        _("giờ chốt bảng tổng sắp hằng ngày"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(23)],
+        help_text=_(
+            "Từ 0 đến 23 (giờ Việt Nam): mỗi ngày vào giờ này, số liệu tham gia theo đơn vị "
+            "tính đến 24 giờ ngày hôm trước được chốt và công bố công khai. Để trống: không "
+            "công bố bảng tổng sắp."
+        ),
+    )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -154,6 +167,10 @@ class Contest(models.Model):
             models.CheckConstraint(
                 condition=_in_range("age_reference_date", null=True, timestamp=False),
                 name="contest_age_reference_date_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(board_hour__isnull=True) | Q(board_hour__lte=23),
+                name="contest_board_hour_in_day",
             ),
         ]
 
