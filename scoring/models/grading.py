@@ -164,6 +164,11 @@ class ResultsSnapshot(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(_("công bố lúc"), auto_now_add=True)
+    # Set when published as provisional: citizens may appeal until then; null = final.
+    provisional_until = models.DateTimeField(_("tạm thời, nhận phúc khảo đến"), null=True)
+    # What changed against the previous version (scoring.rules.results_diff rows); null for
+    # the first version.
+    changes = models.JSONField(_("thay đổi so với phiên bản trước"), null=True)
 
     class Meta:
         verbose_name = _("kết quả đã công bố")
@@ -175,3 +180,7 @@ class ResultsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contest_id} v{self.version}"
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.provisional_until is not None
