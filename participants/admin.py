@@ -17,7 +17,9 @@ import contextlib
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,6 +31,7 @@ from contests.masking import can_view_full_identity, mask_document
 from contests.selectors import path_prefix_for
 from participants import identity, services
 from participants.forms import IdentityChangeForm, apply_errors
+from participants.invites import invite_token
 from participants.masking import mask_phone
 from participants.models import (
     ConsentNotice,
@@ -39,8 +42,14 @@ from participants.models import (
     PersonalDataAccess,
     Registration,
 )
+from participants.posters import qr_svg
 from participants.rules.age_groups import age_group_key_label, age_group_label
-from participants.selectors import contest_age_groups
+from participants.selectors import (
+    contest_age_groups,
+    invite_contests_for,
+    invite_counts,
+    invite_units_for,
+)
 
 
 def normalised_search_terms(term: str) -> tuple[str | None, str | None]:
@@ -367,6 +376,97 @@ class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
 
     def has_add_permission(self, request):
         return False  # registrations go through registration_create (eligibility, consent)
+
+    # --- Unit invite links and their posters ----------------------------------------------
+
+    INVITES_PER_PAGE = 100
+
+    def get_urls(self):
+        return [
+            path(
+                "loi-moi/",
+                self.admin_site.admin_view(self.invite_links_view),
+                name="participants_registration_invites",
+            ),
+            path(
+                "loi-moi/<int:contest_id>/<int:unit_id>/ap-phich/",
+                self.admin_site.admin_view(self.invite_poster_view),
+                name="participants_registration_invite_poster",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _invite_prefix(self, request) -> str:
+        prefix = path_prefix_for(user=request.user)
+        if prefix is None or not self.has_view_permission(request):
+            raise PermissionDenied
+        return prefix
+
+    def _invite_url(self, request, contest_id: int, unit_id: int) -> str:
+        token = invite_token(contest_id=contest_id, unit_id=unit_id)
+        return request.build_absolute_uri(reverse("participants:invite", args=[token]))
+
+    def invite_links_view(self, request):
+        """Each unit of a contest's tree (inside the organiser's subtree): its invite link,
+        how many registered through it, its poster."""
+        prefix = self._invite_prefix(request)
+        contests = list(invite_contests_for(path_prefix=prefix))
+        raw = request.GET.get("cuoc-thi", "")
+        contest = next((c for c in contests if str(c.pk) == raw.strip()), None)
+        if raw and contest is None:
+            messages.error(request, _("Không có cuộc thi này trong phạm vi của bạn."))
+        if contest is None and contests:
+            contest = contests[0]
+        rows, page, total = [], None, 0
+        if contest is not None:
+            units = invite_units_for(contest=contest, path_prefix=prefix).only(
+                "id", "name", "code", "depth", "path"
+            )
+            page = Paginator(units, self.INVITES_PER_PAGE).get_page(request.GET.get("trang"))
+            counts = invite_counts(contest=contest, unit_ids=[u.pk for u in page])
+            top = min((u.depth for u in page), default=0)
+            rows = [
+                {
+                    "unit": unit,
+                    "indent": range(unit.depth - top),
+                    "url": self._invite_url(request, contest.pk, unit.pk),
+                    "count": counts.get(unit.pk, 0),
+                    "poster": reverse(
+                        "admin:participants_registration_invite_poster",
+                        args=[contest.pk, unit.pk],
+                    ),
+                }
+                for unit in page
+            ]
+            total = Registration.objects.filter(
+                contest=contest, invited_via__path__startswith=prefix
+            ).count()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Liên kết mời và áp phích của đơn vị"),
+            "contests": contests,
+            "contest": contest,
+            "rows": rows,
+            "page": page,
+            "total": total,
+        }
+        return TemplateResponse(request, "participants/admin_invite_links.html", context)
+
+    def invite_poster_view(self, request, contest_id: int, unit_id: int):
+        """A printable A4 poster (HTML, print stylesheet, no JavaScript) with the link's QR."""
+        prefix = self._invite_prefix(request)
+        contest = invite_contests_for(path_prefix=prefix).filter(pk=contest_id).first()
+        unit = (
+            invite_units_for(contest=contest, path_prefix=prefix).filter(pk=unit_id).first()
+            if contest is not None
+            else None
+        )
+        if unit is None:
+            raise Http404(_("Không có đơn vị này trong phạm vi của bạn."))
+        url = self._invite_url(request, contest.pk, unit.pk)
+        context = {"contest": contest, "unit": unit, "url": url, "qr": qr_svg(url)}
+        return TemplateResponse(request, "participants/invite_poster.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         phone, number = normalised_search_terms(search_term)

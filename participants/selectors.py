@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from contests.models import Contest, Unit
 from contests.selectors import unit_ancestors
 from participants import identity
+from participants.invites import invite_read, invite_token
 from participants.models import (
     DocumentType,
     DuplicateSuspect,
@@ -186,3 +188,73 @@ def find_user_for_login(login: str):
     if len(matches) != 1:
         return None
     return matches[0].user
+
+
+# --- Unit invite links -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invite:
+    """A genuine invite link: the contest it opens and the unit it pre-selects."""
+
+    token: str
+    contest: Contest
+    unit: Unit
+
+
+def invite_resolve(*, token: str) -> Invite | None:
+    """The invite a token stands for: a genuine token (participants.invites) for a published
+    contest and a unit of its participation subtree; None otherwise. Two queries at most."""
+    ids = invite_read(token)
+    if ids is None:
+        return None
+    contest = (
+        Contest.objects.select_related("participation_root")
+        .filter(pk=ids[0], status=Contest.Status.PUBLISHED)
+        .first()
+    )
+    if contest is None:
+        return None
+    unit = Unit.objects.filter(pk=ids[1], path__startswith=contest.participation_root.path).first()
+    if unit is None:
+        return None
+    return Invite(
+        token=invite_token(contest_id=contest.pk, unit_id=unit.pk), contest=contest, unit=unit
+    )
+
+
+def invite_contests_for(*, path_prefix: str) -> QuerySet[Contest]:
+    """Contests (not drafts) whose participation tree meets an organiser's subtree: the
+    organiser's units lie in it, or it lies in the organiser's subtree."""
+    contests = Contest.objects.exclude(status=Contest.Status.DRAFT).select_related(
+        "participation_root"
+    )
+    if path_prefix:
+        inside = [path_prefix[:n] for n in range(Unit.steplen, len(path_prefix) + 1, Unit.steplen)]
+        contests = contests.filter(
+            Q(participation_root__path__startswith=path_prefix)
+            | Q(participation_root__path__in=inside)
+        )
+    return contests.order_by("-opens_at")
+
+
+def invite_units_for(*, contest: Contest, path_prefix: str) -> QuerySet[Unit]:
+    """The units of a contest's participation tree inside an organiser's subtree, in tree
+    order: each has its invite link."""
+    root = contest.participation_root
+    units = Unit.objects.filter(path__startswith=root.path)
+    if path_prefix:
+        units = units.filter(path__startswith=path_prefix)
+    return units.order_by("path")
+
+
+def invite_counts(*, contest: Contest, unit_ids: list[int]) -> dict[int, int]:
+    """Registrations in `contest` made through each unit's invite link (one grouped query on
+    the (contest, invited_via) index)."""
+    rows = (
+        Registration.objects.filter(contest=contest, invited_via_id__in=unit_ids)
+        .values_list("invited_via_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)

@@ -501,6 +501,7 @@ def registration_create(
     guardian_phone: str = "",
     guardian_relationship: str = "",
     guardian_consent: bool = False,
+    invited_via: Unit | None = None,
 ) -> Registration:
     """Enter a participant in a contest for a unit.
 
@@ -511,7 +512,9 @@ def registration_create(
     file, the guardian's name, phone, relationship and consent. One registration per
     (contest, document) and per (contest, participant), by constraint (a lost race is a
     `Refused` too). Consents are recorded against the current notice. Nothing is written on
-    refusal."""
+    refusal. `invited_via` (the unit of the invite link that brought the person, resolved from
+    a signed token by participants.selectors.invite_resolve) is recorded only when it lies in
+    the contest's participation subtree, whatever unit the person chose."""
     reference = contest_reference_date(contest=contest)
     age = identity.age_on(participant.date_of_birth, reference)
     minor = identity.needs_guardian(participant.date_of_birth, reference)
@@ -582,6 +585,11 @@ def registration_create(
                     guardian_consent=minor,
                     **guardian,
                     needs_review=participant.needs_review,
+                    invited_via=(
+                        invited_via
+                        if invited_via is not None and invited_via.path.startswith(root.path)
+                        else None
+                    ),
                 )
         except IntegrityError as exc:
             if Registration.objects.filter(contest=contest, participant=participant).exists():

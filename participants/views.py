@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from contests.masking import mask_document
 from contests.models import Contest, Unit
@@ -35,6 +36,7 @@ from participants.selectors import (
     contest_terms,
     contests_open_to_join,
     guardian_consent_current,
+    invite_resolve,
     participant_is_locked,
     person_facts,
     registrations_for,
@@ -50,30 +52,74 @@ def _participant_or_none(user) -> Participant | None:
     return Participant.objects.filter(user=user).first()
 
 
+# --- Invite links ----------------------------------------------------------------------------
+
+INVITE_PARAM = "moi"
+MSG_INVITE_INVALID = _(
+    "Liên kết mời không hợp lệ hoặc không còn dùng được (có thể bị gõ sai, hoặc cuộc thi không "
+    "còn nhận đăng ký). Bạn vẫn có thể đăng ký và tự chọn đơn vị."
+)
+# Units people work or study in; any other kind (ward, district...) is where they live.
+WORK_KINDS = {Unit.Kind.DEPARTMENT, Unit.Kind.SCHOOL, Unit.Kind.COMPANY, Unit.Kind.OTHER}
+
+
+def _invite_from(request):
+    """(invite or None, whether a token was given and refused), from the query string or the
+    form's hidden field."""
+    source = request.POST if request.method == "POST" else request.GET
+    token = source.get(INVITE_PARAM, "")
+    if not token:
+        return None, False
+    invite = invite_resolve(token=token)
+    return invite, invite is None
+
+
+def _join_url(invite) -> str:
+    url = reverse("participants:join", kwargs={"slug": invite.contest.slug})
+    return f"{url}?{INVITE_PARAM}={invite.token}"
+
+
+@require_safe
+def invite(request, token: str):
+    """A unit's invite link: registration (or joining, when logged in) with the unit chosen."""
+    found = invite_resolve(token=token)
+    if found is None:
+        return render(
+            request, "participants/invite_invalid.html", {"message": MSG_INVITE_INVALID}, status=404
+        )
+    if request.user.is_authenticated:
+        return redirect(_join_url(found))
+    return redirect(f"{reverse('participants:register')}?{INVITE_PARAM}={found.token}")
+
+
 # --- Register --------------------------------------------------------------------------------
 
 
-def _register_cascades(data=None):
+def _register_cascades(data=None, invite_unit: Unit | None = None):
+    work = invite_unit is not None and invite_unit.kind in WORK_KINDS
     return {
         "residence_unit": UnitCascade(
             prefix="noi_cu_tru",
             label=_("Nơi cư trú (không bắt buộc)"),
             root=None,
             data=data,
+            initial=None if work else invite_unit,
         ),
         "work_unit": UnitCascade(
             prefix="noi_cong_tac",
             label=_("Nơi công tác hoặc học tập (không bắt buộc)"),
             root=None,
             data=data,
+            initial=invite_unit if work else None,
         ),
     }
 
 
 @rate_limited("register")
 def register(request):
+    invite, invite_refused = _invite_from(request)
     if request.user.is_authenticated:
-        return redirect("participants:my_contests")
+        return redirect(_join_url(invite) if invite else "participants:my_contests")
     notice = services.consent_notice_current()
     if request.method == "POST":
         cascades = _register_cascades(request.POST)
@@ -119,9 +165,10 @@ def register(request):
                         _("Đăng ký thành công. Tên đăng nhập của bạn là số điện thoại %(phone)s.")
                         % {"phone": identity.phone_national(participant.phone)},
                     )
-                    return redirect("participants:my_contests")
+                    # Through an invite link: straight on to joining its contest, its unit chosen.
+                    return redirect(_join_url(invite) if invite else "participants:my_contests")
     else:
-        cascades = _register_cascades()
+        cascades = _register_cascades(invite_unit=invite.unit if invite else None)
         form = RegisterForm()
     return render(
         request,
@@ -131,6 +178,9 @@ def register(request):
             "cascades": list(cascades.values()),
             "notice": notice,
             "guardian_age": services.GUARDIAN_AGE,
+            "invite": invite,
+            "invite_refused": invite_refused,
+            "invite_message": MSG_INVITE_INVALID,
         },
         status=200,
     )
@@ -177,9 +227,12 @@ def join(request, slug: str):
         now=timezone.now(),
     )
     root = contest.participation_root
-    default_unit = None
+    invite, invite_refused = _invite_from(request)
+    if invite is not None and invite.contest.pk != contest.pk:
+        invite, invite_refused = None, True
+    default_unit = invite.unit if invite is not None else None
     for candidate in (participant.residence_unit, participant.work_unit):
-        if candidate is not None and candidate.path.startswith(root.path):
+        if default_unit is None and candidate is not None and candidate.path.startswith(root.path):
             default_unit = candidate
             break
 
@@ -204,6 +257,7 @@ def join(request, slug: str):
                         guardian_phone=data["guardian_phone"],
                         guardian_relationship=data["guardian_relationship"],
                         guardian_consent=data["guardian_consent"],
+                        invited_via=invite.unit if invite is not None else None,
                     )
                 except Refused as refused:
                     form.add_error(None, refused.message)
@@ -238,6 +292,9 @@ def join(request, slug: str):
             "guardian_age": services.GUARDIAN_AGE,
             "refusal": refusal,
             "notice": services.consent_notice_current(),
+            "invite": invite,
+            "invite_refused": invite_refused,
+            "invite_message": MSG_INVITE_INVALID,
         },
     )
 
