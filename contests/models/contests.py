@@ -131,6 +131,17 @@ class Contest(models.Model):
     winner_may_take_unit_prize = models.BooleanField(
         _("người đạt giải cấp thành phố được nhận giải cấp cơ sở"), default=False
     )
+    # Certificates (scoring.Certificate): every winner gets one; with a score here, so does
+    # everyone whose best score (out of 100) reaches it.
+    certificate_min_score = models.DecimalField(
+        _("cấp giấy chứng nhận cho người đạt từ (điểm)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Thang điểm 100. Để trống: chỉ cấp giấy chứng nhận cho người đạt giải."),
+    )
     retention_days = models.PositiveIntegerField(
         _("lưu số giấy tờ (ngày sau khi kết thúc)"), default=365
     )

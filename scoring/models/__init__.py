@@ -1,11 +1,14 @@
 from .appeals import Appeal
 from .attempts import Attempt, Result
+from .certificates import Certificate, CertificateJob
 from .grading import AnswerKeyChange, Disqualification, RegradeJob, ResultsSnapshot
 
 __all__ = [
     "Appeal",
     "AnswerKeyChange",
     "Attempt",
+    "Certificate",
+    "CertificateJob",
     "Disqualification",
     "RegradeJob",
     "Result",
