@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:attempt_id>/luu/", views.autosave, name="autosave"),
     path("<int:attempt_id>/nop-bai/", views.submit, name="submit"),
     path("<int:attempt_id>/ket-qua/", views.result, name="result"),
+    path("tra-cuu/<slug:slug>/", views.results_lookup, name="results_lookup"),
 ]

@@ -13,12 +13,16 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contest_site.untrusted import JsonRefused, loads_bounded
 from contests.models import Contest
 from contests.refusals import Refused
+from contests.selectors import contest_page
 from participants.models import Registration
+from participants.ratelimit import client_address
+from scoring.lookup import NOT_FOUND, LookupForm, lookup_limit_hit, registration_by_identity
 from scoring.models import Attempt
 from scoring.selectors.attempts import (
     GRACE,
@@ -32,6 +36,8 @@ from scoring.selectors.attempts import (
     question_contents,
     seconds_remaining,
 )
+from scoring.selectors.public_results import results_lookup as lookup_for
+from scoring.selectors.public_results import winners_board
 from scoring.services.attempts import (
     attempt_autosave,
     attempt_start,
@@ -286,3 +292,63 @@ def my_attempts(request: HttpRequest) -> HttpResponse:
     return render(
         request, "scoring/my_attempts.html", {"attempts": attempt_list_for_user(user=request.user)}
     )
+
+
+# --- Results lookup ("Tra cứu kết quả") -----------------------------------------------------
+
+
+def _lookup_refused(request, *, contest, scope: str, wait: int) -> HttpResponse:
+    response = render(
+        request,
+        "scoring/results_rate_limited.html",
+        {"contest": contest, "scope": scope, "seconds": wait},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def results_lookup(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: a logged-in registered citizen sees their own result; everyone gets the form.
+    POST: the lookup by document number + date of birth, rate-limited per address and per
+    number; an unknown number and a wrong date of birth get the same message
+    (scoring.lookup). Personal data: never cached."""
+    page = contest_page(slug=slug)
+    if page is None:
+        raise Http404(_("Không có cuộc thi này."))
+    contest = page.contest
+    context = {"contest": contest, "published": True, "lookup": None, "form": LookupForm()}
+    if winners_board(contest=contest) is None:
+        context["published"] = False
+        return render(request, "scoring/results_lookup.html", context)
+    if request.method == "GET":
+        if request.user.is_authenticated:
+            registration = (
+                Registration.objects.select_related("contest", "participant", "unit")
+                .filter(contest=contest, participant__user_id=request.user.pk)
+                .first()
+            )
+            if registration is not None:
+                context["lookup"] = lookup_for(registration=registration, own=True)
+        return render(request, "scoring/results_lookup.html", context)
+    wait = lookup_limit_hit(scope="address", value=client_address(request))
+    if wait is not None:
+        return _lookup_refused(request, contest=contest, scope="address", wait=wait)
+    form = LookupForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "scoring/results_lookup.html", context, status=400)
+    number = form.cleaned_data["document_number"]
+    wait = lookup_limit_hit(scope="number", value=number)
+    if wait is not None:
+        return _lookup_refused(request, contest=contest, scope="number", wait=wait)
+    registration = registration_by_identity(
+        contest=contest, number=number, date_of_birth=form.cleaned_data["date_of_birth"]
+    )
+    if registration is None:
+        form.add_error(None, NOT_FOUND)
+        return render(request, "scoring/results_lookup.html", context)
+    context["lookup"] = lookup_for(registration=registration, own=False)
+    return render(request, "scoring/results_lookup.html", context)
