@@ -13,6 +13,7 @@ urlpatterns = [
     path("thi-sinh/", include("participants.urls")),
     path("bai-thi/", include("scoring.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("bang-tong-sap/", include("reports.urls_board")),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

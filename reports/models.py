@@ -192,7 +192,13 @@ class BoardSnapshot(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(version=1, corrects__isnull=True)
-                    | models.Q(version__gt=1, corrects=models.F("version") - 1)
+                    # corrects NULL would make the comparison unknown, which a CHECK lets
+                    # pass: it is required explicitly.
+                    | models.Q(
+                        version__gt=1,
+                        corrects__isnull=False,
+                        corrects=models.F("version") - 1,
+                    )
                 ),
                 name="board_snapshot_corrects_previous",
             ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -14,7 +15,14 @@ from django.utils.translation import gettext as _
 from contests.models import Contest, Round, Unit
 from contests.selectors import contest_draft_hidden_from, organiser_unit, path_prefix_for
 from participants.selectors import contest_age_groups
-from reports.models import DailyRollup, ExportJob, RollupState, ScoreRollup, UnitRollup
+from reports.models import (
+    BoardSnapshot,
+    DailyRollup,
+    ExportJob,
+    RollupState,
+    ScoreRollup,
+    UnitRollup,
+)
 
 FIGURES = ("registrants", "participants", "attempts", "perfect_attempts")
 
@@ -384,3 +392,95 @@ def export_job_visible(*, user, job: ExportJob) -> bool:
         return False
     scope = job.unit if job.unit_id else job.contest.participation_root
     return scope.path.startswith(unit.path)
+
+
+# --- The daily official board (bảng tổng sắp) -----------------------------------------------
+
+
+def board_figures(*, contest: Contest, day: datetime.date) -> dict:
+    """The participation figures per unit up to 24:00 of `day` (local), from the daily
+    roll-ups (subtree rows, whole contest): people (distinct, counted on their first graded
+    attempt), graded attempts, attempts with every answer correct, headcount and rate, and
+    whether the unit reached 100 %. Every unit of the participation tree, in tree order, the
+    root first. Plain JSON data: this is what a BoardSnapshot freezes and hashes."""
+    root = contest.participation_root
+    sums = {
+        row["unit_id"]: row
+        for row in DailyRollup.objects.filter(contest=contest, round_key=0, own=False, day__lte=day)
+        .values("unit_id")
+        .annotate(
+            people=Sum("new_participants"), n=Sum("attempts"), perfect=Sum("perfect_attempts")
+        )
+    }
+    units = []
+    for u in (
+        Unit.objects.filter(path__startswith=root.path)
+        .order_by("path")
+        .values("id", "code", "name", "depth", "headcount", "path")
+    ):
+        row = sums.get(u["id"], {})
+        people = int(row.get("people") or 0)
+        units.append(
+            {
+                "code": u["code"],
+                "name": u["name"],
+                "level": u["depth"] - root.depth,
+                "parent": u["path"][: -Unit.steplen] if u["path"] != root.path else None,
+                "headcount": u["headcount"],
+                "participants": people,
+                "attempts": int(row.get("n") or 0),
+                "perfect_attempts": int(row.get("perfect") or 0),
+                "rate": rate(people, u["headcount"]),
+                "complete": bool(u["headcount"]) and people >= u["headcount"],
+                "_path": u["path"],
+            }
+        )
+    codes = {u["_path"]: u["code"] for u in units}
+    for u in units:
+        u["parent"] = codes.get(u["parent"]) if u["parent"] else None
+        del u["_path"]
+    return {"contest": contest.slug, "day": day.isoformat(), "units": units}
+
+
+def board_days_published(*, contest: Contest) -> set[datetime.date]:
+    return set(BoardSnapshot.objects.filter(contest=contest).values_list("day", flat=True))
+
+
+def board_latest_versions(*, contest: Contest) -> dict[datetime.date, BoardSnapshot]:
+    """The newest version of every published day (what is compared for a correction)."""
+    out: dict[datetime.date, BoardSnapshot] = {}
+    for snapshot in BoardSnapshot.objects.filter(contest=contest).order_by("day", "version"):
+        out[snapshot.day] = snapshot
+    return out
+
+
+def board_versions(*, contest: Contest) -> list[BoardSnapshot]:
+    """Every version of every day, newest day first, newest version first, without the
+    figures (the list of days and hashes on the public page)."""
+    return list(
+        BoardSnapshot.objects.filter(contest=contest)
+        .defer("figures", "changes")
+        .order_by("-day", "-version")
+    )
+
+
+def board_snapshot(
+    *, contest: Contest, day: datetime.date | None = None, version: int | None = None
+) -> BoardSnapshot | None:
+    """One version of a day's board: the newest day and version when not given."""
+    qs = BoardSnapshot.objects.filter(contest=contest)
+    if day is not None:
+        qs = qs.filter(day=day)
+    if version is not None:
+        qs = qs.filter(version=version)
+    return qs.order_by("-day", "-version").first()
+
+
+def board_contest(*, slug: str) -> Contest | None:
+    """A contest whose board is public: published (not a draft) and with a board hour."""
+    return (
+        Contest.objects.select_related("participation_root", "owner_unit")
+        .filter(slug=slug, board_hour__isnull=False)
+        .exclude(status=Contest.Status.DRAFT)
+        .first()
+    )

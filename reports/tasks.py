@@ -4,8 +4,8 @@ so that settings.CELERY_TASK_ROUTES sends them to the "exports" queue, away from
 from celery import shared_task
 
 from contests.models import Contest
+from reports.services import board, rollups
 from reports.services import exports as export_services
-from reports.services import rollups
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -38,3 +38,9 @@ def export_run(job_id: int) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def export_purge_expired() -> int:
     return export_services.export_jobs_purge()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=900)
+def boards_freeze_due() -> dict:
+    """Every five minutes (beat): freeze each due day's official board once (idempotent)."""
+    return board.boards_freeze_all()

@@ -12,4 +12,6 @@ class ScoringConfig(AppConfig):
         "regradejob",
         "answerkeychange",
         "resultssnapshot",
+        "certificatejob",
+        "certificate",
     )

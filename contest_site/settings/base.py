@@ -248,6 +248,8 @@ CELERY_TASK_TIME_LIMIT = 180
 # Grading has its own queue so that a long export never delays a participant's result.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    # An exact name is matched before the patterns: certificates are an export, not grading.
+    "scoring.tasks.certificates_make": {"queue": "exports"},
     "scoring.tasks.*": {"queue": "grading"},
     "reports.tasks.export_*": {"queue": "exports"},
 }

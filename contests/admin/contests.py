@@ -392,7 +392,14 @@ class ContestAdmin(ScopedModelAdmin):
         ),
         (
             _("Giải thưởng"),
-            {"fields": ["collective_rule", "winner_may_take_unit_prize", "budget_total"]},
+            {
+                "fields": [
+                    "collective_rule",
+                    "winner_may_take_unit_prize",
+                    "budget_total",
+                    "certificate_min_score",
+                ]
+            },
         ),
         (_("Dữ liệu cá nhân"), {"fields": ["retention_days"]}),
     ]

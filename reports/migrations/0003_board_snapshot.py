@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'bảng tổng sắp',
                 'verbose_name_plural': 'bảng tổng sắp',
                 'ordering': ['contest', '-day', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('contest', 'day', 'version'), name='board_snapshot_version_unique'), models.CheckConstraint(condition=models.Q(models.Q(('corrects__isnull', True), ('version', 1)), models.Q(('corrects', django.db.models.expressions.CombinedExpression(models.F('version'), '-', models.Value(1))), ('version__gt', 1)), _connector='OR'), name='board_snapshot_corrects_previous')],
+                'constraints': [models.UniqueConstraint(fields=('contest', 'day', 'version'), name='board_snapshot_version_unique'), models.CheckConstraint(condition=models.Q(models.Q(('corrects__isnull', True), ('version', 1)), models.Q(('corrects', django.db.models.expressions.CombinedExpression(models.F('version'), '-', models.Value(1))), ('corrects__isnull', False), ('version__gt', 1)), _connector='OR'), name='board_snapshot_corrects_previous')],
             },
         ),
     ]

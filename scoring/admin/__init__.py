@@ -3,4 +3,4 @@ attempts (read only), grading's audit rows and regrade pages, the duplicate-acco
 disqualification, and results publishing on the contest page (scoring extends contests' admin
 here, because contests never imports scoring)."""
 
-from scoring.admin import attempts, duplicates, grading, results  # noqa: F401
+from scoring.admin import attempts, certificates, duplicates, grading, results  # noqa: F401
