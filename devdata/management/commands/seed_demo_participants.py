@@ -1,11 +1,15 @@
 from django.core.management.base import BaseCommand
 
 from devdata.services.demo_citizen import seed_demo_participant
+from devdata.services.demo_invites import seed_invite_registrations
 
 
 class Command(BaseCommand):
-    help = "Seed the demo citizen (idempotent), registered for the demo contest if it exists."
+    help = (
+        "Seed the demo citizen and a few citizens registered through unit invite links "
+        "(idempotent), registered for the demo contest if it exists."
+    )
 
     def handle(self, *args, **options):
-        for line in seed_demo_participant():
+        for line in [*seed_demo_participant(), *seed_invite_registrations()]:
             self.stdout.write(line)
