@@ -6,7 +6,7 @@ the second run harmless)."""
 
 from celery import shared_task
 
-from scoring.services import grading, prediction, regrade, sweeping
+from scoring.services import certificates, grading, prediction, regrade, sweeping
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -43,3 +43,10 @@ def close_expired_attempts() -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def requeue_ungraded_attempts() -> int:
     return sweeping.attempts_requeue_ungraded()
+
+
+# Routed to the "exports" queue (settings.CELERY_TASK_ROUTES), away from grading; a city's
+# winners take minutes: its own, longer limits.
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3000, time_limit=3600)
+def certificates_make(job_id: int) -> None:
+    certificates.certificate_job_run(job_id=job_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring import views
+from scoring import views, views_certificates
 
 app_name = "scoring"
 
@@ -11,5 +11,15 @@ urlpatterns = [
     path("<int:attempt_id>/luu/", views.autosave, name="autosave"),
     path("<int:attempt_id>/nop-bai/", views.submit, name="submit"),
     path("<int:attempt_id>/ket-qua/", views.result, name="result"),
+    path(
+        "chung-nhan/<str:token>/",
+        views_certificates.certificate_verify,
+        name="certificate_verify",
+    ),
+    path(
+        "chung-nhan/<str:token>/tai-ve/",
+        views_certificates.certificate_download,
+        name="certificate_download",
+    ),
     path("tra-cuu/<slug:slug>/", views.results_lookup, name="results_lookup"),
 ]

@@ -36,6 +36,7 @@ from scoring.selectors.attempts import (
     question_contents,
     seconds_remaining,
 )
+from scoring.selectors.certificates import certificates_of_user
 from scoring.selectors.public_results import results_lookup as lookup_for
 from scoring.selectors.public_results import winners_board
 from scoring.services.attempts import (
@@ -290,7 +291,12 @@ def _duration_display(seconds: int) -> str:
 @login_required
 def my_attempts(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "scoring/my_attempts.html", {"attempts": attempt_list_for_user(user=request.user)}
+        request,
+        "scoring/my_attempts.html",
+        {
+            "attempts": attempt_list_for_user(user=request.user),
+            "certificates": certificates_of_user(user=request.user),
+        },
     )
 
 
