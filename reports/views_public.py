@@ -26,6 +26,8 @@ from reports.services.board import board_freeze_due
 PUBLIC_MAX_AGE = 60
 # How many units each chart shows (the most people; the highest rates): readable on a phone.
 CHART_UNITS = 15
+# Drawn at a phone's width: the labels stay readable when the SVG is not scaled down.
+CHART_WIDTH = 380
 # Units shown in the page's table: the root and two levels below (blocks, then districts and
 # departments); the workbook has every unit.
 TABLE_LEVELS = 2
@@ -106,6 +108,7 @@ def _charts(units: list[dict]) -> list:
             charts.bar_chart(
                 [(u["name"], u["participants"]) for u in by_people],
                 title=_("Số người dự thi theo đơn vị"),
+                width=CHART_WIDTH,
                 label_every=max(1, len(by_people) // 5),
             )
         )
@@ -114,6 +117,7 @@ def _charts(units: list[dict]) -> list:
             charts.bar_chart(
                 [(u["name"], round(u["rate"] * 100, 1)) for u in by_rate],
                 title=_("Tỷ lệ tham gia theo đơn vị (%)"),
+                width=CHART_WIDTH,
                 color="#198754",
                 label_every=max(1, len(by_rate) // 5),
             )

@@ -261,6 +261,8 @@ def seed_demo_contest(*, now=None):
         prediction_text="Theo bạn, có bao nhiêu người trả lời đúng tất cả các câu hỏi?",
         prediction_target=Contest.PredictionTarget.PERFECT_PARTICIPANTS,
         collective_rule=Contest.CollectiveRule.PARTICIPANTS,
+        # The daily official board, frozen at 6:00 for the day before (on view: no beat here).
+        board_hour=6,
     )
     contest.refresh_from_db()
 

@@ -466,3 +466,34 @@ def test_workbook_holds_the_frozen_figures(small_contest, soffice_path, tmp_path
         ["B", "    Quận B", "2", "500", "1", "2", "0", "0.20%", ""],
         ["B-1", "      Phường B1", "3", "500", "1", "2", "0", "0.20%", ""],
     ]
+
+
+def test_contest_page_links_to_the_board_only_when_there_is_one(small_contest):
+    Contest.objects.filter(pk=small_contest.pk).update(status=Contest.Status.PUBLISHED)
+    url = reverse("contests:contest_detail", args=[small_contest.slug])
+    link = f'href="/bang-tong-sap/{small_contest.slug}/">Bảng tổng sắp hằng ngày</a>'
+    cache.clear()
+    assert link not in Client().get(url).content.decode()
+    Contest.objects.filter(pk=small_contest.pk).update(board_hour=8)
+    cache.clear()
+    assert link in Client().get(url).content.decode()
+
+
+def test_demo_contest_has_a_board_frozen_on_view(db):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from devdata.services.demo import DEMO_SLUG
+
+    call_command("seed_demo")
+    contest = Contest.objects.get(slug=DEMO_SLUG)
+    assert contest.board_hour == 6
+    html = Client().get(reverse("board:latest", args=[DEMO_SLUG])).content.decode()
+    first = timezone.localdate(contest.opens_at) + datetime.timedelta(days=1)
+    assert (
+        f"Chưa có bảng tổng sắp. Bảng đầu tiên được công bố lúc 6 giờ ngày "
+        f"{first.strftime('%d/%m/%Y')}." in html
+    )
+    tomorrow = timezone.make_aware(datetime.datetime.combine(first, datetime.time(6, 1)))
+    opening_day = timezone.localdate(contest.opens_at).isoformat()
+    assert board_freeze_due(contest=contest, now=tomorrow)["frozen"] == [opening_day]
