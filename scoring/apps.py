@@ -14,4 +14,5 @@ class ScoringConfig(AppConfig):
         "resultssnapshot",
         "certificatejob",
         "certificate",
+        "appeal",
     )

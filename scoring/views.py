@@ -24,6 +24,8 @@ from participants.models import Registration
 from participants.ratelimit import client_address
 from scoring.lookup import NOT_FOUND, LookupForm, lookup_limit_hit, registration_by_identity
 from scoring.models import Attempt
+from scoring.models.appeals import TEXT_MAX as APPEAL_TEXT_MAX
+from scoring.selectors.appeals import appeal_for_attempt
 from scoring.selectors.attempts import (
     GRACE,
     attempt_for_session_to_answer,
@@ -39,6 +41,8 @@ from scoring.selectors.attempts import (
 from scoring.selectors.certificates import certificates_of_user
 from scoring.selectors.public_results import results_lookup as lookup_for
 from scoring.selectors.public_results import winners_board
+from scoring.selectors.results import snapshot_latest
+from scoring.services.appeals import appeal_file
 from scoring.services.attempts import (
     attempt_autosave,
     attempt_start,
@@ -256,13 +260,25 @@ def submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The result of an attempt. POST: file an appeal on it ("noi-dung"), while the contest's
+    results are provisional (scoring.services.appeals.appeal_file)."""
     attempt = _attempt_or_404(request, attempt_id)
     if attempt.status == Attempt.Status.OPEN:
         now = timezone.now()
         if now <= attempt.deadline + GRACE:
             return redirect("scoring:take", attempt_id=attempt.pk)
         attempt, _created = attempt_submit(attempt=attempt, now=now)
+    appeal_error, status = None, 200
+    if request.method == "POST":
+        try:
+            appeal_file(attempt=attempt, user=request.user, text=request.POST.get("noi-dung", ""))
+        except Refused as refused:
+            appeal_error, status = refused.message, 400
+        else:
+            messages.success(request, _("Đã gửi đơn phúc khảo. Ban Tổ chức sẽ trả lời tại đây."))
+            return redirect("scoring:result", attempt_id=attempt.pk)
     graded = attempt.status == Attempt.Status.GRADED
     duration_ms = attempt.duration_ms
     if duration_ms is None and attempt.finished_at is not None:
@@ -279,8 +295,24 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "attempts_left": attempts_left(attempt=attempt),
             "review": review,
             "review_later": graded and review is None and attempt.contest.review_content != SCORE,
+            **(_appeal_context(attempt) if graded else {}),
+            "appeal_error": appeal_error,
+            "appeal_text": request.POST.get("noi-dung", "") if appeal_error else "",
+            "appeal_max": APPEAL_TEXT_MAX,
         },
+        status=status,
     )
+
+
+def _appeal_context(attempt: Attempt) -> dict:
+    """The appeal filed on the attempt (with its answer), or whether one may be filed now."""
+    appeal = appeal_for_attempt(attempt=attempt)
+    snapshot = None if appeal else snapshot_latest(contest=attempt.contest_id)
+    open_until = None
+    until = snapshot.provisional_until if snapshot is not None else None
+    if until is not None and timezone.now() < until:
+        open_until = until
+    return {"appeal": appeal, "appeal_open_until": open_until}
 
 
 def _duration_display(seconds: int) -> str:

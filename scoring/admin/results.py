@@ -1,6 +1,8 @@
 """Results publishing on the contest admin page: "Công bố kết quả" (closed contest),
-"Công bố lại kết quả (phiên bản mới)" (results already published), the bulk action, and the
-read-only prize list of a published snapshot (`…/contests/contest/<id>/giai-thuong/`).
+"Công bố lại kết quả (phiên bản mới)" (results already published), each final or, with a
+number of days in "so-ngay-phuc-khao", provisional (open to appeals: scoring/admin/appeals.py),
+the bulk action (final), and the read-only prize list of a published snapshot
+(`…/contests/contest/<id>/giai-thuong/`) with what changed against the previous version.
 
 Publishing is `scoring.services.prizes.results_publish`, the one path that runs the checks,
 freezes the prize list (ResultsSnapshot) and moves the status in one transaction. Contests never
@@ -9,25 +11,45 @@ imports scoring, so the contest page cannot call it; scoring extends contests' C
 class in its place, as scoring/admin/duplicates.py does for the duplicate-accounts queue. Every
 status transition of a contest stays on one page, with the same scoping, CSRF and messages."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contest_site.untrusted import parse_id
 from contests.admin.contests import ContestAdmin
 from contests.models import Contest, PrizeTier
+from contests.templatetags.contest_tags import vn_time
 from scoring.models import ResultsSnapshot
+from scoring.rules.results_diff import ENTERED, LEFT, MOVED
+from scoring.selectors.appeals import appeals_pending_count
 from scoring.selectors.results import snapshot_latest
-from scoring.services.prizes import results_publish
+from scoring.services.prizes import PROVISIONAL_DAYS_MAX, results_publish
+
+
+def provisional_days_posted(data) -> int | None:
+    """The optional "so-ngay-phuc-khao" field: blank publishes final, a number of days
+    publishes provisional (the service checks the range)."""
+    raw = str(data.get("so-ngay-phuc-khao") or "").strip()
+    if not raw:
+        return None
+    days = parse_id(raw)
+    if days is None:
+        raise ValidationError(
+            gettext("Số ngày nhận phúc khảo phải là số nguyên từ 1 đến %(max)d.")
+            % {"max": PROVISIONAL_DAYS_MAX}
+        )
+    return days
 
 
 def publish_results(*, contest, user, data):
-    """Closed → results published, with the snapshot (version 1)."""
-    return results_publish(contest=contest, user=user)
+    """Closed → results published, with the snapshot (version 1), final or provisional."""
+    return results_publish(
+        contest=contest, user=user, provisional_days=provisional_days_posted(data)
+    )
 
 
 def publish_results_again(*, contest, user, data):
@@ -37,7 +59,12 @@ def publish_results_again(*, contest, user, data):
         raise ValidationError(
             gettext("Thiếu số phiên bản kết quả đang công bố: hãy tải lại trang rồi thử lại.")
         )
-    return results_publish(contest=contest, user=user, replaces=version)
+    return results_publish(
+        contest=contest,
+        user=user,
+        replaces=version,
+        provisional_days=provisional_days_posted(data),
+    )
 
 
 class ContestWithResultsAdmin(ContestAdmin):
@@ -69,8 +96,31 @@ class ContestWithResultsAdmin(ContestAdmin):
         extra_context = dict(extra_context or {})
         contest_id = parse_id(object_id)
         if contest_id is not None:
-            extra_context["results_snapshot"] = snapshot_latest(contest=contest_id)
+            snapshot = snapshot_latest(contest=contest_id)
+            extra_context["results_snapshot"] = snapshot
+            if snapshot is not None and snapshot.provisional_until is not None:
+                extra_context["appeals_pending"] = appeals_pending_count(contest=contest_id)
+                extra_context["appeals_url"] = (
+                    reverse("admin:scoring_appeal_changelist") + f"?contest__id__exact={contest_id}"
+                )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _transition(self, request, contest, transition, data=None) -> bool:
+        done = super()._transition(request, contest, transition, data)
+        if done and transition in ("cong-bo-ket-qua", "cong-bo-lai-ket-qua"):
+            snapshot = snapshot_latest(contest=contest)
+            if snapshot is not None and snapshot.provisional_until is not None:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Đây là kết quả tạm thời: người dự thi được gửi phúc khảo đến "
+                        "%(until)s. Hết thời hạn và trả lời xong các đơn phúc khảo, hãy bấm "
+                        "“Công bố lại kết quả (phiên bản mới)” để công bố kết quả chính thức."
+                    )
+                    % {"until": vn_time(snapshot.provisional_until)},
+                    level=messages.INFO,
+                )
+        return done
 
     @admin.action(description=_("Công bố kết quả các cuộc thi đã chọn"), permissions=["change"])
     def publish_results_selected(self, request, queryset):
@@ -102,6 +152,15 @@ class ContestWithResultsAdmin(ContestAdmin):
         rows = [
             {**row, "kind_label": kinds.get(row["kind"], row["kind"])} for row in snapshot.prizes
         ]
+        change_labels = {
+            ENTERED: gettext("Vào danh sách giải"),
+            LEFT: gettext("Ra khỏi danh sách giải"),
+            MOVED: gettext("Đổi giải"),
+        }
+        changes = [
+            {**c, "change_label": change_labels.get(c["change"], c["change"])}
+            for c in snapshot.changes or []
+        ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -110,6 +169,7 @@ class ContestWithResultsAdmin(ContestAdmin):
             "snapshot": snapshot,
             "snapshots": snapshots,
             "rows": rows,
+            "changes": changes,
             "budget": snapshot.budget,
         }
         return TemplateResponse(request, "admin/contests/contest/results_prizes.html", context)

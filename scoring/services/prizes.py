@@ -5,16 +5,24 @@ transaction."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, ContestChange
 from contests.selectors import path_prefix_for
 from contests.services.contests import contest_results_published_mark, results_publish_problems
+from contests.templatetags.contest_tags import vn_time
 from scoring.models import RegradeJob, ResultsSnapshot
+from scoring.rules.results_diff import prize_changes
+from scoring.selectors.appeals import appeals_pending_count
 from scoring.selectors.prizes import prizes_allocate
+
+# How long a provisional publication may stay open to appeals.
+PROVISIONAL_DAYS_MAX = 60
 
 
 def results_publish_refusals(
@@ -59,7 +67,63 @@ def results_publish_refusals(
     return problems
 
 
-def results_publish(*, contest: Contest, user, replaces: int | None = None) -> ResultsSnapshot:
+def provisional_refusals(
+    *,
+    contest: Contest,
+    previous: ResultsSnapshot | None,
+    provisional_days: int | None,
+    now: datetime.datetime,
+) -> list[str]:
+    """Why this publication cannot be made as asked, provisional or final. Provisional: for 1 to
+    PROVISIONAL_DAYS_MAX days, and not after a final version (appeals, once closed, are not
+    reopened). Final after a provisional version: only once its appeal period is over and
+    every appeal is answered."""
+    if provisional_days is not None:
+        if not 1 <= provisional_days <= PROVISIONAL_DAYS_MAX:
+            return [
+                _("Số ngày nhận phúc khảo phải là số nguyên từ 1 đến %(max)d.")
+                % {"max": PROVISIONAL_DAYS_MAX}
+            ]
+        if previous is not None and previous.provisional_until is None:
+            return [
+                _(
+                    "Kết quả đã được công bố chính thức (phiên bản %(version)s): không thể "
+                    "công bố lại dưới dạng tạm thời."
+                )
+                % {"version": previous.version}
+            ]
+        return []
+    if previous is None or previous.provisional_until is None:
+        return []
+    problems = []
+    if now < previous.provisional_until:
+        problems.append(
+            _(
+                "Kết quả tạm thời còn nhận phúc khảo đến %(until)s: chưa thể công bố kết quả "
+                "chính thức trước thời hạn này."
+            )
+            % {"until": vn_time(previous.provisional_until)}
+        )
+    pending = appeals_pending_count(contest=contest)
+    if pending:
+        problems.append(
+            _(
+                "Còn %(count)d đơn phúc khảo chưa trả lời: hãy trả lời hết rồi công bố kết quả "
+                "chính thức."
+            )
+            % {"count": pending}
+        )
+    return problems
+
+
+def results_publish(
+    *,
+    contest: Contest,
+    user,
+    replaces: int | None = None,
+    provisional_days: int | None = None,
+    now: datetime.datetime | None = None,
+) -> ResultsSnapshot:
     """The one way to publish results: check, freeze the current prize allocation as a new
     snapshot version (JSON rows) and, the first time, move the contest closed → results
     published — in one transaction under the contest's row lock, so the status never changes
@@ -67,22 +131,35 @@ def results_publish(*, contest: Contest, user, replaces: int | None = None) -> R
 
     `replaces`: None to publish for the first time; the latest version's number to publish a
     new version (recorded in ContestChange, what="results_published", version before/after).
-    A snapshot is never modified. Refused with nothing written: PermissionDenied for an
+    A snapshot is never modified; a new version records what changed against the previous one
+    (`changes`: scoring.rules.results_diff). `provisional_days`: publish as provisional, open
+    to appeals for that many days from `now` (`provisional_until`); None publishes final (see
+    `provisional_refusals`). Refused with nothing written: PermissionDenied for an
     organiser outside the contest's owner unit; ValidationError listing every problem of
-    `results_publish_refusals`."""
+    `results_publish_refusals` and `provisional_refusals`."""
+    now = now or timezone.now()
     prefix = path_prefix_for(user=user)
     if prefix is None or not contest.owner_unit.path.startswith(prefix):
         raise PermissionDenied(_("Bạn không có quyền công bố kết quả của cuộc thi này."))
     with transaction.atomic():
         locked = Contest.objects.select_for_update().get(pk=contest.pk)
-        latest = ResultsSnapshot.objects.filter(contest=locked).aggregate(v=Max("version"))["v"]
+        previous = ResultsSnapshot.objects.filter(contest=locked).order_by("-version").first()
+        latest = previous.version if previous else None
         problems = results_publish_refusals(contest=locked, replaces=replaces, latest=latest)
+        if not problems:
+            problems = provisional_refusals(
+                contest=locked, previous=previous, provisional_days=provisional_days, now=now
+            )
         if problems:
             raise ValidationError(problems)
         allocation = prizes_allocate(contest=locked)
         snapshot = ResultsSnapshot.objects.create(
             contest=locked,
             version=(latest or 0) + 1,
+            provisional_until=(
+                now + datetime.timedelta(days=provisional_days) if provisional_days else None
+            ),
+            changes=prize_changes(previous.prizes, allocation.rows) if previous else None,
             prizes=allocation.rows,
             budget={
                 "structures": allocation.budget,

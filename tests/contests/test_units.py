@@ -82,7 +82,7 @@ def test_roles_grant_what_each_app_lists_for_organisers():
         "contests": "unit contest milestone round excludedperson topic question option "
         "blueprintitem prizestructure prizetier",
         "participants": "participant registration",
-        "scoring": "attempt disqualification regradejob answerkeychange resultssnapshot "
+        "scoring": "attempt disqualification regradejob answerkeychange resultssnapshot appeal "
         "certificatejob certificate",
     }
     assert granted == {
