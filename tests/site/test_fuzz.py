@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -475,7 +476,8 @@ def _project_frames(frames):
 
 
 def _where(frame) -> str:
-    return f"{frame.filename.split('/main/')[-1]}:{frame.lineno}"
+    # Relative to the checkout, wherever it is (CI clones it into another folder).
+    return f"{os.path.relpath(frame.filename, django_settings.BASE_DIR)}:{frame.lineno}"
 
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
