@@ -28,7 +28,7 @@ def test_seed_demo_participant_is_idempotent_and_can_log_in():
     output = run()
     assert f"thí sinh: {DEMO_PHONE} (hoặc 001087123456) / {DEMO_PASSWORD}" in output
     run()
-    participant = Participant.objects.get()
+    participant = Participant.objects.get(phone="+84912345678")
     assert participant.residence_unit.code == "HN-TX-NC"
     assert Registration.objects.count() == 0  # no demo contest: skipped quietly
     response = FormClient().submit(

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from devdata.services.demo_citizen import seed_demo_participant
+from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
 
 
@@ -11,5 +12,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for line in [*seed_demo_participant(), *seed_invite_registrations()]:
+        for line in [
+            *seed_demo_participant(),
+            *seed_invite_registrations(),
+            *seed_identity_cases(),
+        ]:
             self.stdout.write(line)
