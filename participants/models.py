@@ -343,4 +343,5 @@ class DuplicateSuspect(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.duplicate_id} ~ {self.original_id}"
+        # Names, not ids: the clerk reads this as the page's title and in the history.
+        return f"{self.duplicate.full_name} ~ {self.original.full_name}"
