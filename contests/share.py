@@ -26,8 +26,9 @@ from contests.templatetags.contest_tags import vn_deadline, vn_time
 WIDTH, HEIGHT = 1200, 630
 CACHE_SECONDS = 7 * 24 * 3600
 RED, INK, PAPER, MUTED = (179, 0, 27), (33, 37, 41), (255, 255, 255), (90, 90, 90)
-# Vendored with the project (static/fonts, with its licence); Debian's copy otherwise.
-FONT_DIRS = (Path(settings.BASE_DIR) / "static" / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
+# DejaVu Sans cut to the Vietnamese letters, vendored with its licence (static/fonts/README.md):
+# the image never depends on what fonts the server happens to have.
+FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,8 @@ def contest_card(contest: Contest) -> ShareCard:
 
 @memoise
 def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for folder in FONT_DIRS:
-        if (folder / name).exists():
-            return ImageFont.truetype(str(folder / name), size)
-    raise FileNotFoundError(name)
+    name = "DejaVuSans-Bold-vi.ttf" if bold else "DejaVuSans-vi.ttf"
+    return ImageFont.truetype(str(FONTS / name), size)
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
