@@ -155,6 +155,7 @@ def loops(graph: dict[str, set[str]]) -> list[list[str]]:
 KNOWN_LOOPS = [
     ["reports.services.exports", "reports.tasks"],
     [
+        "scoring.services.certificates",
         "scoring.services.grading",
         "scoring.services.queueing",
         "scoring.services.regrade",
