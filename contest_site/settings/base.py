@@ -278,6 +278,9 @@ CELERY_BEAT_SCHEDULE = {
     "rollups-refresh": {"task": "reports.tasks.rollups_refresh_all", "schedule": 60.0},
     "rollups-recompute": {"task": "reports.tasks.rollups_recompute_open", "schedule": 3600.0},
     "exports-purge": {"task": "reports.tasks.export_purge_expired", "schedule": 3600.0},
+    # The daily official board (bảng tổng sắp): each due day frozen once, at the contest's
+    # board hour (within five minutes); corrections published with it.
+    "boards-freeze": {"task": "reports.tasks.boards_freeze_due", "schedule": 300.0},
     # Identity numbers past their contest's retention period are overwritten (daily).
     "identities-purge": {"task": "participants.tasks.identities_purge", "schedule": 86400.0},
 }

@@ -359,7 +359,7 @@ class ContestAdmin(ScopedModelAdmin):
         (_("Thông tin chung"), {"fields": ["owner_unit", "title", "slug", "summary", "status"]}),
         (_("Kế hoạch: mục đích, yêu cầu"), {"fields": ["purpose", "requirements"]}),
         (_("Thể lệ"), {"fields": ["rules"]}),
-        (_("Thời gian"), {"fields": ["opens_at", "closes_at"]}),
+        (_("Thời gian"), {"fields": ["opens_at", "closes_at", "board_hour"]}),
         (
             _("Đối tượng dự thi"),
             {

@@ -84,6 +84,7 @@ def test_roles_grant_what_each_app_lists_for_organisers():
         "participants": "participant registration",
         "scoring": "attempt disqualification regradejob answerkeychange resultssnapshot appeal "
         "certificatejob certificate",
+        "reports": "boardsnapshot",
     }
     assert granted == {
         (app, model, verb)
