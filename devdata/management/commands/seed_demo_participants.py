@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from devdata.services.demo_citizen import seed_demo_participant
 from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
+from devdata.services.demo_results import seed_finished_contests
 
 
 class Command(BaseCommand):
@@ -16,5 +17,6 @@ class Command(BaseCommand):
             *seed_demo_participant(),
             *seed_invite_registrations(),
             *seed_identity_cases(),
+            *seed_finished_contests(),
         ]:
             self.stdout.write(line)
