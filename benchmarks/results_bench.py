@@ -5,13 +5,15 @@ splits).
 
 1. load the contest (once; reused while it has registrations), give it Hà Nội 2019's prize
    structure (individual 3/7/20/35, collective 3/7/10 among districts), allocate and freeze
-   it as results version 1 (the allocation's time is reported);
+   it as results version 1 with everyone's ranks (`published_ranks_fill`, as
+   `results_publish` does; the allocation's and the ranks' times are reported);
 2. the contest page with the winners, warm: p50/p99 of `--requests` GETs through Django's
    test client (the whole view: middleware, template; targets: p99 ≤ 50 ms);
 3. the lookup: p50/p99 of `--requests` anonymous POSTs (number + date of birth) of people
    drawn at random (rate limits lifted), and of the selector alone; queries per lookup;
-4. EXPLAIN (ANALYZE, BUFFERS) of the rank COUNT for the median person and for the last one
-   (the worst case: every row is ahead), and the peak memory of this process.
+4. EXPLAIN (ANALYZE, BUFFERS) of the lookup's reads of the published ranks (the person's row,
+   the neighbours) for the median person and for the last one, and the peak memory of this
+   process.
 
 Usage (PostgreSQL, as in production; the database must exist and be migrated):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/contest_results_bench \\
@@ -70,9 +72,12 @@ def _publish(contest) -> dict:
     """Prize structure and version 1, frozen straight from the allocation (the simulated
     contest has no prediction answer nor organiser: `results_publish`'s checks are tested
     elsewhere; what is measured here is what readers get)."""
+    from django.db import connection, transaction
+
     from contests.models import Contest, PrizeStructure, PrizeTier, Unit
-    from scoring.models import ResultsSnapshot
+    from scoring.models import PublishedRank, ResultsSnapshot
     from scoring.selectors.prizes import prizes_allocate
+    from scoring.services.published_ranks import published_ranks_fill
 
     ResultsSnapshot.objects.filter(contest=contest).delete()
     PrizeStructure.objects.filter(contest=contest).delete()
@@ -86,14 +91,27 @@ def _publish(contest) -> dict:
     started = time.perf_counter()
     allocation = prizes_allocate(contest=contest)
     allocate_s = time.perf_counter() - started
-    ResultsSnapshot.objects.create(contest=contest, version=1, prizes=allocation.rows, budget={})
+    started = time.perf_counter()
+    with transaction.atomic():
+        snapshot = ResultsSnapshot.objects.create(
+            contest=contest, version=1, prizes=allocation.rows, budget={}
+        )
+        published_ranks_fill(snapshot=snapshot)
+    ranks_s = time.perf_counter() - started
     Contest.objects.filter(pk=contest.pk).update(status=Contest.Status.RESULTS_PUBLISHED)
-    return {"allocate_s": round(allocate_s, 2), "prize_rows": len(allocation.rows)}
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE scoring_publishedrank")
+    return {
+        "allocate_s": round(allocate_s, 2),
+        "prize_rows": len(allocation.rows),
+        "ranks_s": round(ranks_s, 2),
+        "rank_rows": PublishedRank.objects.filter(snapshot=snapshot).count(),
+    }
 
 
-def _explain(registration) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the lookup's rank counts for `registration`: the
-    statement captured from the selector itself."""
+def _explain(registration) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the lookup's reads of the published ranks (the person's
+    row, the neighbours): the statements captured from the selector itself."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -101,10 +119,12 @@ def _explain(registration) -> str:
 
     with CaptureQueriesContext(connection) as queries:
         results_lookup(registration=registration, own=False)
-    sql = next(q["sql"] for q in queries if "FILTER" in q["sql"] and "COUNT" in q["sql"])
+    plans = []
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        for sql in (q["sql"] for q in queries if "scoring_publishedrank" in q["sql"]):
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plans.extend(row[0] for row in cursor.fetchall())
+    return plans
 
 
 def main() -> None:
@@ -194,7 +214,7 @@ def main() -> None:
 
     ranked = list(results_ranked(contest=contest).values_list("registration_id", flat=True))
     for label, pk in (("median", ranked[len(ranked) // 2]), ("last", ranked[-1])):
-        figures[f"explain_{label}_person"] = _explain(registrations.get(pk=pk)).splitlines()
+        figures[f"explain_{label}_person"] = _explain(registrations.get(pk=pk))
     figures["peak_mb"] = round(_peak_mb(), 1)
     text = json.dumps(figures, ensure_ascii=False, indent=2)
     print(text)

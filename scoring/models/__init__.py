@@ -2,6 +2,7 @@ from .appeals import Appeal
 from .attempts import Attempt, Result
 from .certificates import Certificate, CertificateJob
 from .grading import AnswerKeyChange, Disqualification, RegradeJob, ResultsSnapshot
+from .ranks import PublishedRank
 
 __all__ = [
     "Appeal",
@@ -10,6 +11,7 @@ __all__ = [
     "Certificate",
     "CertificateJob",
     "Disqualification",
+    "PublishedRank",
     "RegradeJob",
     "Result",
     "ResultsSnapshot",

@@ -169,6 +169,10 @@ class ResultsSnapshot(models.Model):
     # What changed against the previous version (scoring.rules.results_diff rows); null for
     # the first version.
     changes = models.JSONField(_("thay đổi so với phiên bản trước"), null=True)
+    # How many people each published rank is out of (scoring.services.published_ranks):
+    # {"overall": n, "districts": {"<unit id>": n}, "age_groups": {"<group>": n}}; null for
+    # snapshots published before ranks were frozen with them.
+    rank_totals = models.JSONField(_("số người được xếp hạng"), null=True)
 
     class Meta:
         verbose_name = _("kết quả đã công bố")

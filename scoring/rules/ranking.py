@@ -60,6 +60,11 @@ class Key:
         column = F(self.field)
         return column.desc() if self.descending else column.asc()
 
+    def sql(self, alias: str) -> list[str]:
+        """The same order as `order_by`, as SQL ORDER BY terms over `alias.<field>` (for the
+        window functions that rank at publication)."""
+        return [f"{alias}.{self.field} {'DESC' if self.descending else 'ASC'}"]
+
     def tied(self, row: RankRow) -> str:
         raise NotImplementedError
 
@@ -91,6 +96,11 @@ class ClosestPrediction(Key):
         from django.db.models import F
 
         return F(self.field).asc(nulls_last=True)
+
+    def sql(self, alias):
+        # NULLS LAST written so that PostgreSQL and SQLite read it alike.
+        column = f"{alias}.{self.field}"
+        return [f"(CASE WHEN {column} IS NULL THEN 1 ELSE 0 END) ASC", f"{column} ASC"]
 
     def tied(self, row):
         if row.prediction_error is None:
@@ -162,6 +172,12 @@ def sort_key(row: RankRow, chain: tuple[str, ...] = DEFAULT_CHAIN) -> tuple:
 def order_by(chain: tuple[str, ...] = DEFAULT_CHAIN) -> list:
     """The same order as `sort_key`, as ORM expressions for `QuerySet.order_by`."""
     return [key.order_by() for key in _keys(chain)]
+
+
+def order_by_sql(alias: str, chain: tuple[str, ...] = DEFAULT_CHAIN) -> str:
+    """The same order as `order_by`, as the text of an SQL ORDER BY over the result columns
+    of the row source `alias`."""
+    return ", ".join(term for key in _keys(chain) for term in key.sql(alias))
 
 
 def rank(rows: list[RankRow], chain: tuple[str, ...] = DEFAULT_CHAIN) -> list[tuple[int, RankRow]]:

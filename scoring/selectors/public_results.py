@@ -6,10 +6,13 @@ The winners come from the snapshot's frozen rows only (names as consented at pub
 its board is cached by (contest, version) for a day, and which version is the latest for a
 minute. Per-round prizes do not exist yet: the board is the contest's.
 
-The lookup ranks live: rank = 1 + the number of ranked rows ahead (`ranking.ahead_q`, one
-COUNT each for the whole contest, the person's district and age group), so no query sorts the
-contest. The prize is the snapshot's. The lookup opens once a snapshot exists (results
-published, provisional or final); before that, rankings still move and nothing is shown."""
+The lookup's ranks are the published ones: ranked once at publication (scoring.models.
+PublishedRank, overall, in the district, in the age group, with the totals on the snapshot),
+read by primary key with the two neighbours by overall rank, so a lookup costs the same at
+any contest size and what a citizen sees does not change under them until a new version.
+The prize is the snapshot's. The lookup opens once a snapshot exists (results published,
+provisional or final); before that, rankings still move and nothing is shown. A person
+disqualified or excluded after publication is shown unranked at once."""
 
 from __future__ import annotations
 
@@ -20,17 +23,16 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
-from contests.models import Contest, Unit
+from contests.models import Contest, ExcludedPerson, Unit
 from participants.models import Registration
 from participants.rules.age_groups import age_group_label
 from participants.selectors import contest_age_groups
-from scoring.models import Result, ResultsSnapshot
+from scoring.models import Disqualification, PublishedRank, Result, ResultsSnapshot
 from scoring.rules import ranking
 from scoring.rules.public_name import public_name
-from scoring.selectors.results import disqualified_ids, excluded_ids
 
 LATEST_SECONDS = 60
 BOARD_SECONDS = 24 * 3600
@@ -41,7 +43,7 @@ def _latest_key(contest_id: int) -> str:
 
 
 def _board_key(contest_id: int, version: int) -> str:
-    return f"scoring:public:winners:board:v1:{contest_id}:{version}"
+    return f"scoring:public:winners:board:v2:{contest_id}:{version}"
 
 
 def score_text(score) -> str:
@@ -82,6 +84,10 @@ class WinnersBoard:
     structures: list[dict] = field(default_factory=list)
     # registration id -> [(structure title, tier name)]: the lookup's prize.
     prizes_by_registration: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # The lookup's: the snapshot's primary key and its rank totals (None: published before
+    # ranks were frozen with snapshots).
+    snapshot_id: int | None = None
+    rank_totals: dict | None = None
 
     @property
     def replaces(self) -> int | None:
@@ -117,6 +123,8 @@ def winners_board_build(snapshot: ResultsSnapshot) -> WinnersBoard:
         version=snapshot.version,
         published_at=snapshot.published_at,
         provisional_until=getattr(snapshot, "provisional_until", None),
+        snapshot_id=snapshot.pk,
+        rank_totals=snapshot.rank_totals,
     )
     by_structure: dict[object, dict] = {}
     for row in snapshot.prizes:
@@ -209,9 +217,17 @@ def district_of(unit: Unit, *, block_id: int | None) -> Unit | None:
     from their unit (itself included); where there is none (departments, or provinces with
     communes only after 2025), the child of their block that contains their unit. None when
     the unit is the block itself or above it. One query."""
+    line = Unit.objects.filter(path__in=_prefixes(unit.path))
+    return _district_in_line(sorted(line, key=lambda u: u.depth), block_id=block_id)
+
+
+def _prefixes(path: str) -> list[str]:
     step = Unit.steplen
-    prefixes = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
-    line = sorted(Unit.objects.filter(path__in=prefixes), key=lambda u: u.depth)
+    return [path[:end] for end in range(step, len(path) + 1, step)]
+
+
+def _district_in_line(line: list[Unit], *, block_id: int | None) -> Unit | None:
+    """`district_of` on the unit's line (its ancestors and itself, root first)."""
     districts = [u for u in line if u.kind == Unit.Kind.DISTRICT]
     if districts:
         return districts[-1]
@@ -221,13 +237,53 @@ def district_of(unit: Unit, *, block_id: int | None) -> Unit | None:
     return None
 
 
-def _row(result: Result) -> ranking.RankRow:
+def districts_of(pairs: set[tuple[int, int | None]]) -> dict[tuple[int, int | None], int]:
+    """`district_of` for many (unit id, block id) pairs at once, as {pair: district unit id}
+    (pairs without a district left out): for the ranks frozen at publication. The units and
+    their lines are read in a few queries (a contest's units are thousands, not millions)."""
+    units: dict[int, Unit] = {}
+    unit_ids = sorted({unit_id for unit_id, _block in pairs})
+    for start in range(0, len(unit_ids), 500):
+        units.update(Unit.objects.in_bulk(unit_ids[start : start + 500]))
+    prefixes = sorted({p for unit in units.values() for p in _prefixes(unit.path)})
+    by_path: dict[str, Unit] = {}
+    for start in range(0, len(prefixes), 500):
+        for unit in Unit.objects.filter(path__in=prefixes[start : start + 500]):
+            by_path[unit.path] = unit
+    found = {}
+    for unit_id, block_id in pairs:
+        unit = units.get(unit_id)
+        if unit is None:
+            continue
+        line = [by_path[p] for p in _prefixes(unit.path) if p in by_path]
+        district = _district_in_line(line, block_id=block_id)
+        if district is not None:
+            found[(unit_id, block_id)] = district.pk
+    return found
+
+
+def _row(published: PublishedRank) -> ranking.RankRow:
     return ranking.RankRow(
-        registration_id=result.registration_id,
-        correct_count=result.correct_count,
-        prediction_error=result.prediction_error,
-        duration_ms=result.duration_ms,
-        finished_at=result.finished_at,
+        registration_id=published.registration_id,
+        correct_count=published.correct_count,
+        prediction_error=published.prediction_error,
+        duration_ms=published.duration_ms,
+        finished_at=published.finished_at,
+    )
+
+
+def _set_apart(registration: Registration) -> bool:
+    """Disqualified (in force) or excluded now, whatever was published: one query."""
+    disqualified = Disqualification.objects.filter(
+        registration=OuterRef("pk"), contest_id=OuterRef("contest_id"), revoked_at__isnull=True
+    )
+    excluded = ExcludedPerson.objects.filter(
+        contest_id=OuterRef("contest_id"), document_number=OuterRef("document_number")
+    )
+    return (
+        Registration.objects.filter(pk=registration.pk)
+        .filter(Exists(disqualified) | Exists(excluded))
+        .exists()
     )
 
 
@@ -261,51 +317,43 @@ def results_lookup(*, registration: Registration, own: bool) -> Lookup | None:
     lookup.correct_count = result.correct_count
     lookup.question_count = result.question_count
     lookup.duration = duration_text(result.duration_ms)
-    apart = disqualified_ids(contest=contest) | excluded_ids(contest=contest)
-    if registration.pk in apart:
+    if board.rank_totals is None or _set_apart(registration):
+        return lookup
+    published = (
+        PublishedRank.objects.filter(snapshot_id=board.snapshot_id, registration_id=registration.pk)
+        .select_related("district")
+        .first()
+    )
+    if published is None:  # not ranked when published (set apart then, or no result yet)
         return lookup
     lookup.ranked = True
-    ranked = Result.objects.filter(contest=contest, round=None)
-    if apart:
-        ranked = ranked.exclude(registration_id__in=apart)
-    me = _row(result)
-    ahead = ranking.ahead_q(me)
-    district = district_of(registration.unit, block_id=registration.block_id)
-    in_district = (
-        Q(registration__unit__path__startswith=district.path) if district else Q(pk__in=[])
-    )
-    in_age = Q(registration__age_group=registration.age_group)
-    counts = ranked.aggregate(
-        total=Count("pk"),
-        ahead=Count("pk", filter=ahead),
-        district_total=Count("pk", filter=in_district),
-        district_ahead=Count("pk", filter=in_district & ahead),
-        age_total=Count("pk", filter=in_age),
-        age_ahead=Count("pk", filter=in_age & ahead),
-    )
-    lookup.standings.append(
-        Standing(scope=_("Toàn cuộc thi"), rank=counts["ahead"] + 1, total=counts["total"])
-    )
-    if district is not None:
+    totals = board.rank_totals
+    rank = published.overall_rank
+    lookup.standings.append(Standing(scope=_("Toàn cuộc thi"), rank=rank, total=totals["overall"]))
+    if published.district is not None:
         lookup.standings.append(
             Standing(
-                scope=district.name,
-                rank=counts["district_ahead"] + 1,
-                total=counts["district_total"],
+                scope=published.district.name,
+                rank=published.district_rank,
+                total=totals["districts"].get(str(published.district_id), 0),
             )
         )
     groups = contest_age_groups(contest=contest)
     lookup.standings.append(
         Standing(
-            scope=str(age_group_label(registration.age_group, groups)),
-            rank=counts["age_ahead"] + 1,
-            total=counts["age_total"],
+            scope=str(age_group_label(published.age_group, groups)),
+            rank=published.age_rank,
+            total=totals["age_groups"].get(published.age_group, 0),
         )
     )
-    order = ranking.order_by()
-    above = ranked.filter(ahead).order_by(*order).reverse().first()
-    below = ranked.exclude(ahead).exclude(pk=result.pk).order_by(*order).first()
-    rank = counts["ahead"] + 1
+    neighbours = {
+        row.overall_rank: row
+        for row in PublishedRank.objects.filter(
+            snapshot_id=board.snapshot_id, overall_rank__in=[rank - 1, rank + 1]
+        )
+    }
+    above, below = neighbours.get(rank - 1), neighbours.get(rank + 1)
+    me = _row(published)
     labels = {registration.pk: _("bạn")}
     if above is not None:
         labels[above.registration_id] = _("người dự thi hạng %(n)s") % {"n": rank - 1}

@@ -20,6 +20,7 @@ from scoring.models import RegradeJob, ResultsSnapshot
 from scoring.rules.results_diff import prize_changes
 from scoring.selectors.appeals import appeals_pending_count
 from scoring.selectors.prizes import prizes_allocate
+from scoring.services.published_ranks import published_ranks_fill
 
 # How long a provisional publication may stay open to appeals.
 PROVISIONAL_DAYS_MAX = 60
@@ -125,7 +126,8 @@ def results_publish(
     now: datetime.datetime | None = None,
 ) -> ResultsSnapshot:
     """The one way to publish results: check, freeze the current prize allocation as a new
-    snapshot version (JSON rows) and, the first time, move the contest closed → results
+    snapshot version (JSON rows) with everyone's ranks (`published_ranks_fill`: what the
+    results lookup shows) and, the first time, move the contest closed → results
     published — in one transaction under the contest's row lock, so the status never changes
     without a snapshot.
 
@@ -168,6 +170,7 @@ def results_publish(
             },
             published_by=user,
         )
+        published_ranks_fill(snapshot=snapshot)
         if locked.status == Contest.Status.CLOSED:
             contest_results_published_mark(contest=locked, user=user)
         if latest:
