@@ -186,69 +186,6 @@ def rank(rows: list[RankRow], chain: tuple[str, ...] = DEFAULT_CHAIN) -> list[tu
     return list(enumerate(ordered, start=1))
 
 
-# "Ahead of this row" as data: a list of alternatives, each a list of (field, op, value)
-# conditions that must all hold. The same conditions become a Q for one COUNT in the
-# database (`ahead_q`) and are evaluated on plain rows (`ahead_matches`), so a test can hold
-# them to `rank()`. A rank is then 1 + the number of rows ahead: no sort of the contest.
-Condition = tuple[str, str, object]
-
-
-def _better(key: Key, value) -> Condition | None:
-    if isinstance(key, ClosestPrediction):
-        # NULL (no prediction) sorts last: anyone who predicted is ahead of it.
-        return (key.field, "notnull", None) if value is None else (key.field, "lt", value)
-    return (key.field, "gt" if key.descending else "lt", value)
-
-
-def _same(key: Key, value) -> Condition:
-    return (key.field, "isnull", None) if value is None else (key.field, "eq", value)
-
-
-def ahead_conditions(row: RankRow, chain: tuple[str, ...] = DEFAULT_CHAIN) -> list[list[Condition]]:
-    """The rows ranked above `row`: equal on the first i keys and better on key i+1, for each
-    i (the lexicographic keyset condition of `sort_key`, NULLs last as `order_by`)."""
-    alternatives: list[list[Condition]] = []
-    prefix: list[Condition] = []
-    for key in _keys(chain):
-        value = getattr(row, key.field)
-        alternatives.append([*prefix, _better(key, value)])
-        prefix.append(_same(key, value))
-    return alternatives
-
-
-def _holds(condition: Condition, row: RankRow) -> bool:
-    field, op, value = condition
-    actual = getattr(row, field)
-    if op == "isnull":
-        return actual is None
-    if op == "notnull":
-        return actual is not None
-    if actual is None:  # as SQL: a comparison with NULL is not true
-        return False
-    return {"eq": actual == value, "lt": actual < value, "gt": actual > value}[op]
-
-
-def ahead_matches(conditions: list[list[Condition]], row: RankRow) -> bool:
-    return any(all(_holds(c, row) for c in alternative) for alternative in conditions)
-
-
-def ahead_q(row: RankRow, chain: tuple[str, ...] = DEFAULT_CHAIN):
-    """`ahead_conditions` as a Q over the result columns."""
-    from django.db.models import Q  # the rule itself needs no database
-
-    lookups = {"eq": "exact", "lt": "lt", "gt": "gt"}
-    where = Q()
-    for alternative in ahead_conditions(row, chain):
-        part = Q()
-        for field, op, value in alternative:
-            if op in ("isnull", "notnull"):
-                part &= Q(**{f"{field}__isnull": op == "isnull"})
-            else:
-                part &= Q(**{f"{field}__{lookups[op]}": value})
-        where = part if not where else where | part
-    return where
-
-
 def _label(row: RankRow) -> str:
     return _("Người dự thi #%(id)s") % {"id": row.registration_id}
 

@@ -3,7 +3,6 @@ the "ahead of" keyset rule against rank(), and the results lookup through the re
 (logged in, anonymous right / wrong date of birth, unknown number, rate limits)."""
 
 import datetime
-import random
 import re
 
 import pytest
@@ -13,17 +12,14 @@ from django.urls import reverse
 from contests.models import PrizeStructure, PrizeTier, Unit
 from contests.templatetags.contest_tags import vn_time
 from participants.models import Registration
-from scoring.models import Attempt, Result, ResultsSnapshot
-from scoring.rules import ranking
+from scoring.models import Attempt, ResultsSnapshot
 from scoring.rules.public_name import masked_name, public_name
-from scoring.rules.ranking import RankRow
 from scoring.selectors.public_results import district_of, winners_board
 from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
 from scoring.services.prizes import results_publish
 from tests.conftest import make_organiser
 from tests.scoring.grading_data import (
-    T0,
     bank_contest,
     contest_close,
     contest_questions,
@@ -66,57 +62,6 @@ def test_masked_name(full_name, masked):
 )
 def test_public_name(case, may_show, published):
     assert public_name("Nguyễn  Văn An", may_show_name=may_show) == published
-
-
-# --- "Ahead of this row": the keyset rule agrees with rank() --------------------------------
-
-S = datetime.timedelta(seconds=1)
-
-
-def _row(rid, correct, error, ms, finished_s):
-    return RankRow(rid, correct, error, ms, T0 + finished_s * S)
-
-
-CRAFTED = [
-    _row(7, 18, None, 200_000, 5),
-    _row(3, 20, 10, 600_000, 3),
-    _row(5, 18, 2, 200_000, 9),
-    _row(4, 18, 2, 200_000, 8),
-    _row(8, 18, 2, 199_000, 50),
-    _row(6, 18, 2, 200_000, 8),
-    _row(2, 20, 10, 600_000, 3),
-    _row(1, 17, 0, 1, 0),
-    _row(9, 18, None, 200_000, 5),
-    _row(10, 18, None, 100_000, 5),
-]
-
-
-def _random_rows(seed: int, n: int = 60) -> list[RankRow]:
-    rng = random.Random(seed)
-    return [
-        _row(
-            rid,
-            rng.randint(17, 20),
-            rng.choice([None, 0, 1, 2]),
-            rng.choice([100_000, 150_000, 200_000]),
-            rng.randint(0, 3),
-        )
-        for rid in rng.sample(range(1, 1000), n)
-    ]
-
-
-@pytest.mark.parametrize(
-    "rows", [CRAFTED, _random_rows(1), _random_rows(2)], ids=["crafted", "r1", "r2"]
-)
-def test_ahead_conditions_agree_with_rank(rows):
-    for position, row in ranking.rank(rows):
-        conditions = ranking.ahead_conditions(row)
-        ahead = [r.registration_id for _p, r in ranking.rank(rows)[: position - 1]]
-        assert [
-            r.registration_id
-            for _p, r in ranking.rank(rows)
-            if ranking.ahead_matches(conditions, r)
-        ] == ahead
 
 
 # --- A published contest ---------------------------------------------------------------------
@@ -262,22 +207,6 @@ def test_no_winners_before_publication(tree, client):
     response = client.get(reverse("scoring:results_lookup", args=[contest.slug]))
     assert "Kết quả cuộc thi chưa được công bố." in response.content.decode()
     assert 'id="lookup-form"' not in response.content.decode()
-
-
-# --- The rank counts agree with the database's ranking ----------------------------------------
-
-
-def test_ahead_q_counts_agree_with_the_ranking(published):
-    contest, _people, _root, _snapshot = published
-    rows = [
-        RankRow(
-            r.registration_id, r.correct_count, r.prediction_error, r.duration_ms, r.finished_at
-        )
-        for r in Result.objects.filter(contest=contest, round=None)
-    ]
-    for position, row in ranking.rank(rows):
-        ahead = Result.objects.filter(contest=contest, round=None).filter(ranking.ahead_q(row))
-        assert ahead.count() == position - 1
 
 
 def test_district_of(published, tree):

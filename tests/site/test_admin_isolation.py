@@ -173,6 +173,70 @@ def _results_snapshot(w):
     )
 
 
+@case("scoring.Appeal")
+def _appeal(w):
+    Appeal = apps.get_model("scoring", "Appeal")
+    snapshots = both(w, "scoring.ResultsSnapshot")
+    return tuple(
+        Appeal.objects.create(
+            attempt=a,
+            registration=a.registration,
+            contest=a.contest,
+            snapshot=s,
+            text="Đề nghị phúc khảo câu 3.",
+            filed_at=timezone.now(),
+        )
+        for a, s in zip(both(w, "scoring.Attempt"), snapshots, strict=True)
+    )
+
+
+@case("scoring.Certificate")
+def _certificate(w):
+    Certificate = apps.get_model("scoring", "Certificate")
+    snapshots = both(w, "scoring.ResultsSnapshot")
+    return tuple(
+        Certificate.objects.create(
+            contest=r.contest,
+            snapshot=s,
+            registration=r,
+            kind="prize",
+            award_key=f"giai-nhat-{r.pk}",
+            award="Giải Nhất",
+            full_name=r.participant.full_name,
+            public_name=r.participant.full_name,
+            unit_name=r.unit.name,
+            organiser_name=r.contest.owner_unit.name,
+            issued_on=timezone.localdate(),
+        )
+        for r, s in zip(both(w, "participants.Registration"), snapshots, strict=True)
+    )
+
+
+@case("scoring.CertificateJob")
+def _certificate_job(w):
+    CertificateJob = apps.get_model("scoring", "CertificateJob")
+    return tuple(
+        CertificateJob.objects.create(contest=s.contest, snapshot=s, base_url="http://testserver")
+        for s in both(w, "scoring.ResultsSnapshot")
+    )
+
+
+@case("reports.BoardSnapshot")
+def _board_snapshot(w):
+    BoardSnapshot = apps.get_model("reports", "BoardSnapshot")
+    return tuple(
+        BoardSnapshot.objects.create(
+            contest=c,
+            day=timezone.localdate(),
+            version=1,
+            figures={},
+            content_hash="0" * 64,
+            made_at=timezone.now(),
+        )
+        for c in both(w, "contests.Contest")
+    )
+
+
 # --- Helpers --------------------------------------------------------------------------------
 
 
