@@ -25,17 +25,24 @@ def _limits(scope: str) -> tuple[int, int]:
     return configured.get(scope, DEFAULT_LIMITS[scope])
 
 
+def rate_limit_hit(*, scope: str, address: str) -> int | None:
+    """Count one request; returns the seconds to wait when over the limit, else None."""
+    limit, window = _limits(scope)
+    return fixed_window_hit(key=f"participants:rl:{scope}:{address}", limit=limit, window=window)
+
+
 def client_address(request) -> str:
     """The address axes saw (it honours the proxy settings), else REMOTE_ADDR."""
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
 
 
-def rate_limit_hit(*, scope: str, address: str) -> int | None:
-    """Count one request; returns the seconds to wait when over the limit, else None."""
-    limit, window = _limits(scope)
+def fixed_window_hit(*, key: str, limit: int, window: int) -> int | None:
+    """Count one event under `key` in the current fixed window of `window` seconds; the
+    seconds to wait when the count is over `limit`, else None. The one counter every rate
+    limit uses (sign-ups and logins here, the results lookup in scoring)."""
     now = time.time()
     start = int(now // window) * window
-    key = f"participants:rl:{scope}:{address}:{start}"
+    key = f"{key}:{start}"
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)

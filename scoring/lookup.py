@@ -13,18 +13,15 @@ number counter counts every well-formed number, registered or not."""
 
 from __future__ import annotations
 
-import math
-import time
-
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Contest
 from participants.forms import DATE_FORMATS
 from participants.identity import strip_separators
 from participants.models import DocumentType, Registration
+from participants.ratelimit import fixed_window_hit
 
 # scope: (requests, seconds). Settings may override: SCORING_LOOKUP_RATE_LIMITS.
 DEFAULT_LIMITS = {
@@ -92,15 +89,4 @@ def _limits(scope: str) -> tuple[int, int]:
 def lookup_limit_hit(*, scope: str, value: str) -> int | None:
     """Count one lookup for `value` in `scope`; the seconds to wait when over the limit."""
     limit, window = _limits(scope)
-    now = time.time()
-    start = int(now // window) * window
-    key = f"scoring:lookup:rl:{scope}:{value}:{start}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    if count > limit:
-        return max(1, math.ceil(start + window - now))
-    return None
+    return fixed_window_hit(key=f"scoring:lookup:rl:{scope}:{value}", limit=limit, window=window)
