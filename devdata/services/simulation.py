@@ -44,7 +44,7 @@ from participants.models import Participant, Registration
 from participants.selectors import contest_age_groups
 from scoring.models import Attempt, Result
 from scoring.rules import best_attempt
-from scoring.services.grading import answer_key_load, attempt_grade_values
+from scoring.services.grading import RESULT_FIELDS, answer_key_load, attempt_grade_values
 
 VN = datetime.timezone(datetime.timedelta(hours=7))
 CHUNK = 50_000
@@ -721,25 +721,9 @@ def contest_simulate(
             "graded_at",
         ],
     )
+    # The columns grading writes, in grading's order (the row below follows it).
     res_table, res_extra = writer.table(
-        Result,
-        [
-            "registration_id",
-            "contest_id",
-            "round_id",
-            "best_attempt_id",
-            "correct_count",
-            "score",
-            "duration_ms",
-            "finished_at",
-            "prediction",
-            "prediction_error",
-            "graded_attempts",
-            "perfect_attempts",
-            "days",
-            "day_attempts",
-            "day_perfect_attempts",
-        ],
+        Result, ["registration_id", "contest_id", "round_id", *RESULT_FIELDS]
     )
 
     next_user, next_part = _next_id(User), _next_id(Participant)
