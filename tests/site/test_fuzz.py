@@ -283,6 +283,7 @@ class Outcome:
     known_hit: set[Known] = field(default_factory=set)
     writes: list[str] = field(default_factory=list)  # tolerated changes (ACTIONS)
     statuses: Counter = field(default_factory=Counter)  # (route, method, status) -> requests
+    seconds: Counter = field(default_factory=Counter)  # route -> seconds spent
 
 
 class Fuzzer:
@@ -317,6 +318,7 @@ class Fuzzer:
     def run(self, pattern: fz.Pattern, req: Request):
         """One request in a rolled-back savepoint: no 500, no change (except ACTIONS)."""
         self.out.requests += 1
+        began = time.monotonic()
         description = req.describe()
         problem = None
         response = None
@@ -341,6 +343,7 @@ class Fuzzer:
                                 f"database changed ({response.status_code}): {', '.join(changed)}"
                             )
             transaction.set_rollback(True)
+        self.out.seconds[pattern.route] += time.monotonic() - began
         if problem:
             known = self.known(pattern, description + " " + problem)
             if known:
@@ -530,6 +533,8 @@ def test_no_500_and_no_change_on_hostile_input(world, role, caplog):
     if os.environ.get("FUZZ_STATS"):  # what each pattern answered: is the fuzz getting in?
         for (route, method, status), count in sorted(out.statuses.items()):
             print(f"  {route} {method} {status}: {count}")
+        for route, spent in out.seconds.most_common(15):
+            print(f"  slowest: {route} {spent:.1f} s")
     for write in out.writes:
         print("  tolerated:", fz.short(write, 300))
     for entry in KNOWN_FAILURES:
