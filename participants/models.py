@@ -140,6 +140,19 @@ class Registration(models.Model):
         verbose_name=_("qua liên kết mời của đơn vị"),
     )
 
+    # The contest's category this person is ranked and awarded in (contests.Category;
+    # participants.rules.category): derived from the block, or chosen at join.
+    category = models.ForeignKey(
+        "contests.Category",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("đối tượng dự thi"),
+    )
+    # Extra minutes on every attempt's time limit, granted by an organiser (TimeAllowanceGrant).
+    extra_minutes = models.PositiveSmallIntegerField(_("thời gian làm bài thêm (phút)"), default=0)
+
     class Meta:
         verbose_name = _("đăng ký dự thi")
         verbose_name_plural = pgettext_lazy("plural", "đăng ký dự thi")
@@ -345,3 +358,30 @@ class DuplicateSuspect(models.Model):
     def __str__(self) -> str:
         # Names, not ids: the clerk reads this as the page's title and in the history.
         return f"{self.duplicate.full_name} ~ {self.original.full_name}"
+
+
+class TimeAllowanceGrant(models.Model):
+    """An organiser granted (or changed) a person's extra time: the audit of
+    `Registration.extra_minutes`, as Moodle's user overrides."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="allowance_grants"
+    )
+    minutes = models.PositiveSmallIntegerField(_("số phút làm bài thêm"))
+    reason = models.CharField(_("lý do"), max_length=300)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người cho phép"),
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cho phép thêm thời gian")
+        verbose_name_plural = pgettext_lazy("plural", "cho phép thêm thời gian")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: +{self.minutes}"

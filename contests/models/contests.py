@@ -13,6 +13,7 @@ from contests.dates import (
     validate_contest_date,
 )
 from contests.masking import mask_document
+from contests.rules.tie_breaks import CumulativeRule
 
 from .units import Unit
 
@@ -50,6 +51,8 @@ class Contest(models.Model):
         PARTICIPANTS = "participants", _("Số người dự thi")
         RATE = "rate", _("Tỷ lệ người dự thi trên tổng số")
         MEAN_SCORE = "mean_score", _("Điểm trung bình")
+        WINNER_POINTS = "winner_points", _("Điểm theo số người đạt giải cá nhân")
+        COMPOSITE = "composite", _("Kết hợp nhiều tiêu chí theo trọng số")
 
     owner_unit = models.ForeignKey(
         Unit,
@@ -127,6 +130,42 @@ class Contest(models.Model):
         max_length=20,
         choices=CollectiveRule.choices,
         default=CollectiveRule.PARTICIPANTS,
+    )
+    # The collective formula's parameters (scoring.rules.collective): points per individual
+    # winner of the unit, the composite's weights, and the precondition on the unit's rate.
+    collective_points_per_winner = models.PositiveSmallIntegerField(
+        _("điểm cho mỗi người đạt giải cá nhân"), default=1, validators=[MaxValueValidator(1000)]
+    )
+    collective_weight_participants = models.PositiveSmallIntegerField(
+        _("trọng số: số người dự thi"), default=0, validators=[MaxValueValidator(100)]
+    )
+    collective_weight_rate = models.PositiveSmallIntegerField(
+        _("trọng số: tỷ lệ tham gia"), default=0, validators=[MaxValueValidator(100)]
+    )
+    collective_weight_mean = models.PositiveSmallIntegerField(
+        _("trọng số: điểm trung bình"), default=0, validators=[MaxValueValidator(100)]
+    )
+    collective_weight_winners = models.PositiveSmallIntegerField(
+        _("trọng số: số người đạt giải cá nhân"), default=0, validators=[MaxValueValidator(100)]
+    )
+    collective_min_rate_percent = models.PositiveSmallIntegerField(
+        _("điều kiện xét giải tập thể: tỷ lệ tham gia tối thiểu (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Ví dụ 100: chỉ xét đơn vị có 100% cán bộ, công chức thuộc diện bắt buộc tham gia "
+            "(so với “tổng số” của đơn vị). Để trống: không có điều kiện."
+        ),
+    )
+    # Ranking: the tie-break chain (contests.rules.tie_breaks.TieBreak names, first decides
+    # first; empty: the default chain) and how rounds add up in the overall ranking.
+    tie_break_chain = models.JSONField(_("thứ tự xét xếp hạng"), default=list, blank=True)
+    cumulative_rule = models.CharField(
+        _("xếp hạng chung cả cuộc thi theo"),
+        max_length=20,
+        choices=CumulativeRule.choices,
+        default=CumulativeRule.BEST_ATTEMPT,
     )
     winner_may_take_unit_prize = models.BooleanField(
         _("người đạt giải cấp thành phố được nhận giải cấp cơ sở"), default=False
@@ -223,6 +262,13 @@ class Round(models.Model):
         null=True,
         blank=True,
         help_text=_("Để trống: theo cuộc thi."),
+    )
+    prediction_text = models.CharField(_("câu hỏi dự đoán"), max_length=500, blank=True)
+    prediction_target = models.CharField(
+        _("câu hỏi dự đoán đếm"),
+        max_length=30,
+        choices=Contest.PredictionTarget.choices,
+        default=Contest.PredictionTarget.PERFECT_PARTICIPANTS,
     )
     prediction_actual = models.BigIntegerField(_("đáp án câu hỏi dự đoán"), null=True, blank=True)
 

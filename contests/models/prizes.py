@@ -1,14 +1,23 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .contests import Contest
+from .categories import Category
+from .contests import Contest, Round
 from .units import Unit
 
 
 class PrizeStructure(models.Model):
     """A set of prize tiers: at contest level (unit empty) or for a unit's own residents inside
-    the contest (e.g. Thanh Xuân district inside the Hà Nội contest)."""
+    the contest (e.g. Thanh Xuân district inside the Hà Nội contest); for the whole contest
+    (round empty: its overall ranking) or one round (a week's prizes); for everyone or one
+    category of participants (a quota: 3 prizes for officials, 4 for pupils…). Who wins:
+    scoring.selectors.prizes."""
+
+    class OnePrizePer(models.TextChoices):
+        ROUND = "round", _("Mỗi người tối đa một giải trong tuần/vòng (hoặc trong giải chung)")
+        CONTEST = "contest", _("Mỗi người tối đa một giải trong cả cuộc thi")
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="prize_structures")
     unit = models.ForeignKey(
@@ -19,7 +28,46 @@ class PrizeStructure(models.Model):
         help_text=_("Để trống: giải cấp cuộc thi."),
         verbose_name=_("giải của đơn vị"),
     )
+    round = models.ForeignKey(
+        Round,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="prize_structures",
+        verbose_name=_("tuần/vòng thi"),
+        help_text=_("Để trống: giải chung cả cuộc thi (theo xếp hạng chung)."),
+    )
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="prize_structures",
+        verbose_name=_("dành cho đối tượng"),
+        help_text=_("Để trống: mọi đối tượng."),
+    )
     title = models.CharField(_("tên cơ cấu giải"), max_length=200)
+    one_prize_per = models.CharField(
+        _("giới hạn giải mỗi người"),
+        max_length=10,
+        choices=OnePrizePer.choices,
+        default=OnePrizePer.ROUND,
+    )
+    cap_percent = models.PositiveSmallIntegerField(
+        _("số giải không vượt quá (% số người dự thi)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Ví dụ 50: số giải cá nhân không vượt quá 50% số người dự thi. "
+            "Để trống: không giới hạn."
+        ),
+    )
+    excludes_round_winners = models.BooleanField(
+        _("không xét người đã đạt giải tuần/vòng"),
+        default=False,
+        help_text=_("Chỉ áp dụng cho giải chung cả cuộc thi."),
+    )
     collective_unit_kind = models.CharField(
         _("giải tập thể xét cho loại đơn vị"),
         max_length=20,

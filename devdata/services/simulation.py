@@ -893,6 +893,9 @@ def contest_simulate(
                         n,
                         perfect_here,
                         *_activity_columns(per_day, pg),
+                        0,  # no rounds: rounds_correct_total, perfect_rounds
+                        0,
+                        clock(starts[0]),
                         *res_extra,
                     ),
                 )

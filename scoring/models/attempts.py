@@ -115,6 +115,14 @@ class Result(models.Model):
     prediction_error = models.BigIntegerField(null=True, blank=True)
     graded_attempts = models.PositiveIntegerField(default=0)
     perfect_attempts = models.PositiveIntegerField(default=0)
+    # Contest-level rows of a contest with rounds (0 / null elsewhere), for the cumulative
+    # ranking (contests.rules.tie_breaks.CumulativeRule): the sum of each round's best correct
+    # count, and how many rounds had an attempt with every answer right.
+    rounds_correct_total = models.PositiveIntegerField(default=0)
+    perfect_rounds = models.PositiveSmallIntegerField(default=0)
+    # The scope's first start (the earliest started_at of its graded attempts): the
+    # "earliest_start" tie-break.
+    first_started_at = models.DateTimeField(null=True, blank=True)
     days = DateListField()
     day_attempts = IntegerListField()
     day_perfect_attempts = IntegerListField()

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from contests.models import Contest, Question
+from contests.models import Contest, Question, Round
 from participants.models import Registration
 
 
@@ -157,6 +157,11 @@ class ResultsSnapshot(models.Model):
     or edits change the live tables, never this; publishing again makes a new version."""
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="snapshots")
+    # A round's own results (its prizes and ranking); null: the contest's overall results.
+    # Versions count per (contest, round).
+    round = models.ForeignKey(
+        Round, null=True, blank=True, on_delete=models.PROTECT, related_name="snapshots"
+    )
     version = models.PositiveIntegerField()
     prizes = models.JSONField()
     budget = models.JSONField()
@@ -179,7 +184,16 @@ class ResultsSnapshot(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "kết quả đã công bố")
         ordering = ["contest", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["contest", "version"], name="snapshot_version_unique")
+            models.UniqueConstraint(
+                fields=["contest", "version"],
+                condition=Q(round__isnull=True),
+                name="snapshot_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["contest", "round", "version"],
+                condition=Q(round__isnull=False),
+                name="snapshot_round_version_unique",
+            ),
         ]
 
     def __str__(self) -> str:

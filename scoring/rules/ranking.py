@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contests.rules import tie_breaks
+
 # Sorts after any real prediction error.
 _NO_PREDICTION = float("inf")
 
@@ -29,6 +31,12 @@ class RankRow:
     prediction_error: int | None
     duration_ms: int
     finished_at: datetime.datetime
+    # Keys only some chains use (scoring.Result columns of the same names).
+    graded_attempts: int = 1
+    perfect_attempts: int = 0
+    first_started_at: datetime.datetime | None = None
+    rounds_correct_total: int = 0
+    perfect_rounds: int = 0
 
 
 def _duration(ms: int) -> str:
@@ -145,24 +153,153 @@ class EarliestFinish(Key):
         }
 
 
+class FewerAttempts(Key):
+    field = "graded_attempts"
+
+    def tied(self, row):
+        return _("số lần thi (%(n)s)") % {"n": row.graded_attempts}
+
+    def wins(self, first, second, names):
+        return _("thi ít lần hơn (%(a)s lần so với %(b)s lần)") % {
+            "a": first.graded_attempts,
+            "b": second.graded_attempts,
+        }
+
+
+class MorePerfectAttempts(Key):
+    field = "perfect_attempts"
+    descending = True
+
+    def tied(self, row):
+        return _("số bài đạt điểm tuyệt đối (%(n)s)") % {"n": row.perfect_attempts}
+
+    def wins(self, first, second, names):
+        return _("có nhiều bài đạt điểm tuyệt đối hơn (%(a)s bài so với %(b)s bài)") % {
+            "a": first.perfect_attempts,
+            "b": second.perfect_attempts,
+        }
+
+
+class EarliestRegistration(Key):
+    """Registration ids are handed out in the order registrations are made (one sequence),
+    so the smaller id registered first."""
+
+    field = "registration_id"
+
+    def tied(self, row):  # a registration id is never shared
+        return ""
+
+    def wins(self, first, second, names):
+        return _("đăng ký dự thi trước (mã đăng ký %(a)s so với %(b)s)") % {
+            "a": first.registration_id,
+            "b": second.registration_id,
+        }
+
+
+class EarliestStart(Key):
+    field = "first_started_at"
+
+    def value(self, row):
+        # A row without a start (none is graded so) sorts last, as NULLS LAST does.
+        at = row.first_started_at
+        return (1, 0) if at is None else (0, at.timestamp())
+
+    def order_by(self):
+        from django.db.models import F
+
+        return F(self.field).asc(nulls_last=True)
+
+    def sql(self, alias):
+        column = f"{alias}.{self.field}"
+        return [f"(CASE WHEN {column} IS NULL THEN 1 ELSE 0 END) ASC", f"{column} ASC"]
+
+    def tied(self, row):
+        if row.first_started_at is None:
+            return _("thời điểm bắt đầu làm bài lần đầu (không có)")
+        return _("thời điểm bắt đầu làm bài lần đầu (%(t)s)") % {"t": _moment(row.first_started_at)}
+
+    def wins(self, first, second, names):
+        if second.first_started_at is None:
+            return _("bắt đầu làm bài lần đầu sớm hơn (%(a)s)") % {
+                "a": _moment(first.first_started_at)
+            }
+        return _("bắt đầu làm bài lần đầu sớm hơn (%(a)s so với %(b)s)") % {
+            "a": _moment(first.first_started_at),
+            "b": _moment(second.first_started_at),
+        }
+
+
+class MostRoundTotal(Key):
+    """Cumulative ranking (CumulativeRule.ROUND_SUM): the sum of each round's best."""
+
+    field = "rounds_correct_total"
+    descending = True
+
+    def tied(self, row):
+        return _("tổng số câu đúng các tuần/vòng (%(n)s)") % {"n": row.rounds_correct_total}
+
+    def wins(self, first, second, names):
+        return _("có tổng số câu đúng các tuần/vòng cao hơn (%(a)s so với %(b)s)") % {
+            "a": first.rounds_correct_total,
+            "b": second.rounds_correct_total,
+        }
+
+
+class MostPerfectRounds(Key):
+    """Cumulative ranking (CumulativeRule.PERFECT_ROUNDS): rounds with a perfect attempt."""
+
+    field = "perfect_rounds"
+    descending = True
+
+    def tied(self, row):
+        return _("số tuần/vòng đạt điểm tuyệt đối (%(n)s)") % {"n": row.perfect_rounds}
+
+    def wins(self, first, second, names):
+        return _("có nhiều tuần/vòng đạt điểm tuyệt đối hơn (%(a)s so với %(b)s)") % {
+            "a": first.perfect_rounds,
+            "b": second.perfect_rounds,
+        }
+
+
 class RegistrationOrder(Key):
     """The final key of every chain: the earlier registration first."""
 
     field = "registration_id"
 
 
+# The tie-break keys an organiser may chain (exactly contests.rules.tie_breaks.TieBreak).
 KEYS: dict[str, Key] = {
     "most_correct": MostCorrect(),
     "closest_prediction": ClosestPrediction(),
     "shortest_duration": ShortestDuration(),
     "earliest_finish": EarliestFinish(),
+    "fewer_attempts": FewerAttempts(),
+    "more_perfect_attempts": MorePerfectAttempts(),
+    "earliest_registration": EarliestRegistration(),
+    "earliest_start": EarliestStart(),
 }
-DEFAULT_CHAIN = ("most_correct", "closest_prediction", "shortest_duration", "earliest_finish")
+# The first key of a contest's overall ranking, by its cumulative rule (CumulativeRule); the
+# best attempt needs none (its first key is the chain's).
+CUMULATIVE_KEYS: dict[str, Key] = {
+    "round_sum": MostRoundTotal(),
+    "perfect_rounds": MostPerfectRounds(),
+}
+DEFAULT_CHAIN = tuple(str(name) for name in tie_breaks.DEFAULT_CHAIN)
 _FINAL = RegistrationOrder()
 
 
 def _keys(chain: tuple[str, ...]) -> list[Key]:
-    return [*(KEYS[name] for name in chain), _FINAL]
+    return [*(KEYS.get(name) or CUMULATIVE_KEYS[name] for name in chain), _FINAL]
+
+
+def chain_for(contest, round=None) -> tuple[str, ...]:  # noqa: A002
+    """The chain `contest` ranks by: its organiser's tie-break chain (or the default), led for
+    the overall ranking of a contest with a cumulative rule by that rule's key. `round`: the
+    round being ranked (None: the overall ranking)."""
+    chain = tie_breaks.chain_or_default(contest.tie_break_chain)
+    if round is None and contest.cumulative_rule in CUMULATIVE_KEYS:
+        return (contest.cumulative_rule, *chain)
+    return chain
 
 
 def sort_key(row: RankRow, chain: tuple[str, ...] = DEFAULT_CHAIN) -> tuple:

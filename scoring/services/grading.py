@@ -238,6 +238,9 @@ RESULT_FIELDS = [
     "days",
     "day_attempts",
     "day_perfect_attempts",
+    "rounds_correct_total",
+    "perfect_rounds",
+    "first_started_at",
 ]
 
 
@@ -333,10 +336,12 @@ def results_recompute(*, registration_ids: Iterable[int]) -> int:
         "finished_at",
         "prediction",
         "all_correct",
+        "started_at",
     )
     # scope → (best attempt's sort key, its row): `scoring.rules.best_attempt`.
     best: dict[tuple[int, int | None], tuple[tuple, tuple]] = {}
     activity: dict[tuple[int, int | None], dict] = {}
+    first_start: dict[tuple[int, int | None], datetime.datetime] = {}
     for row in attempts:
         scopes = [(row[1], None)] if row[3] is None else [(row[1], None), (row[1], row[3])]
         day = _local_day(row[7]) if row[7] is not None else None
@@ -350,6 +355,15 @@ def results_recompute(*, registration_ids: Iterable[int]) -> int:
             counts = activity.setdefault(scope, {}).setdefault(day, [0, 0])
             counts[0] += 1
             counts[1] += int(row[9])
+            if scope not in first_start or row[10] < first_start[scope]:
+                first_start[scope] = row[10]
+    # The overall row's cumulative columns, from each round's best (CumulativeRule).
+    round_totals: dict[int, list[int]] = {}
+    for scope, (_key, row) in best.items():
+        if scope[1] is not None:
+            totals = round_totals.setdefault(scope[0], [0, 0])
+            totals[0] += row[4]
+            totals[1] += int(any(p for _n, p in activity[scope].values()))
     contest_ids = {row[2] for _key, row in best.values()}
     round_ids = {scope[1] for scope in best if scope[1] is not None}
     actual_contest = dict(
@@ -380,6 +394,11 @@ def results_recompute(*, registration_ids: Iterable[int]) -> int:
                 abs(prediction - actual) if prediction is not None and actual is not None else None
             ),
             **_activity(activity[scope]),
+            "rounds_correct_total": round_totals.get(scope[0], (0, 0))[0]
+            if scope[1] is None
+            else 0,
+            "perfect_rounds": round_totals.get(scope[0], (0, 0))[1] if scope[1] is None else 0,
+            "first_started_at": first_start[scope],
         }
         result = existing.pop(scope, None)
         if result is None:
