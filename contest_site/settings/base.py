@@ -147,6 +147,12 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="contest"),
             "TIMEOUT": 300,
+            # Short socket timeouts: an unreachable Redis costs a request half a second, not
+            # a hang (the cache fails open: contest_site/cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            },
         }
     }
 else:
@@ -218,6 +224,21 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cuocthi@localhost")
 
+# Text messages (participants.sms), chosen like EMAIL_BACKEND: the console backend prints them
+# (the demo reads recovery codes there); production sets the HTTP gateway backend and its
+# credentials (docs/accounts.md).
+SMS_BACKEND = env("SMS_BACKEND", default="participants.sms.backends.console.SmsBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "sms-outbox.jsonl"))
+SMS_GATEWAY = {
+    "URL": env("SMS_GATEWAY_URL", default=""),
+    "TOKEN": env("SMS_GATEWAY_TOKEN", default=""),
+    "USER": env("SMS_GATEWAY_USER", default=""),
+    "PASSWORD": env("SMS_GATEWAY_PASSWORD", default=""),
+    "BRANDNAME": env("SMS_BRANDNAME", default=""),
+    "TIMEOUT": env.int("SMS_GATEWAY_TIMEOUT", default=5),
+    "RETRIES": env.int("SMS_GATEWAY_RETRIES", default=3),
+}
+
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
@@ -283,6 +304,8 @@ CELERY_BEAT_SCHEDULE = {
     "boards-freeze": {"task": "reports.tasks.boards_freeze_due", "schedule": 300.0},
     # Identity numbers past their contest's retention period are overwritten (daily).
     "identities-purge": {"task": "participants.tasks.identities_purge", "schedule": 86400.0},
+    # Closed accounts whose contests' retention has ended are anonymised (daily).
+    "accounts-anonymise": {"task": "participants.tasks.accounts_anonymise", "schedule": 86400.0},
 }
 # Export files: kept this long for download, then deleted by "exports-purge".
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
