@@ -9,7 +9,10 @@ local-memory cache, and the counter is a dozen lines.
 
 Never telling whether a number is registered: an unknown number and a wrong date of birth
 run the same single query (number *and* date of birth) and get the same message; the per-
-number counter counts every well-formed number, registered or not."""
+number counter counts every well-formed number, registered or not.
+
+Its explanation of a place (why the person above is above, why the person below is below)
+is `ranking.explain` over the published rows, by the chain the snapshot was ranked by."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from participants.forms import DATE_FORMATS
 from participants.identity import strip_separators
 from participants.models import DocumentType, Registration
 from participants.ratelimit import fixed_window_hit
+from scoring.rules import ranking
+from scoring.selectors.results import rank_row
 
 # scope: (requests, seconds). Settings may override: SCORING_LOOKUP_RATE_LIMITS.
 DEFAULT_LIMITS = {
@@ -90,3 +95,28 @@ def lookup_limit_hit(*, scope: str, value: str) -> int | None:
     """Count one lookup for `value` in `scope`; the seconds to wait when over the limit."""
     limit, window = _limits(scope)
     return fixed_window_hit(key=f"scoring:lookup:rl:{scope}:{value}", limit=limit, window=window)
+
+
+def published_chain(rank_totals: dict | None) -> tuple[str, ...]:
+    """The chain a snapshot's ranks were published by (kept in its `rank_totals`); snapshots
+    published before chains were configurable were ranked by the default chain."""
+    chain = (rank_totals or {}).get("chain")
+    known = ranking.KEYS.keys() | ranking.CUMULATIVE_KEYS.keys()
+    if not isinstance(chain, list) or not all(name in known for name in chain):
+        return ranking.DEFAULT_CHAIN
+    return tuple(chain)
+
+
+def neighbours_explained(*, me, above, below, rank: int, chain: tuple[str, ...]):
+    """(why the person above ranks above, why the person below ranks below), each "" without
+    such a neighbour: `me`, `above`, `below` are PublishedRank rows (or None), `rank` my
+    published overall rank. I am "bạn", they "người dự thi hạng N"."""
+    labels = {me.registration_id: _("bạn")}
+    why_above = why_below = ""
+    if above is not None:
+        labels[above.registration_id] = _("người dự thi hạng %(n)s") % {"n": rank - 1}
+        why_above = ranking.explain(rank_row(above), rank_row(me), chain, labels=labels)
+    if below is not None:
+        labels[below.registration_id] = _("người dự thi hạng %(n)s") % {"n": rank + 1}
+        why_below = ranking.explain(rank_row(me), rank_row(below), chain, labels=labels)
+    return why_above, why_below

@@ -52,6 +52,17 @@ def chain_refusals(chain: list | tuple) -> list[str]:
     seen = [name for name in chain if name in known]
     if len(seen) != len(set(seen)):
         problems.append(str(_("Mỗi tiêu chí xếp hạng chỉ được chọn một lần.")))
+    if TieBreak.EARLIEST_REGISTRATION in seen[:-1]:
+        # No two people register at the same moment: a key after it would never decide.
+        problems.append(
+            str(
+                _(
+                    "“%(label)s” phân định mọi trường hợp bằng nhau, nên phải là tiêu chí cuối "
+                    "cùng của thứ tự xét xếp hạng."
+                )
+                % {"label": TieBreak.EARLIEST_REGISTRATION.label}
+            )
+        )
     return problems
 
 

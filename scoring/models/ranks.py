@@ -40,6 +40,13 @@ class PublishedRank(models.Model):
     prediction_error = models.BigIntegerField(null=True)
     duration_ms = models.IntegerField()
     finished_at = models.DateTimeField()
+    # The keys only some chains use (contests.rules.tie_breaks); kept whatever the chain, so
+    # the row explains itself by the chain kept on the snapshot (rank_totals["chain"]).
+    graded_attempts = models.PositiveIntegerField(default=0)
+    perfect_attempts = models.PositiveIntegerField(default=0)
+    first_started_at = models.DateTimeField(null=True)
+    rounds_correct_total = models.PositiveIntegerField(default=0)
+    perfect_rounds = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("thứ hạng đã công bố")

@@ -8,7 +8,9 @@ last) → shortest duration → earliest finish. The registration id always ends
 two rows tie and pages of a ranking neither repeat nor skip a row. A test keeps the database
 order equal to `sort_key`.
 
-`explain(a, b)` says in Vietnamese which of two participants is ahead and why, for appeals."""
+`explain(a, b)` says in Vietnamese which of two participants is ahead and why, for appeals;
+`rule_lines(chain)` says the chain as the contest's rules print it (each key's `label`, the
+organiser's word for it in `contests.rules.tie_breaks`, and its `note`)."""
 
 from __future__ import annotations
 
@@ -52,11 +54,27 @@ def _moment(at: datetime.datetime) -> str:
 
 class Key:
     """One tie-break key. `field` is the result column; `descending` says whether more is
-    better. `tied` names the shared value ("số câu đúng (18)"), `wins` says why the first of two
-    rows is ahead on this key."""
+    better. `name` is its name in a chain (a TieBreak or CumulativeRule value) and `label` that
+    choice's Vietnamese label; `note` adds what the label leaves open, for the rule text.
+    `tied` names the shared value ("số câu đúng (18)"), `wins` says why the first of two rows
+    is ahead on this key."""
 
+    name: str
     field: str
     descending = False
+
+    @property
+    def label(self) -> str:
+        choices = tie_breaks.CumulativeRule if self.name in _CUMULATIVE else tie_breaks.TieBreak
+        return str(choices(self.name).label)
+
+    def note(self) -> str:
+        return ""
+
+    def description(self) -> str:
+        """The key as one item of the rule text: its label, then its note if any."""
+        note = self.note()
+        return f"{self.label} ({note})" if note else self.label
 
     def value(self, row: RankRow):
         value = getattr(row, self.field)
@@ -81,6 +99,7 @@ class Key:
 
 
 class MostCorrect(Key):
+    name = "most_correct"
     field = "correct_count"
     descending = True
 
@@ -95,7 +114,11 @@ class MostCorrect(Key):
 
 
 class ClosestPrediction(Key):
+    name = "closest_prediction"
     field = "prediction_error"
+
+    def note(self):
+        return _("người không trả lời câu hỏi dự đoán xếp sau người có trả lời")
 
     def value(self, row):
         return _NO_PREDICTION if row.prediction_error is None else row.prediction_error
@@ -128,7 +151,11 @@ class ClosestPrediction(Key):
 
 
 class ShortestDuration(Key):
+    name = "shortest_duration"
     field = "duration_ms"
+
+    def note(self):
+        return _("của bài thi được tính kết quả")
 
     def tied(self, row):
         return _("thời gian làm bài (%(t)s)") % {"t": _duration(row.duration_ms)}
@@ -141,7 +168,11 @@ class ShortestDuration(Key):
 
 
 class EarliestFinish(Key):
+    name = "earliest_finish"
     field = "finished_at"
+
+    def note(self):
+        return _("thời điểm nộp bài thi được tính kết quả")
 
     def tied(self, row):
         return _("thời điểm nộp bài (%(t)s)") % {"t": _moment(row.finished_at)}
@@ -154,7 +185,11 @@ class EarliestFinish(Key):
 
 
 class FewerAttempts(Key):
+    name = "fewer_attempts"
     field = "graded_attempts"
+
+    def note(self):
+        return _("đếm mọi bài đã nộp và được chấm")
 
     def tied(self, row):
         return _("số lần thi (%(n)s)") % {"n": row.graded_attempts}
@@ -167,6 +202,7 @@ class FewerAttempts(Key):
 
 
 class MorePerfectAttempts(Key):
+    name = "more_perfect_attempts"
     field = "perfect_attempts"
     descending = True
 
@@ -184,7 +220,11 @@ class EarliestRegistration(Key):
     """Registration ids are handed out in the order registrations are made (one sequence),
     so the smaller id registered first."""
 
+    name = "earliest_registration"
     field = "registration_id"
+
+    def note(self):
+        return _("theo thứ tự hệ thống ghi nhận đăng ký")
 
     def tied(self, row):  # a registration id is never shared
         return ""
@@ -197,7 +237,11 @@ class EarliestRegistration(Key):
 
 
 class EarliestStart(Key):
+    name = "earliest_start"
     field = "first_started_at"
+
+    def note(self):
+        return _("thời điểm bắt đầu bài thi đầu tiên được chấm")
 
     def value(self, row):
         # A row without a start (none is graded so) sorts last, as NULLS LAST does.
@@ -232,8 +276,12 @@ class EarliestStart(Key):
 class MostRoundTotal(Key):
     """Cumulative ranking (CumulativeRule.ROUND_SUM): the sum of each round's best."""
 
+    name = "round_sum"
     field = "rounds_correct_total"
     descending = True
+
+    def note(self):
+        return _("cao hơn xếp trên")
 
     def tied(self, row):
         return _("tổng số câu đúng các tuần/vòng (%(n)s)") % {"n": row.rounds_correct_total}
@@ -248,8 +296,12 @@ class MostRoundTotal(Key):
 class MostPerfectRounds(Key):
     """Cumulative ranking (CumulativeRule.PERFECT_ROUNDS): rounds with a perfect attempt."""
 
+    name = "perfect_rounds"
     field = "perfect_rounds"
     descending = True
+
+    def note(self):
+        return _("nhiều hơn xếp trên")
 
     def tied(self, row):
         return _("số tuần/vòng đạt điểm tuyệt đối (%(n)s)") % {"n": row.perfect_rounds}
@@ -264,26 +316,28 @@ class MostPerfectRounds(Key):
 class RegistrationOrder(Key):
     """The final key of every chain: the earlier registration first."""
 
+    name = "registration_order"
     field = "registration_id"
 
 
 # The tie-break keys an organiser may chain (exactly contests.rules.tie_breaks.TieBreak).
 KEYS: dict[str, Key] = {
-    "most_correct": MostCorrect(),
-    "closest_prediction": ClosestPrediction(),
-    "shortest_duration": ShortestDuration(),
-    "earliest_finish": EarliestFinish(),
-    "fewer_attempts": FewerAttempts(),
-    "more_perfect_attempts": MorePerfectAttempts(),
-    "earliest_registration": EarliestRegistration(),
-    "earliest_start": EarliestStart(),
+    key.name: key
+    for key in (
+        MostCorrect(),
+        ClosestPrediction(),
+        ShortestDuration(),
+        EarliestFinish(),
+        FewerAttempts(),
+        MorePerfectAttempts(),
+        EarliestRegistration(),
+        EarliestStart(),
+    )
 }
 # The first key of a contest's overall ranking, by its cumulative rule (CumulativeRule); the
 # best attempt needs none (its first key is the chain's).
-CUMULATIVE_KEYS: dict[str, Key] = {
-    "round_sum": MostRoundTotal(),
-    "perfect_rounds": MostPerfectRounds(),
-}
+CUMULATIVE_KEYS: dict[str, Key] = {key.name: key for key in (MostRoundTotal(), MostPerfectRounds())}
+_CUMULATIVE = {"round_sum", "perfect_rounds"}
 DEFAULT_CHAIN = tuple(str(name) for name in tie_breaks.DEFAULT_CHAIN)
 _FINAL = RegistrationOrder()
 
@@ -321,6 +375,20 @@ def rank(rows: list[RankRow], chain: tuple[str, ...] = DEFAULT_CHAIN) -> list[tu
     """[(rank, row)] best first; ranks are 1, 2, 3… (the final key breaks every tie)."""
     ordered = sorted(rows, key=lambda row: sort_key(row, chain))
     return list(enumerate(ordered, start=1))
+
+
+def rule_lines(chain: tuple[str, ...] = DEFAULT_CHAIN) -> list[str]:
+    """The chain as the contest's rules say it, one line per key, first decides first; the
+    last line says how a complete tie ends (the registration order) unless the chain already
+    ends on it. Keys after "earliest_registration" never decide (no two people share a
+    registration) and are not said (the admin form refuses such a chain)."""
+    lines: list[str] = []
+    for key in _keys(chain)[:-1]:
+        lines.append(key.description())
+        if key.name == "earliest_registration":
+            return lines
+    lines.append(_("Nếu vẫn bằng nhau ở mọi tiêu chí: người đăng ký dự thi trước xếp trên"))
+    return lines
 
 
 def _label(row: RankRow) -> str:

@@ -30,8 +30,8 @@ from contests.models import Contest, ExcludedPerson, Unit
 from participants.models import Registration
 from participants.rules.age_groups import age_group_label
 from participants.selectors import contest_age_groups
+from scoring.lookup import neighbours_explained, published_chain
 from scoring.models import Disqualification, PublishedRank, Result, ResultsSnapshot
-from scoring.rules import ranking
 from scoring.rules.public_name import public_name
 
 LATEST_SECONDS = 60
@@ -262,16 +262,6 @@ def districts_of(pairs: set[tuple[int, int | None]]) -> dict[tuple[int, int | No
     return found
 
 
-def _row(published: PublishedRank) -> ranking.RankRow:
-    return ranking.RankRow(
-        registration_id=published.registration_id,
-        correct_count=published.correct_count,
-        prediction_error=published.prediction_error,
-        duration_ms=published.duration_ms,
-        finished_at=published.finished_at,
-    )
-
-
 def _set_apart(registration: Registration) -> bool:
     """Disqualified (in force) or excluded now, whatever was published: one query."""
     disqualified = Disqualification.objects.filter(
@@ -352,13 +342,11 @@ def results_lookup(*, registration: Registration, own: bool) -> Lookup | None:
             snapshot_id=board.snapshot_id, overall_rank__in=[rank - 1, rank + 1]
         )
     }
-    above, below = neighbours.get(rank - 1), neighbours.get(rank + 1)
-    me = _row(published)
-    labels = {registration.pk: _("bạn")}
-    if above is not None:
-        labels[above.registration_id] = _("người dự thi hạng %(n)s") % {"n": rank - 1}
-        lookup.why_above = ranking.explain(_row(above), me, labels=labels)
-    if below is not None:
-        labels[below.registration_id] = _("người dự thi hạng %(n)s") % {"n": rank + 1}
-        lookup.why_below = ranking.explain(me, _row(below), labels=labels)
+    lookup.why_above, lookup.why_below = neighbours_explained(
+        me=published,
+        above=neighbours.get(rank - 1),
+        below=neighbours.get(rank + 1),
+        rank=rank,
+        chain=published_chain(totals),
+    )
     return lookup

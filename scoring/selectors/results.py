@@ -1,7 +1,11 @@
-"""Reads of results: rankings (per contest, round, unit subtree, age group) and the prize list.
+"""Reads of results: rankings (per contest, round, unit subtree, age group, category) and the
+prize list.
 
-Rankings are ordered in the database by `ranking.order_by()` (the same rule as the pure
-`ranking.sort_key`), and ranked by `ranking.rank`. Disqualified people (a disqualification in
+Rankings are ordered in the database by `ranking.order_by(chain)` and ranked by
+`ranking.rank(rows, chain)` (the same rule as the pure `ranking.sort_key`), where the chain is
+always `ranking.chain_for(contest, round)`: the contest's tie-break chain, led in the overall
+ranking by its cumulative rule's key — one source of order for rankings, prizes, publication
+and exports. Disqualified people (a disqualification in
 force) and excluded people (document number in the contest's excluded list) are never ranked;
 they are listed apart. A name is shown only when `registration.may_show_name` (consent, and the
 guardian's too under 16); otherwise "Người dự thi #<registration id>"."""
@@ -16,7 +20,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from contests.models import Contest, ExcludedPerson, Round, Unit
+from contests.models import Category, Contest, ExcludedPerson, Round, Unit
 from participants.models import Registration
 from scoring.models import Disqualification, Result, ResultsSnapshot
 from scoring.rules import ranking
@@ -34,15 +38,31 @@ class RankingEntry:
     prediction_error: int | None
     duration_ms: int
     finished_at: object
+    graded_attempts: int = 1
+    perfect_attempts: int = 0
+    first_started_at: object = None
+    rounds_correct_total: int = 0
+    perfect_rounds: int = 0
 
     def row(self) -> ranking.RankRow:
-        return ranking.RankRow(
-            registration_id=self.registration_id,
-            correct_count=self.correct_count,
-            prediction_error=self.prediction_error,
-            duration_ms=self.duration_ms,
-            finished_at=self.finished_at,
-        )
+        return rank_row(self)
+
+
+def rank_row(source) -> ranking.RankRow:
+    """The ranking keys of `source` (a Result, a RankingEntry or a PublishedRank: they name
+    their columns as RankRow does), for the pure rule."""
+    return ranking.RankRow(
+        registration_id=source.registration_id,
+        correct_count=source.correct_count,
+        prediction_error=source.prediction_error,
+        duration_ms=source.duration_ms,
+        finished_at=source.finished_at,
+        graded_attempts=source.graded_attempts,
+        perfect_attempts=source.perfect_attempts,
+        first_started_at=source.first_started_at,
+        rounds_correct_total=source.rounds_correct_total,
+        perfect_rounds=source.perfect_rounds,
+    )
 
 
 @dataclass
@@ -88,25 +108,36 @@ def results_in_scope(
     round: Round | None = None,  # noqa: A002
     unit: Unit | None = None,
     age_group: str | None = None,
+    category: Category | None = None,
 ) -> QuerySet[Result]:
-    """The result rows of a contest (round None) or a round, optionally of a unit's subtree and
-    an age group, with what a ranking shows, in ranking order."""
+    """The result rows of a contest (round None: the overall ranking) or a round, optionally of
+    a unit's subtree, an age group and a participant category, with what a ranking shows, in
+    the order of `ranking.chain_for(contest, round)`."""
     results = Result.objects.filter(contest=contest)
     results = results.filter(round=round) if round is not None else results.filter(round=None)
     if unit is not None:
         results = results.filter(registration__unit__path__startswith=unit.path)
     if age_group:
         results = results.filter(registration__age_group=age_group)
+    if category is not None:
+        results = results.filter(registration__category=category)
     return results.select_related("registration__participant", "registration__unit").order_by(
-        *ranking.order_by()
+        *ranking.order_by(ranking.chain_for(contest, round))
     )
 
 
-def results_ranked(*, contest: Contest, unit: Unit | None = None) -> QuerySet[Result]:
-    """The contest-level ranking (of a unit's subtree if given): `results_in_scope` without
-    the disqualified and excluded people, in ranking order. Read its first pages with
-    `in_pages` (the winners), all of it with `ranking_id_pages` (the export)."""
-    results = results_in_scope(contest=contest, unit=unit)
+def results_ranked(
+    *,
+    contest: Contest,
+    round: Round | None = None,  # noqa: A002
+    unit: Unit | None = None,
+    category: Category | None = None,
+) -> QuerySet[Result]:
+    """The ranking of a contest (round None: overall) or a round, of a unit's subtree and a
+    category if given: `results_in_scope` without the disqualified and excluded people, in
+    ranking order. Read its first pages with `in_pages` (the winners), all of it with
+    `ranking_id_pages` (the export)."""
+    results = results_in_scope(contest=contest, round=round, unit=unit, category=category)
     apart = disqualified_ids(contest=contest) | excluded_ids(contest=contest)
     return results.exclude(registration_id__in=apart) if apart else results
 
@@ -159,6 +190,11 @@ def _entry(result: Result, rank: int | None) -> RankingEntry:
         prediction_error=result.prediction_error,
         duration_ms=result.duration_ms,
         finished_at=result.finished_at,
+        graded_attempts=result.graded_attempts,
+        perfect_attempts=result.perfect_attempts,
+        first_started_at=result.first_started_at,
+        rounds_correct_total=result.rounds_correct_total,
+        perfect_rounds=result.perfect_rounds,
     )
 
 
@@ -168,12 +204,15 @@ def ranking_for(
     round: Round | None = None,  # noqa: A002
     unit: Unit | None = None,
     age_group: str | None = None,
+    category: Category | None = None,
     limit: int | None = None,
 ) -> Ranking:
-    """The ranking of a contest, round, unit subtree (a district's own ranking) and/or age
-    group: the first `limit` ranked people (all if None), and the disqualified and excluded
-    people of the same scope listed apart."""
-    scope = results_in_scope(contest=contest, round=round, unit=unit, age_group=age_group)
+    """The ranking of a contest (overall) or a round, of a unit subtree (a district's own
+    ranking), an age group and/or a category: the first `limit` ranked people (all if None),
+    and the disqualified and excluded people of the same scope listed apart."""
+    scope = results_in_scope(
+        contest=contest, round=round, unit=unit, age_group=age_group, category=category
+    )
     disqualified = disqualified_ids(contest=contest)
     excluded = excluded_ids(contest=contest) - disqualified
     apart = disqualified | excluded
@@ -183,7 +222,8 @@ def ranking_for(
     results = list(ranked)
     by_id = {r.registration_id: r for r in results}
     out = Ranking()
-    for position, row in ranking.rank([_entry(r, None).row() for r in results]):
+    chain = ranking.chain_for(contest, round)
+    for position, row in ranking.rank([rank_row(r) for r in results], chain):
         out.entries.append(_entry(by_id[row.registration_id], position))
     if apart:
         for result in scope.filter(registration_id__in=apart):
@@ -192,5 +232,11 @@ def ranking_for(
     return out
 
 
-def snapshot_latest(*, contest: Contest) -> ResultsSnapshot | None:
-    return ResultsSnapshot.objects.filter(contest=contest).order_by("-version").first()
+def snapshot_latest(
+    *,
+    contest: Contest,
+    round: Round | None = None,  # noqa: A002
+) -> ResultsSnapshot | None:
+    """The latest published results of the contest (round None: its overall results) or of a
+    round (versions count per (contest, round))."""
+    return ResultsSnapshot.objects.filter(contest=contest, round=round).order_by("-version").first()
