@@ -14,13 +14,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from contests.models import Contest, Unit
+from contests.models import Category, Contest, Round, Unit
 
 
 class UnitRollup(models.Model):
-    """Per contest × round × unit × block × age group: registrants, participants (distinct
-    people with a graded attempt), graded attempts, attempts with every answer correct, and
-    the sum of the participants' best scores (for the mean)."""
+    """Per contest × round × unit × block × age group × category: registrants, participants
+    (distinct people with a graded attempt), graded attempts, attempts with every answer
+    correct, and the sum of the participants' best scores (for the mean). `category` is the
+    registration's (contests.Category; null: none yet)."""
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
     round_key = models.BigIntegerField(default=0)
@@ -28,6 +29,7 @@ class UnitRollup(models.Model):
     own = models.BooleanField(default=False)
     block = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
     age_group = models.CharField(max_length=5)
+    category = models.ForeignKey(Category, null=True, on_delete=models.CASCADE, related_name="+")
     registrants = models.BigIntegerField(default=0)
     participants = models.BigIntegerField(default=0)
     attempts = models.BigIntegerField(default=0)
@@ -127,6 +129,11 @@ class ExportJob(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The round a results or prize list export is about (null: the whole contest, ranked by
+    # its cumulative rule).
+    round = models.ForeignKey(
+        Round, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     # Unmasked document numbers and phones (the owner had participants.view_full_identity).
     full_identity = models.BooleanField(default=False)

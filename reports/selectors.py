@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from contests.models import Contest, Round, Unit
+from contests.models import Category, Contest, Round, Unit
 from contests.selectors import contest_draft_hidden_from, organiser_unit, path_prefix_for
 from participants.selectors import contest_age_groups
 from reports.models import (
@@ -119,31 +119,42 @@ class Figures:
         self.by_unit: dict[int, list] = {}
         self.by_unit_block: dict[int, dict] = {}
         self.by_unit_age: dict[int, dict] = {}
+        self.by_unit_category: dict[int, dict] = {}
         keys = [0, round_key] if round_key else [0]
         registrants: dict[int, int] = {}
+        category_registrants: dict[tuple[int, int | None], int] = {}
         rows = UnitRollup.objects.filter(contest=contest, own=False, round_key__in=keys)
-        for key, unit_id, block_id, age, reg, part, att, perf, score in rows.values_list(
+        for row in rows.values_list(
             "round_key",
             "unit_id",
             "block_id",
             "age_group",
+            "category_id",
             "registrants",
             "participants",
             "attempts",
             "perfect_attempts",
             "best_score_sum",
         ):
+            key, unit_id, block_id, age, category_id, reg, part, att, perf, score = row
             if key != round_key:  # round 0 rows read for a round: registrants only
                 registrants[unit_id] = registrants.get(unit_id, 0) + reg
+                pair = (unit_id, category_id)
+                category_registrants[pair] = category_registrants.get(pair, 0) + reg
                 continue
             values = (reg, part, att, perf, score)
             _add(self.by_unit.setdefault(unit_id, _zero()), values)
             _add(self.by_unit_block.setdefault(unit_id, {}).setdefault(block_id, _zero()), values)
             _add(self.by_unit_age.setdefault(unit_id, {}).setdefault(age, _zero()), values)
+            by_category = self.by_unit_category.setdefault(unit_id, {})
+            _add(by_category.setdefault(category_id, _zero()), values)
         if round_key:
             # Registrations are not per round: a round's figures carry the contest's.
             for unit_id in set(registrants) | set(self.by_unit):
                 self.by_unit.setdefault(unit_id, _zero())[0] = registrants.get(unit_id, 0)
+            for (unit_id, category_id), count in category_registrants.items():
+                by_category = self.by_unit_category.setdefault(unit_id, {})
+                by_category.setdefault(category_id, _zero())[0] = count
 
     def totals(self, unit: Unit) -> dict:
         return _figures(self.by_unit.get(unit.pk, _zero()))
@@ -161,6 +172,35 @@ class Figures:
                 }
             )
         out.sort(key=lambda d: d.pop("_path"))
+        return out
+
+    def by_category(self, unit: Unit) -> list[dict]:
+        """The contest's categories in their order, each with its figures (zeros when nobody
+        is in it), then "Chưa xác định đối tượng": the people without a category, counted
+        apart (listed only if there are any). Empty for a contest without categories whose
+        people have none (nothing to show)."""
+        rows = self.by_unit_category.get(unit.pk, {})
+        categories = list(
+            Category.objects.filter(contest=self.contest)
+            .order_by("order", "id")
+            .values("id", "name")
+        )
+        if not categories and set(rows) <= {None}:
+            return []
+        out = [
+            {"category_id": c["id"], "name": c["name"], **_figures(rows.get(c["id"], _zero()))}
+            for c in categories
+        ]
+        known = {c["id"] for c in categories}
+        # A category deleted since (its rows cascade away) cannot be here; null is "none".
+        none = _zero()
+        for category_id, values in rows.items():
+            if category_id not in known:
+                _add(none, values)
+        if any(none[:2]):
+            out.append(
+                {"category_id": None, "name": _("Chưa xác định đối tượng"), **_figures(none)}
+            )
         return out
 
     def by_age_group(self, unit: Unit) -> list[dict]:
@@ -274,6 +314,37 @@ def top_units(*, contest: Contest, unit: Unit, round_key: int = 0, limit: int = 
     return Figures(contest=contest, round_key=round_key).top_units(unit, limit=limit)
 
 
+def round_figures(*, contest: Contest, unit: Unit) -> list[dict]:
+    """Per round of the contest (in its order): participants (people with a graded attempt
+    in that round), graded attempts, attempts with every answer right and the mean best
+    score, for `unit`'s subtree; from the subtree roll-up rows (one query)."""
+    rounds = list(contest.rounds.order_by("number"))
+    if not rounds:
+        return []
+    sums = {
+        row["round_key"]: row
+        for row in UnitRollup.objects.filter(
+            contest=contest, own=False, unit=unit, round_key__in=[r.pk for r in rounds]
+        )
+        .values("round_key")
+        .annotate(
+            part=Sum("participants"),
+            att=Sum("attempts"),
+            perf=Sum("perfect_attempts"),
+            score=Sum("best_score_sum"),
+        )
+        .order_by()
+    }
+    out = []
+    for round_ in rounds:
+        row = sums.get(round_.pk, {})
+        values = (0, row.get("part") or 0, row.get("att") or 0, row.get("perf") or 0)
+        figures = _figures((*values, row.get("score") or Decimal(0)))
+        del figures["registrants"]  # registrations are not per round
+        out.append({"round": round_, **figures})
+    return out
+
+
 def daily(
     *,
     contest: Contest,
@@ -380,7 +451,7 @@ def summary_text(
 
 
 def export_jobs_for(*, user):
-    return ExportJob.objects.filter(owner=user).select_related("contest", "unit")
+    return ExportJob.objects.filter(owner=user).select_related("contest", "unit", "round")
 
 
 def export_job_visible(*, user, job: ExportJob) -> bool:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("tep-xuat/<int:job_id>/tai-ve/", views.export_download, name="export_download"),
     path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/tom-tat/", views.summary, name="summary"),
+    path("<slug:slug>/xep-hang/", views.ranking, name="ranking"),
     path("<slug:slug>/xuat-excel/", views.export_create, name="export_create"),
 ]

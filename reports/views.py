@@ -26,9 +26,10 @@ from contests.dates import contest_date_problem
 from contests.masking import can_view_full_identity
 from contests.models import Contest, Round, Unit
 from contests.selectors import path_prefix_for
-from reports import charts, selectors
+from reports import charts, rankings, selectors
 from reports.models import ExportJob
 from reports.services.exports import (
+    ROUND_KINDS,
     export_job_create,
     export_job_downloadable,
     export_kinds_for,
@@ -137,6 +138,8 @@ def _figures_context(contest: Contest, unit: Unit, round_key: int, date_from, da
     return {
         "totals": totals,
         "by_block": figures.by_block(unit),
+        "by_category": figures.by_category(unit),
+        "round_figures": selectors.round_figures(contest=contest, unit=unit),
         "by_age_group": figures.by_age_group(unit),
         "children": children,
         "top_units": figures.top_units(unit),
@@ -171,6 +174,23 @@ def _figures_cached(contest, unit, round_key, date_from, date_to, state) -> dict
     return context
 
 
+def _rankings_cached(contest: Contest, unit: Unit, state) -> list[rankings.RoundRanking]:
+    """The dashboard's rankings (one query per round and the overall one), cached as the
+    figures are: per contest, unit and roll-up state, for DASHBOARD_CACHE_SECONDS (results
+    are rewritten by grading at any time: the rankings are as fresh as the figures)."""
+    if state is None or not contest.rounds.exists():
+        return rankings.dashboard_rankings(contest=contest, unit=unit)
+    stamps = [t.timestamp() if t else 0 for t in (state.recomputed_at, state.refreshed_at)]
+    key = ":".join(
+        str(part) for part in ("reports-rankings", contest.pk, unit.pk, get_language(), *stamps)
+    )
+    out = cache.get(key)
+    if out is None:
+        out = rankings.dashboard_rankings(contest=contest, unit=unit)
+        cache.set(key, out, DASHBOARD_CACHE_SECONDS)
+    return out
+
+
 @staff_member_required
 def dashboard(request, slug: str):
     contest = _contest_for(request.user, slug)
@@ -200,12 +220,48 @@ def dashboard(request, slug: str):
             figures["totals"]["participants"] * 100 / unit.headcount if unit.headcount else None
         ),
         "prizes": prizes,
+        "rankings": _rankings_cached(contest, unit, state),
         "breadcrumbs": _breadcrumbs(request.user, contest, unit),
         "state": state,
         "export_kinds": export_kinds_for(user=request.user, contest=contest),
+        "round_kinds": ROUND_KINDS,
         "may_export_full": can_view_full_identity(request.user),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+@staff_member_required
+def ranking(request, slug: str):
+    """The full ranking of a round (`vong`: its number) or the overall one (no `vong`), of
+    the unit's subtree, PAGE_SIZE people a page (`trang`). A round this contest does not
+    have, or junk, is a 404 that says so."""
+    contest = _contest_for(request.user, slug)
+    unit = selectors.unit_for(user=request.user, contest=contest, code=request.GET.get("unit"))
+    raw = (request.GET.get("vong") or "").strip()
+    round_ = None
+    if raw:
+        number = parse_id(raw)
+        if number is not None:
+            round_ = Round.objects.filter(contest=contest, number=number).first()
+        if round_ is None:
+            message = _("Cuộc thi này không có vòng thi “%(value)s”.") % {"value": raw[:50]}
+            context = {"contest": contest, "unit": unit, "message": message}
+            return render(request, "reports/ranking_missing.html", context, status=404)
+    page, rows = rankings.ranking_page(
+        contest=contest, round=round_, unit=unit, number=request.GET.get("trang")
+    )
+    context = {
+        "contest": contest,
+        "unit": unit,
+        "round": round_,
+        "rounds": contest.rounds.order_by("number"),
+        "page": page,
+        "rows": rows,
+        "cumulative": round_ is None and contest.rounds.exists(),
+        "cumulative_rule": contest.get_cumulative_rule_display(),
+        "breadcrumbs": _breadcrumbs(request.user, contest, unit),
+    }
+    return render(request, "reports/ranking.html", context)
 
 
 @staff_member_required
@@ -234,12 +290,24 @@ def export_create(request, slug: str):
     code = request.POST.get("unit") or None
     unit = selectors.unit_for(user=request.user, contest=contest, code=code)
     back = reverse("reports:dashboard", args=[contest.slug]) + "?" + urlencode({"unit": unit.code})
+    round_ = None
+    raw = (request.POST.get("vong") or "").strip()
+    if raw:
+        number = parse_id(raw)
+        if number is not None:
+            round_ = Round.objects.filter(contest=contest, number=number).first()
+        if round_ is None:
+            messages.error(
+                request, _("Cuộc thi này không có vòng thi “%(value)s”.") % {"value": raw[:50]}
+            )
+            return redirect(back)
     try:
         job = export_job_create(
             user=request.user,
             contest=contest,
             kind=request.POST.get("kind", ""),
             unit=unit,
+            round=round_,
             full_identity=request.POST.get("full") == "1",
         )
     except ValidationError as exc:
@@ -252,7 +320,7 @@ def export_create(request, slug: str):
 
 
 def _job_for(user, job_id: int) -> ExportJob:
-    job = get_object_or_404(ExportJob.objects.select_related("contest", "unit"), pk=job_id)
+    job = get_object_or_404(ExportJob.objects.select_related("contest", "unit", "round"), pk=job_id)
     if not selectors.export_job_visible(user=user, job=job):
         raise Http404
     return job
@@ -282,5 +350,6 @@ def export_download(request, job_id: int):
     if not export_job_downloadable(user=request.user, job=job):
         messages.error(request, _("Tệp chưa sẵn sàng hoặc đã hết hạn tải về."))
         return redirect("reports:export_detail", job_id=job.pk)
-    name = f"{job.contest.slug}-{job.kind}-{job.pk}.xlsx"
+    part = f"-vong-{job.round.number}" if job.round_id else ""
+    name = f"{job.contest.slug}-{job.kind}{part}-{job.pk}.xlsx"
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)

@@ -1,13 +1,28 @@
 """The prize list (scoring's allocation, or the published snapshot) with amounts, and the
-budget per structure and tier (count × amount)."""
+budget per structure and tier (count × amount): of the contest's overall prizes, or of one
+round's (`round_prize_list`: that round's latest published snapshot, else a fresh
+allocation)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from contests.models import Contest, PrizeTier, Unit
+from contests.models import Contest, PrizeTier, Round, Unit
 from reports.exports.base import Column, SheetWriter
-from scoring.selectors.prizes import prize_list
+from scoring.selectors.prizes import prize_list, prizes_allocate
+from scoring.selectors.results import snapshot_latest
+
+
+def round_prize_list(*, contest: Contest, round: Round | None) -> list[dict]:  # noqa: A002
+    """The prize rows of `round` (None: the contest's overall prizes, `prize_list`): the
+    frozen rows of its latest published snapshot, else a fresh allocation of its
+    structures."""
+    if round is None:
+        return prize_list(contest=contest)
+    snapshot = snapshot_latest(contest=contest, round=round)
+    if snapshot is not None:
+        return list(snapshot.prizes)
+    return prizes_allocate(contest=contest, round=round).rows
 
 
 def _in_scope(row: dict, unit: Unit | None, contest: Contest) -> bool:
@@ -18,11 +33,20 @@ def _in_scope(row: dict, unit: Unit | None, contest: Contest) -> bool:
 
 
 def write(
-    writer: SheetWriter, *, contest: Contest, unit: Unit | None, full_identity=False, **_kw
+    writer: SheetWriter,
+    *,
+    contest: Contest,
+    unit: Unit | None,
+    full_identity=False,
+    round: Round | None = None,  # noqa: A002
+    **_kw,
 ) -> int:
     kinds = dict(PrizeTier.Kind.choices)
+    title = _("Danh sách giải")
+    if round is not None:
+        title = _("Giải vòng %(n)s") % {"n": round.number}
     writer.start(
-        _("Danh sách giải"),
+        title,
         [
             Column(_("Cơ cấu giải"), 30),
             Column(_("Phạm vi"), 24),
@@ -35,7 +59,7 @@ def write(
         ],
     )
     total = 0
-    for row in prize_list(contest=contest):
+    for row in round_prize_list(contest=contest, round=round):
         if not _in_scope(row, unit, contest):
             continue
         amount = int(row.get("amount") or 0)
@@ -64,9 +88,8 @@ def write(
             Column(_("Thành tiền (đồng)"), 16, number_format="#,##0"),
         ],
     )
-    tiers = PrizeTier.objects.filter(structure__contest=contest).select_related(
-        "structure", "structure__unit"
-    )
+    tiers = PrizeTier.objects.filter(structure__contest=contest, structure__round=round)
+    tiers = tiers.select_related("structure", "structure__unit")
     if unit is not None and unit.pk != contest.participation_root_id:
         tiers = tiers.filter(structure__unit__path__startswith=unit.path)
     budget = 0

@@ -1,7 +1,12 @@
-"""The ranked results of a contest (or a unit's subtree), read from scoring's ranking
-(`results_ranked`: the prize allocation's order, disqualified and excluded people left out)
-in pages of CHUNK rows (`ranking_id_pages`). Document numbers and phones are masked unless
-the job is a full (logged) export."""
+"""The ranked results of a contest or one of its rounds (or a unit's subtree), read from
+scoring's ranking (`results_ranked`: the prize allocation's order by the contest's chain,
+disqualified and excluded people left out) in pages of CHUNK rows (`ranking_id_pages`).
+Document numbers and phones are masked unless the job is a full (logged) export.
+
+Columns that only some contests have: the category ("Đối tượng", when the contest has
+categories) and, in the overall ranking of a contest with rounds, the cumulative columns
+(the sum of each round's best, the rounds with a perfect attempt) the cumulative rule ranks
+by."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.masking import mask_document
-from contests.models import Contest, Unit
+from contests.models import Category, Contest, Round, Unit
 from participants.masking import mask_phone
 from participants.selectors import contest_age_groups
 from reports.exports.base import Column, SheetWriter
@@ -17,6 +22,11 @@ from scoring.models import Result
 from scoring.selectors.results import ranking_id_pages, results_ranked
 
 CHUNK = 5000
+
+
+def _seconds(ms: int) -> float:
+    return round(ms / 1000, 3)
+
 
 FIELDS = (
     "registration__participant__full_name",
@@ -30,6 +40,9 @@ FIELDS = (
     "duration_ms",
     "finished_at",
     "registration__participant__phone",
+    "registration__category__name",
+    "rounds_correct_total",
+    "perfect_rounds",
 )
 
 
@@ -43,7 +56,27 @@ def _rows(ranked):
         yield from (by_id[pk] for pk in ids if pk in by_id)
 
 
-def columns() -> list[Column]:
+def columns(*, categories: bool = False, cumulative: bool = False) -> list[Column]:
+    """The export's columns: the category after the age group when the contest has
+    categories, the cumulative columns after the correct count in a contest's overall
+    ranking when it has rounds."""
+    return [
+        *base_columns()[:7],
+        *([Column(_("Đối tượng"), 24)] if categories else []),
+        base_columns()[7],
+        *(
+            [
+                Column(_("Tổng số câu đúng các tuần/vòng"), 12),
+                Column(_("Số tuần/vòng đạt điểm tuyệt đối"), 12),
+            ]
+            if cumulative
+            else []
+        ),
+        *base_columns()[8:],
+    ]
+
+
+def base_columns() -> list[Column]:
     return [
         Column(_("Hạng"), 8),
         Column(_("Họ và tên"), 28),
@@ -67,10 +100,16 @@ def write(
     unit: Unit | None,
     full_identity: bool,
     progress=None,
+    round: Round | None = None,  # noqa: A002
+    **_kw,
 ) -> int:
-    """Write the ranked results; returns the number of rows. `progress(done)` is called every
-    CHUNK rows."""
-    writer.start(_("Kết quả"), columns())
+    """Write the ranked results of the contest (round None: its overall ranking, by its
+    cumulative rule) or of `round`; returns the number of rows. `progress(done)` is called
+    every CHUNK rows."""
+    categories = Category.objects.filter(contest=contest).exists()
+    cumulative = round is None and contest.rounds.exists()
+    title = _("Kết quả") if round is None else _("Kết quả vòng %(n)s") % {"n": round.number}
+    writer.start(title, columns(categories=categories, cumulative=cumulative))
     ages = {group.key: str(group.label) for group in contest_age_groups(contest=contest)}
     tz = timezone.get_current_timezone()
     doc = (lambda v: v or "") if full_identity else mask_document
@@ -79,9 +118,10 @@ def write(
     rank = 0
     if unit is not None and unit.pk == contest.participation_root_id:
         unit = None  # the whole contest: no subtree filter to plan
-    ranked = results_ranked(contest=contest, unit=unit)
+    ranked = results_ranked(contest=contest, round=round, unit=unit)
     for row in _rows(ranked):
-        name, number, born, unit_name, block, age, correct, prediction, ms, at, tel = row
+        name, number, born, unit_name, block, age, correct, prediction, ms, at, tel = row[:11]
+        category, rounds_total, perfect_rounds = row[11:]
         rank += 1
         append(
             (
@@ -92,9 +132,11 @@ def write(
                 unit_name,
                 block or "",
                 ages.get(age, age),
+                *((category or "",) if categories else ()),
                 correct,
+                *((rounds_total, perfect_rounds) if cumulative else ()),
                 prediction,
-                round(ms / 1000, 3),
+                _seconds(ms),
                 at.astimezone(tz).replace(tzinfo=None) if at else None,
                 phone(tel),
             )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contests.access import answer_key_visible_to
 from contests.masking import can_view_full_identity
-from contests.models import Contest, Unit
+from contests.models import Contest, Round, Unit
 from participants.services import personal_data_access_log
 from reports import selectors
 from reports.exports import prizes, questions, results, summary, units
@@ -66,16 +66,29 @@ def export_kinds_for(*, user, contest: Contest) -> list[tuple[str, str]]:
     ]
 
 
+# The kinds that are about one round or the whole contest (the others ignore a round).
+ROUND_KINDS = (ExportJob.Kind.RESULTS, ExportJob.Kind.PRIZES)
+
+
 def export_job_create(
-    *, user, contest: Contest, kind: str, unit: Unit | None = None, full_identity: bool = False
+    *,
+    user,
+    contest: Contest,
+    kind: str,
+    unit: Unit | None = None,
+    round: Round | None = None,  # noqa: A002
+    full_identity: bool = False,
 ) -> ExportJob:
     """Create an export job for `user` on `contest`, limited to `unit`'s subtree (default: the
-    highest unit the user may see), and queue it after the transaction commits. Raises
-    ValidationError for an unknown kind, Http404 for a unit outside the user's subtree and
-    PermissionDenied for the question bank outside the owner side or a full export without
-    the permission."""
+    highest unit the user may see) and, for the results and the prize list, to `round` (None:
+    the whole contest, ranked by its cumulative rule), and queue it after the transaction
+    commits. Raises ValidationError for an unknown kind or a round of another contest, Http404
+    for a unit outside the user's subtree and PermissionDenied for the question bank outside
+    the owner side or a full export without the permission."""
     if kind not in ExportJob.Kind.values:
         raise ValidationError(_("Loại tệp xuất không hợp lệ."))
+    if round is not None and round.contest_id != contest.pk:
+        raise ValidationError(_("Vòng thi này không thuộc cuộc thi."))
     scope = selectors.unit_for(user=user, contest=contest, code=unit.code if unit else None)
     if not export_kind_allowed(user=user, contest=contest, kind=kind):
         raise PermissionDenied(KEY_REFUSED)
@@ -86,6 +99,7 @@ def export_job_create(
         kind=kind,
         contest=contest,
         unit=scope,
+        round=round if kind in ROUND_KINDS else None,
         full_identity=bool(full_identity and kind == ExportJob.Kind.RESULTS),
     )
     transaction.on_commit(lambda: _enqueue(job.pk))
@@ -108,7 +122,11 @@ def export_job_run(*, job_id: int, rows_per_sheet: int | None = None) -> ExportJ
     claimed = ExportJob.objects.filter(
         pk=job_id, status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING]
     ).update(status=ExportJob.Status.RUNNING, progress=0)
-    job = ExportJob.objects.select_related("contest", "unit", "owner").filter(pk=job_id).first()
+    job = (
+        ExportJob.objects.select_related("contest", "unit", "owner", "round")
+        .filter(pk=job_id)
+        .first()
+    )
     if not claimed or job is None:
         return job
     if not export_kind_allowed(user=job.owner, contest=job.contest, kind=job.kind):
@@ -132,6 +150,7 @@ def export_job_run(*, job_id: int, rows_per_sheet: int | None = None) -> ExportJ
             writer,
             contest=job.contest,
             unit=job.unit,
+            round=job.round,
             full_identity=job.full_identity,
             progress=progress,
         )
@@ -144,7 +163,8 @@ def export_job_run(*, job_id: int, rows_per_sheet: int | None = None) -> ExportJ
                 f"{job.unit.code if job.unit else ''}",
             )
         # A random part: the name of a personal-data file must not be guessable.
-        name = f"{slugify(job.contest.slug)}-{job.kind}-{job.pk}-{secrets.token_hex(8)}.xlsx"
+        part = f"-vong-{job.round.number}" if job.round_id else ""
+        name = f"{slugify(job.contest.slug)}-{job.kind}{part}-{job.pk}-{secrets.token_hex(8)}.xlsx"
         with open(path, "rb") as handle:
             job.file.save(name, File(handle), save=False)
         now = timezone.now()
@@ -179,7 +199,8 @@ def _expected_rows(job: ExportJob) -> int:
     if job.kind != ExportJob.Kind.RESULTS:
         return 0
     unit = job.unit or job.contest.participation_root
-    return selectors.totals(contest=job.contest, unit=unit)["participants"]
+    round_key = selectors.round_key_of(job.round)
+    return selectors.totals(contest=job.contest, unit=unit, round_key=round_key)["participants"]
 
 
 def export_job_downloadable(*, user, job: ExportJob) -> bool:

@@ -1,4 +1,4 @@
-"""Roll-ups: the figures per unit, block, age group, round and day, computed from the
+"""Roll-ups: the figures per unit, block, age group, category, round and day, computed from the
 registrations and the per-person result rows.
 
 What is counted (the same definitions as `direct_counts` in tests/reports/conftest.py, the
@@ -115,26 +115,27 @@ def _own_rows(contest: Contest, unit_ids: list[int] | None) -> tuple[list, list,
 def _per_person(unit_rows, score_rows, contest: Contest, unit_ids: list[int] | None) -> None:
     """One statement (portable SQL): every registration of the contest left-joined to its
     result rows (none; the contest level, round key 0; one per round with attempts), grouped
-    by round key × unit × block × age group × best number correct. Registrants are the round
-    key 0 rows (a registration without a result has exactly one, null-extended); participants
-    the result rows."""
+    by round key × unit × block × age group × category × best number correct. Registrants are
+    the round key 0 rows (a registration without a result has exactly one, null-extended);
+    participants the result rows. (The category is mostly the block's: few extra groups.)"""
     reg = Registration._meta.db_table
     res = Result._meta.db_table
     extra, extra_params = _in_units("r.unit_id", unit_ids)
     sql = f"""
-        SELECT COALESCE(x.round_id, 0), r.unit_id, r.block_id, r.age_group, x.correct_count,
-               COUNT(*), COUNT(x.id), SUM(x.graded_attempts), SUM(x.perfect_attempts),
-               SUM(x.score)
+        SELECT COALESCE(x.round_id, 0), r.unit_id, r.block_id, r.age_group, r.category_id,
+               x.correct_count, COUNT(*), COUNT(x.id), SUM(x.graded_attempts),
+               SUM(x.perfect_attempts), SUM(x.score)
         FROM {reg} r
         LEFT JOIN {res} x ON x.registration_id = r.id
         WHERE r.contest_id = %s{extra}
-        GROUP BY COALESCE(x.round_id, 0), r.unit_id, r.block_id, r.age_group, x.correct_count
+        GROUP BY COALESCE(x.round_id, 0), r.unit_id, r.block_id, r.age_group, r.category_id,
+                 x.correct_count
     """  # noqa: S608
-    for round_key, unit_id, block_id, age, best, rows, people, n, p, s in _fetch(
+    for round_key, unit_id, block_id, age, category_id, best, rows, people, n, p, s in _fetch(
         sql, [contest.pk, *extra_params]
     ):
         round_key = int(round_key)
-        row = unit_rows[(round_key, unit_id, block_id, age)]
+        row = unit_rows[(round_key, unit_id, block_id, age, category_id)]
         if round_key == 0:
             row[0] += rows
         if people:
@@ -234,6 +235,7 @@ UNIT_COLUMNS = (
     "own",
     "block_id",
     "age_group",
+    "category_id",
     "registrants",
     "participants",
     "attempts",
@@ -256,7 +258,7 @@ DAILY_COLUMNS = (
 
 def _unit_objects(contest, own_flag, rows):
     """UnitRollup rows as tuples in UNIT_COLUMNS order (likewise below)."""
-    for (round_key, unit_id, block_id, age), v in rows:
+    for (round_key, unit_id, block_id, age, category_id), v in rows:
         yield (
             contest.pk,
             round_key,
@@ -264,6 +266,7 @@ def _unit_objects(contest, own_flag, rows):
             own_flag,
             block_id,
             age,
+            category_id,
             v[0],
             v[1],
             v[2],
@@ -338,7 +341,7 @@ def _copy_line(row: tuple) -> str:
 def _load_own(contest: Contest) -> tuple[list, list, list]:
     unit_rows = [
         (
-            (r.round_key, r.unit_id, r.block_id, r.age_group),
+            (r.round_key, r.unit_id, r.block_id, r.age_group, r.category_id),
             [r.registrants, r.participants, r.attempts, r.perfect_attempts, r.best_score_sum],
         )
         for r in UnitRollup.objects.filter(contest=contest, own=True)
