@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from contests.models import Contest, Round
 from scoring.models import Attempt, Result
+from scoring.rules.prediction_question import prediction_question
 
 Target = Contest.PredictionTarget
 
 
 def prediction_actual_count(*, contest: Contest, round: Round | None = None) -> int:  # noqa: A002
-    """The true value of `contest.prediction_target` over the finished attempts of the contest
-    (or of one round), in one query:
+    """The true value of the question's target (`prediction_question`: a round's own, else the
+    contest's) over the finished attempts of the contest (or of one round), in one query:
 
     - perfect_participants: distinct registrations with an attempt with every answer correct;
     - perfect_attempts: attempts with every answer correct;
@@ -32,7 +33,7 @@ def prediction_actual_count(*, contest: Contest, round: Round | None = None) -> 
         participants=Count("registration_id", distinct=True),
         attempts=Count("id"),
     )
-    return int(counts[contest.prediction_target])
+    return int(counts[prediction_question(contest, round).target])
 
 
 def prediction_actual_compute(*, contest: Contest, round: Round | None = None) -> int:  # noqa: A002

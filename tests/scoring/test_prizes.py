@@ -122,6 +122,7 @@ def test_thanh_xuan_individual_prizes(district):
         "structure": "Giải quận Thanh Xuân",
         "structure_id": first["structure_id"],
         "unit_scope": "Quận Thanh Xuân",
+        "category": "",
         "kind": "individual",
         "tier": "Giải Nhất",
         "rank_order": 1,
@@ -137,6 +138,7 @@ def test_thanh_xuan_individual_prizes(district):
         "duration_ms": 103_000,
         "participants": None,
         "headcount": None,
+        "winners": None,
     }
     collective = next(r for r in allocation.rows if r["kind"] == COL)
     assert (collective["unit_code"], collective["participants"], collective["headcount"]) == (
