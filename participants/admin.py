@@ -30,6 +30,7 @@ from contests.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
 from contests.masking import can_view_full_identity, mask_document
 from contests.selectors import path_prefix_for
 from participants import identity, services
+from participants.accounts.admin_views import assisted_reset_view
 from participants.forms import IdentityChangeForm, apply_errors
 from participants.invites import invite_token
 from participants.masking import mask_phone
@@ -171,6 +172,7 @@ class ParticipantAdmin(IdentityColumnsMixin, ScopedModelAdmin):
         "foreign_birth_confirmed",
         "needs_review",
         "identity_change_link",
+        "assisted_reset_link",
     )
     readonly_fields = (
         "full_name",
@@ -182,6 +184,7 @@ class ParticipantAdmin(IdentityColumnsMixin, ScopedModelAdmin):
         "phone_masked",
         "foreign_birth_confirmed",
         "identity_change_link",
+        "assisted_reset_link",
     )
     inlines = [ConsentRecordInline, IdentityChangeInline]
 
@@ -256,8 +259,22 @@ class ParticipantAdmin(IdentityColumnsMixin, ScopedModelAdmin):
         url = reverse("admin:participants_participant_identity_change", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Sửa thông tin định danh (có ghi lại)"))
 
+    @admin.display(description=_("cấp lại mật khẩu"))
+    def assisted_reset_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("admin:participants_participant_assisted_reset", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Cấp liên kết đặt lại mật khẩu"))
+
     def get_urls(self):
         return [
+            path(
+                "<int:pk>/cap-lai-mat-khau/",
+                self.admin_site.admin_view(
+                    lambda request, pk: assisted_reset_view(self, request, pk)
+                ),
+                name="participants_participant_assisted_reset",
+            ),
             path(
                 "<int:pk>/doi-thong-tin-dinh-danh/",
                 self.admin_site.admin_view(self.identity_change_view),

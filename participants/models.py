@@ -385,3 +385,115 @@ class TimeAllowanceGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id}: +{self.minutes}"
+
+
+# --- Accounts (participants/accounts/): one-time codes, the SMS delivery log, deletions ----
+
+
+class OneTimeCode(models.Model):
+    """A one-time code (6 digits, by SMS) or link (a long token) that proves a person holds a
+    phone or was given a reset by an organiser.
+
+    Only a keyed hash is stored (participants.accounts.codes). A request for a number that
+    has no account still gets a row, with no participant: the pages that follow behave the
+    same way (wrong code, tries counted), so nothing tells whether the number is registered.
+    `tries` counts checks; the code is dead after MAX_TRIES, at `expires_at`, or once used."""
+
+    class Purpose(models.TextChoices):
+        RESET = "reset", _("Khôi phục mật khẩu")
+        PHONE_CHANGE = "phone_change", _("Đổi số điện thoại")
+        ASSISTED_RESET = "assisted_reset", _("Cán bộ cấp lại mật khẩu")
+
+    purpose = models.CharField(_("mục đích"), max_length=20, choices=Purpose.choices)
+    participant = models.ForeignKey(
+        Participant,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="one_time_codes",
+        verbose_name=_("người dự thi"),
+    )
+    # Where the code went (E.164), for a phone change the new number; blank for a link.
+    destination = models.CharField(_("gửi đến"), max_length=16, blank=True)
+    code_hash = models.CharField(max_length=64)
+    salt = models.CharField(max_length=32)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    tries = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cán bộ cấp"),
+    )
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mã dùng một lần")
+        verbose_name_plural = pgettext_lazy("plural", "mã dùng một lần")
+        indexes = [models.Index(fields=["expires_at"], name="onetimecode_expires_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.pk}"
+
+
+class SmsDelivery(models.Model):
+    """One SMS handed to the backend (participants.sms): to whom, why, what became of it.
+    The text is never stored (it holds a code)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Gửi không được")
+
+    to = models.CharField(_("số nhận"), max_length=16)
+    purpose = models.CharField(_("mục đích"), max_length=20)
+    backend = models.CharField(_("kênh gửi"), max_length=100)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    provider_id = models.CharField(_("mã tin của nhà mạng"), max_length=100, blank=True)
+    error = models.CharField(_("lỗi"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tin nhắn SMS")
+        verbose_name_plural = pgettext_lazy("plural", "tin nhắn SMS")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.status}"
+
+
+class AccountDeletion(models.Model):
+    """A person asked to delete their account. When no contest result has to be kept the
+    account is deleted at once and this row keeps only the date (participant null). Otherwise
+    the account is closed at once and anonymised at `due_at` (the end of the last retention
+    period of the contests the person entered) by a daily job, which sets `done_at`."""
+
+    participant = models.OneToOneField(
+        Participant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deletion",
+        verbose_name=_("người dự thi"),
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    due_at = models.DateTimeField(_("ẩn danh lúc"), null=True, blank=True)
+    done_at = models.DateTimeField(_("đã xử lý lúc"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=20)
+    reason = models.CharField(_("lý do"), max_length=500)
+
+    class Meta:
+        verbose_name = _("yêu cầu xoá tài khoản")
+        verbose_name_plural = pgettext_lazy("plural", "yêu cầu xoá tài khoản")
+        indexes = [models.Index(fields=["done_at", "due_at"], name="accountdeletion_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.outcome}"
