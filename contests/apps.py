@@ -18,4 +18,6 @@ class ContestsConfig(AppConfig):
         "blueprintitem",
         "prizestructure",
         "prizetier",
+        "category",
+        "announcement",
     )

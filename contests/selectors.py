@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from contests.cache_keys import PUBLIC_LIST_KEY, contest_page_key
 from contests.models import (
+    Announcement,
     BlueprintItem,
     Contest,
     PrizeStructure,
@@ -167,17 +168,52 @@ class ContestPage:
     structures: list[StructureView]
     blocks: list
     question_count: int
+    # Every announcement of the contest, newest first, archived ones included (the page shows
+    # those published by now: `announcements_shown`).
+    announcements: list[Announcement] = field(default_factory=list)
 
     @property
     def budget(self) -> int:
         return sum(s.budget for s in self.structures)
 
 
+def announcements_shown(
+    *, announcements: list[Announcement], now: datetime.datetime
+) -> tuple[list[Announcement], list[Announcement]]:
+    """The announcements a contest page shows at `now`: (current, archive), newest first; one
+    scheduled for later is not shown yet."""
+    published = [a for a in announcements if a.published_at <= now]
+    return (
+        [a for a in published if a.archived_at is None],
+        [a for a in published if a.archived_at is not None],
+    )
+
+
+def announcements_unread_for(*, user, contest_ids, now: datetime.datetime | None = None):
+    """The banner of a signed-in person: the published, unarchived announcements of the
+    contests `contest_ids` (a queryset of ids: the contests the person is registered in, which
+    participants knows) that they have not marked read, newest first, with the contest's slug
+    and title. One query."""
+    now = now or timezone.now()
+    return list(
+        Announcement.objects.filter(
+            contest_id__in=contest_ids,
+            contest__status__in=PUBLIC_STATUSES,
+            archived_at__isnull=True,
+            published_at__lte=now,
+        )
+        .exclude(reads__user=user)
+        .select_related("contest")
+        .only("id", "kind", "title", "published_at", "contest__slug", "contest__title")
+        .order_by("-published_at", "-id")[:5]
+    )
+
+
 def contest_page(*, slug: str) -> ContestPage | None:
     """The public page of a contest (None for a draft or an unknown slug): the contest with
     its owner and participation root, milestones, rounds, prize structures with tiers, blocks
-    (children of the participation root) and questions per test. Six queries, cached
-    PUBLIC_CACHE_SECONDS."""
+    (children of the participation root), questions per test and announcements. Eight queries,
+    cached PUBLIC_CACHE_SECONDS."""
     key = contest_page_key(slug)
     page = _cache_get(key)
     if page is not None:
@@ -215,7 +251,12 @@ def contest_page(*, slug: str) -> ContestPage | None:
             "count", flat=True
         )
     )
-    page = ContestPage(contest, milestones, rounds, structures, blocks, question_count)
+    announcements = list(
+        Announcement.objects.filter(contest=contest).order_by("-published_at", "-id")
+    )
+    page = ContestPage(
+        contest, milestones, rounds, structures, blocks, question_count, announcements
+    )
     _cache_set(key, page)
     return page
 

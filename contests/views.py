@@ -4,13 +4,25 @@ Everything they show is the same for every visitor and comes from the cache (60 
 warm page costs no database query; the per-user parts (header: login / logout) are rendered
 from the session only."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from contests.selectors import contest_page, contest_phase, contests_by_phase
+from contests.models import Announcement
+from contests.rules.rounds import countdown_text, rounds_now
+from contests.selectors import (
+    PUBLIC_STATUSES,
+    announcements_shown,
+    contest_page,
+    contest_phase,
+    contests_by_phase,
+)
+from contests.services.announcements import announcement_mark_read
 from contests.share import ShareCard, contest_card, share_image_cached, site_card
 
 
@@ -32,16 +44,45 @@ def contest_detail(request, slug: str):
     if page is None:
         raise Http404(_("Không có cuộc thi này."))
     contest = page.contest
+    now = timezone.now()
+    announcements, archived = announcements_shown(announcements=page.announcements, now=now)
+    rounds = rounds_now(page.rounds, now=now) if page.rounds else None
     return render(
         request,
         "contests/contest_detail.html",
         {
             "page": page,
             "contest": contest,
-            "phase": contest_phase(contest=contest, now=timezone.now()),
+            "phase": contest_phase(contest=contest, now=now),
             # The registration count is participants' (participant_tags.registration_count).
+            "rounds_now": rounds,
+            "countdown": (
+                countdown_text(rounds.until_next) if rounds and rounds.until_next else ""
+            ),
+            "announcements": announcements,
+            "announcements_archived": archived,
         },
     )
+
+
+@require_POST
+@login_required
+def announcement_read(request, pk: int):
+    """A signed-in person dismisses an announcement's banner (a form POST with its CSRF token,
+    no script needed), then goes back to the page they were on."""
+    announcement = get_object_or_404(
+        Announcement.objects.select_related("contest"),
+        pk=pk,
+        contest__status__in=PUBLIC_STATUSES,
+        published_at__lte=timezone.now(),
+    )
+    announcement_mark_read(announcement=announcement, user=request.user)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("contests:contest_detail", args=[announcement.contest.slug])
+    return redirect(back)
 
 
 # --- Share images (Open Graph / Twitter card) ------------------------------------------------

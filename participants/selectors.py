@@ -145,6 +145,12 @@ def registrations_for(*, participant: Participant) -> QuerySet[Registration]:
     )
 
 
+def registered_contest_ids(*, user) -> QuerySet:
+    """The ids of the contests `user`'s participant is registered in, as a subquery (the
+    announcement banner's contests.selectors.announcements_unread_for takes it)."""
+    return Registration.objects.filter(participant__user=user).values("contest_id")
+
+
 def contests_open_to_join() -> QuerySet[Contest]:
     return Contest.objects.filter(
         status=Contest.Status.PUBLISHED, closes_at__gt=timezone.now()

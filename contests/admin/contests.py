@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from contest_site.untrusted import parse_id
 from contests.access import answer_key_visible_to
+from contests.admin.categories import CategoryInline
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import ContestAdminForm, RoundAdminForm
 from contests.masking import can_view_full_identity, full_identity_view_record, mask_document
@@ -349,6 +350,7 @@ class ContestAdmin(ScopedModelAdmin):
     inlines = [
         MilestoneInline,
         RoundInline,
+        CategoryInline,
         ExcludedPersonInline,
         TopicInline,
         BlueprintItemInline,

@@ -80,7 +80,7 @@ def test_roles_grant_what_each_app_lists_for_organisers():
     }
     managed = {
         "contests": "unit contest milestone round excludedperson topic question option "
-        "blueprintitem prizestructure prizetier",
+        "blueprintitem prizestructure prizetier category announcement",
         "participants": "participant registration",
         "scoring": "attempt disqualification regradejob answerkeychange resultssnapshot appeal "
         "certificatejob certificate",

@@ -107,6 +107,18 @@ def _prize_structure(w):
     )
 
 
+@case("contests.Announcement")
+def _announcement(w):
+    from contests.models import Announcement
+
+    return tuple(
+        Announcement.objects.create(
+            contest=c, kind="other", title=f"Thông báo {c.owner_unit.code}", body="<p>x</p>"
+        )
+        for c in both(w, "contests.Contest")
+    )
+
+
 @case("participants.Participant")
 def _participant(w):
     return tuple(ParticipantFactory(residence_unit=w[f"unit:{d}-1"]) for d in ("A", "B"))
