@@ -246,6 +246,10 @@ def apply_errors(form: forms.Form, exc: ValidationError, *, extra: dict | None =
             form.add_error(None, errors)
 
 
+LEVEL_LABEL = _("Cấp %(n)s")
+LEVEL_LABEL_UNDER = _("Cấp %(n)s: đơn vị trực thuộc %(parent)s")
+
+
 class UnitCascade:
     """A choice in the unit tree, one <select> per level, that works without JavaScript.
 
@@ -280,8 +284,19 @@ class UnitCascade:
         if not self.levels and root is not None:
             # A root with no children: the root itself is the only choice.
             self.unit = root
+        # Each level its own plain label: "Cấp 2: đơn vị trực thuộc Quận A" (read after the
+        # fieldset's legend); units.js writes the same for the levels it adds.
+        self.level_label_template = str(LEVEL_LABEL_UNDER % {"n": "{n}", "parent": "{parent}"})
+        parent_name = None
         for i, level in enumerate(self.levels):
             level["name"] = f"{prefix}_{i}"
+            level["label"] = (
+                LEVEL_LABEL_UNDER % {"n": i + 1, "parent": parent_name}
+                if parent_name
+                else LEVEL_LABEL % {"n": i + 1}
+            )
+            chosen = next((u for u in level["options"] if u.pk == level["selected"]), None)
+            parent_name = chosen.name if chosen else None
 
     def validate(self) -> bool:
         if self.required and self.unit is None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:attempt_id>/luu/", views.autosave, name="autosave"),
     path("<int:attempt_id>/nop-bai/", views.submit, name="submit"),
     path("<int:attempt_id>/ket-qua/", views.result, name="result"),
+    path("<int:attempt_id>/trang-thai/", views.result_status, name="result_status"),
     path(
         "chung-nhan/<str:token>/",
         views_certificates.certificate_verify,

@@ -304,6 +304,18 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     )
 
 
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def result_status(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Whether the attempt is graded yet: what static/js/result.js asks in the background while
+    the result page waits (one indexed row; no page to render, no meta refresh)."""
+    attempt = _attempt_or_404(request, attempt_id, to_answer=True)  # no joins
+    return JsonResponse(
+        {"status": attempt.status, "graded": attempt.status == Attempt.Status.GRADED}
+    )
+
+
 def _appeal_context(attempt: Attempt) -> dict:
     """The appeal filed on the attempt (with its answer), or whether one may be filed now."""
     appeal = appeal_for_attempt(attempt=attempt)

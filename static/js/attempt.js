@@ -24,6 +24,9 @@
   var timerEl = document.getElementById("timer");
   var answeredEl = document.getElementById("answered");
   var stateEl = document.getElementById("save-state");
+  // The one live region of the page (visually hidden): the bar itself is silent, so a screen
+  // reader is not talked over every second while it reads a question.
+  var announcer = document.getElementById("exam-announce");
   var saveButton = document.getElementById("save-button");
   var prediction = document.getElementById("prediction");
   var total = form.querySelectorAll("fieldset.exam-question").length;
@@ -36,6 +39,16 @@
   // Autosave makes the no-JS save button unnecessary.
   if (saveButton) { saveButton.hidden = true; }
 
+  function announce(text) {
+    if (!announcer || !text) { return; }
+    // Emptied first, so the same sentence twice is still read twice.
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+
+  // Saving is said aloud only when it fails, and when it works again after a failure; the
+  // routine "saving… saved" of every answer stays on the (silent) badge.
+  var failing = false;
   function setState(kind) {
     var text = { saved: d.textSaved, unsaved: d.textUnsaved, saving: d.textSaving,
       offline: d.textOffline }[kind];
@@ -43,6 +56,13 @@
     stateEl.dataset.state = kind;
     stateEl.className = "badge " + (kind === "saved" ? "text-bg-success"
       : kind === "saving" ? "text-bg-secondary" : "text-bg-warning");
+    if (kind === "offline" && !failing) {
+      failing = true;
+      announce(d.textOffline);
+    } else if (kind === "saved" && failing) {
+      failing = false;
+      announce(d.textSavedAgain);
+    }
   }
 
   function collect() {
@@ -95,6 +115,7 @@
         } else if (response.status === 400 || response.status === 403) {
           // Refused input (or the session ended): retrying the same thing will not help.
           setState("unsaved");
+          failing = true;
           if (data.error) { window.alert(data.error); }
         } else {
           throw new Error("HTTP " + response.status);
@@ -144,7 +165,23 @@
     submitting = true;
     stopped = true;
     timerEl.textContent = d.textTimeup;
+    announce(d.textTimeup);
     form.submit();  // the answers go with the form: nothing is lost after autosave stops
+  }
+
+  // Time is announced only as it crosses these marks (seconds left) while the page is open;
+  // marks already passed when the page loads are not announced (the bar shows the time).
+  var marks = [[300, d.textLeft5m], [60, d.textLeft1m], [30, d.textLeft30s]];
+  var lastLeft = null;
+  function announceMarks(left) {
+    var crossed = null;  // after a jump (a sleeping phone) only the latest mark is said
+    if (lastLeft !== null) {
+      marks.forEach(function (mark) {
+        if (lastLeft > mark[0] && left <= mark[0] && left > 0) { crossed = mark[1]; }
+      });
+    }
+    if (crossed) { announce(crossed); }
+    lastLeft = left;
   }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -152,6 +189,7 @@
     var left = Math.max(0, Math.ceil(remaining()));
     if (!submitting) {
       timerEl.textContent = pad(Math.floor(left / 60)) + ":" + pad(left % 60);
+      announceMarks(left);
     }
     if (left <= 60) { timerEl.classList.add("text-danger"); }
     if (left < stopBefore) { stopped = true; }

@@ -101,7 +101,9 @@ def test_whole_flow(exam, person):
     assert done["Location"] == reverse("scoring:result", args=[attempt.pk])
     pending = person.get(done["Location"])
     assert "Đã nộp bài — đang chấm" in text(pending)
-    assert '<meta http-equiv="refresh" content="3">' in text(pending)
+    # No meta refresh (issue 22): result.js asks result_status; a plain link reloads.
+    assert 'http-equiv="refresh"' not in text(pending)
+    assert reverse("scoring:result_status", args=[attempt.pk]) in text(pending)
     row = Attempt.objects.get(pk=attempt.pk)
     assert row.status == "submitted"
     assert row.answers == answers

@@ -1,0 +1,136 @@
+"""Every citizen page passes axe-core's WCAG 2.1 A and AA rules, at phone (390×844) and
+desktop (1280×800) size, in real Chromium: home, contest pages, registration (empty and with
+errors), login (empty and refused), join, start, the test page mid-test, the result page
+(pending and graded), the results lookup (empty and with a result) and a certificate's
+verification page. One browser and one page for the whole run; each page is checked at both
+sizes by resizing. Screenshots at phone size in tests/artifacts/a11y_*.png."""
+
+import pytest
+from django.urls import reverse
+
+from scoring.models import Attempt
+from tests.browser.axe import axe_install, axe_report, axe_violations
+from tests.browser.test_exam_flow import ARTIFACTS, CHROMIUM_ARGS, PHONE
+from tests.factories import RegistrationFactory, contest_with_bank
+from tests.scoring import exam_support as support
+from tests.scoring.test_certificates import certificate_of, make_all, media, published  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+clean_cache_and_broker = support.clean_cache_and_broker
+
+DESKTOP = {"width": 1280, "height": 800}
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+
+
+@pytest.fixture
+def page(chromium_path, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=PHONE, locale="vi-VN")
+        axe_install(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("dialog", lambda dialog: dialog.accept())
+        yield page
+        context.close()
+        browser.close()
+
+
+class Audit:
+    """Runs axe on the page at each size and keeps what it finds, page by page."""
+
+    def __init__(self, page):
+        self.page = page
+        self.found: dict[str, str] = {}
+        self.checked: list[str] = []
+
+    def check(self, name: str) -> None:
+        self.page.wait_for_load_state("networkidle")
+        for size, viewport in SIZES.items():
+            self.page.set_viewport_size(viewport)
+            violations = axe_violations(self.page)
+            if violations:
+                self.found[f"{name} @ {size}"] = axe_report(violations)
+            if size == "phone":
+                self.page.screenshot(path=str(ARTIFACTS / f"a11y_{name}.png"))
+        self.page.set_viewport_size(PHONE)
+        self.checked.append(name)
+
+
+def test_citizen_pages_have_no_wcag_violation(page, live_server, tree, published, organisers):  # noqa: F811
+    open_contest = contest_with_bank(
+        owner=tree["C"], root=tree["C"], title="Cuộc thi tìm hiểu Nghị định 59/2022/NĐ-CP"
+    )
+    other = contest_with_bank(owner=tree["C"], root=tree["A"], title="Tìm hiểu Luật Hòa giải")
+    registration = RegistrationFactory(contest=open_contest, unit=tree["A-1"])
+    closed, people = published
+    make_all(closed, organisers["city"])
+    audit = Audit(page)
+    url = live_server.url
+
+    page.goto(url + "/")
+    audit.check("home")
+    page.goto(url + reverse("contests:contest_detail", args=[open_contest.slug]))
+    audit.check("contest_open")
+    page.goto(url + reverse("contests:contest_detail", args=[closed.slug]))
+    audit.check("contest_published")
+
+    page.goto(url + reverse("participants:register"))
+    audit.check("register")
+    page.click("form button[type=submit]:has-text('Đăng ký')")
+    page.wait_for_selector(".invalid-feedback")
+    audit.check("register_errors")
+
+    page.goto(url + reverse("participants:login"))
+    audit.check("login")
+    page.fill("[name=username]", registration.participant.user.username)
+    page.fill("[name=password]", "wrong-password-1")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    audit.check("login_refused")
+    page.fill("[name=username]", registration.participant.user.username)
+    page.fill("[name=password]", "secret-pass-123")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(url + reverse("participants:join", args=[other.slug]))
+    audit.check("join")
+    page.click("form button[type=submit]:has-text('Đăng ký dự thi')")
+    page.wait_for_load_state()
+    audit.check("join_errors")
+
+    page.goto(url + reverse("scoring:start", args=[open_contest.slug]))
+    audit.check("start")
+    page.click("button:has-text('Bắt đầu làm bài')")
+    page.wait_for_selector("#save-state[data-state=saved]")
+    page.locator("fieldset.exam-question").first.locator("label.exam-option").first.click()
+    page.wait_for_selector("#save-state[data-state=saved]")
+    audit.check("test_page")
+
+    page.click("#submit-button")
+    page.wait_for_selector("#result-pending")
+    audit.check("result_pending")
+    support.grade([Attempt.objects.get(registration=registration).pk])
+    page.wait_for_selector("#result-summary", timeout=15_000)
+    audit.check("result_graded")
+
+    page.goto(url + reverse("scoring:results_lookup", args=[closed.slug]))
+    audit.check("lookup")
+    person = people["Trần Thị Ánh"].participant
+    page.fill("[name=document_number]", person.document_number)
+    page.fill("[name=date_of_birth]", person.date_of_birth.isoformat())
+    page.click("#lookup-form button[type=submit]")
+    page.wait_for_selector("#lookup-result")
+    audit.check("lookup_result")
+
+    certificate = certificate_of(people["Trần Thị Ánh"])
+    page.goto(url + reverse("scoring:certificate_verify", args=[certificate.token]))
+    audit.check("certificate_verify")
+
+    assert len(audit.checked) == 16
+    assert audit.found == {}, "\n\n".join(f"== {k}\n{v}" for k, v in audit.found.items())
