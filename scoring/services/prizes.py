@@ -1,7 +1,13 @@
 """The publishing of results. `results_publish` (the only way to publish results: the admin's
 buttons call it) checks, freezes the prize allocation (`scoring.selectors.prizes`) into a
 ResultsSnapshot that later changes cannot alter and moves the contest's status, in one
-transaction."""
+transaction.
+
+A round's results (`round=`: a week's prizes) are published the same way into a snapshot of
+that round (versions count per round), once the round has closed, every attempt of it is
+graded and its prediction question (if it has one) has its true value; the contest's status
+does not change, and the contest may still be open. Provisional publication and appeals stay
+with the contest's overall results."""
 
 from __future__ import annotations
 
@@ -12,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contests.models import Contest, ContestChange
+from contests.models import Contest, ContestChange, Round
 from contests.selectors import path_prefix_for
 from contests.services.contests import contest_results_published_mark, results_publish_problems
 from contests.templatetags.contest_tags import vn_time
-from scoring.models import RegradeJob, ResultsSnapshot
+from scoring.models import Attempt, RegradeJob, ResultsSnapshot
+from scoring.rules.prediction_question import prediction_question
 from scoring.rules.results_diff import prize_changes
 from scoring.selectors.appeals import appeals_pending_count
 from scoring.selectors.prizes import prizes_allocate
@@ -57,6 +64,76 @@ def results_publish_refusals(
             % {"version": latest}
         ]
     problems = results_publish_problems(contest=contest)
+    running = RegradeJob.objects.filter(
+        contest=contest, status__in=[RegradeJob.Status.QUEUED, RegradeJob.Status.RUNNING]
+    ).count()
+    if running:
+        problems.append(
+            _("Còn %(count)d đợt chấm lại chưa xong: hãy chờ chấm lại xong rồi công bố.")
+            % {"count": running}
+        )
+    return problems
+
+
+def round_publish_refusals(
+    *,
+    contest: Contest,
+    round: Round,  # noqa: A002
+    now: datetime.datetime,
+    replaces: int | None = None,
+    latest: int | None = None,
+) -> list[str]:
+    """Why the results of `round` (as locked and read now) cannot be published, one Vietnamese
+    sentence each; [] when they can. The contest must be under way or over (not a draft), the
+    round closed (`closes_at` passed); first publication (`replaces` None) only while the
+    round has none, a new version only over the latest (`latest`), as for the contest. Then
+    the round's own checks, in the pattern of the contest's: its prediction question's true
+    value, no attempt of it open or ungraded, no regrade queued or running."""
+    if contest.status == Contest.Status.DRAFT:
+        return [_("Cuộc thi chưa được công bố: chưa thể công bố kết quả vòng thi.")]
+    if round.closes_at > now:
+        return [
+            _("Vòng thi “%(round)s” chưa kết thúc (kết thúc lúc %(at)s): chưa thể công bố kết quả.")
+            % {"round": round.title, "at": vn_time(round.closes_at)}
+        ]
+    if replaces is None and latest is not None:
+        return [
+            _(
+                "Kết quả vòng thi “%(round)s” đã được công bố (phiên bản %(version)s). Muốn công "
+                "bố lại, hãy bấm “Công bố lại kết quả vòng (phiên bản mới)”."
+            )
+            % {"round": round.title, "version": latest}
+        ]
+    if replaces is not None and latest is None:
+        return [
+            _(
+                "Kết quả vòng thi “%(round)s” chưa được công bố lần nào: hãy bấm “Công bố "
+                "kết quả vòng”."
+            )
+            % {"round": round.title}
+        ]
+    if replaces is not None and replaces != latest:
+        return [
+            _(
+                "Kết quả vòng thi “%(round)s” vừa được công bố lại (phiên bản %(version)s) trong "
+                "lúc bạn xem trang: hãy tải lại trang, xem danh sách giải rồi quyết định."
+            )
+            % {"round": round.title, "version": latest}
+        ]
+    problems = []
+    if prediction_question(contest, round).asked and round.prediction_actual is None:
+        problems.append(
+            _("Chưa có đáp án câu hỏi dự đoán của vòng “%(round)s” (dùng để xếp hạng).")
+            % {"round": round.title}
+        )
+    pending = Attempt.objects.filter(
+        round=round, status__in=[Attempt.Status.OPEN, Attempt.Status.SUBMITTED]
+    ).count()
+    if pending:
+        problems.append(
+            _("Vòng thi còn %(count)d bài thi chưa chấm xong: hãy chờ chấm xong rồi công bố.")
+            % {"count": pending}
+        )
     running = RegradeJob.objects.filter(
         contest=contest, status__in=[RegradeJob.Status.QUEUED, RegradeJob.Status.RUNNING]
     ).count()
@@ -124,6 +201,7 @@ def results_publish(
     replaces: int | None = None,
     provisional_days: int | None = None,
     now: datetime.datetime | None = None,
+    round: Round | None = None,  # noqa: A002
 ) -> ResultsSnapshot:
     """The one way to publish results: check, freeze the current prize allocation as a new
     snapshot version (JSON rows) with everyone's ranks (`published_ranks_fill`: what the
@@ -138,14 +216,29 @@ def results_publish(
     to appeals for that many days from `now` (`provisional_until`); None publishes final (see
     `provisional_refusals`). Refused with nothing written: PermissionDenied for an
     organiser outside the contest's owner unit; ValidationError listing every problem of
-    `results_publish_refusals` and `provisional_refusals`."""
+    `results_publish_refusals` and `provisional_refusals`.
+
+    `round`: publish that round's results instead (`round_results_publish`)."""
     now = now or timezone.now()
     prefix = path_prefix_for(user=user)
     if prefix is None or not contest.owner_unit.path.startswith(prefix):
         raise PermissionDenied(_("Bạn không có quyền công bố kết quả của cuộc thi này."))
+    if round is not None:
+        return round_results_publish(
+            contest=contest,
+            round=round,
+            user=user,
+            replaces=replaces,
+            provisional_days=provisional_days,
+            now=now,
+        )
     with transaction.atomic():
         locked = Contest.objects.select_for_update().get(pk=contest.pk)
-        previous = ResultsSnapshot.objects.filter(contest=locked).order_by("-version").first()
+        previous = (
+            ResultsSnapshot.objects.filter(contest=locked, round__isnull=True)
+            .order_by("-version")
+            .first()
+        )
         latest = previous.version if previous else None
         problems = results_publish_refusals(contest=locked, replaces=replaces, latest=latest)
         if not problems:
@@ -182,4 +275,72 @@ def results_publish(
                 after={"version": snapshot.version},
             )
         contest.status = locked.status
+    return snapshot
+
+
+def round_results_publish(
+    *,
+    contest: Contest,
+    round: Round,  # noqa: A002
+    user,
+    replaces: int | None = None,
+    provisional_days: int | None = None,
+    now: datetime.datetime | None = None,
+) -> ResultsSnapshot:
+    """Publish one round's results: check (`round_publish_refusals`), freeze the round's prize
+    allocation (`prizes_allocate(round=…)`: its structures over its ranking) as the round's
+    next snapshot version with its ranks (`published_ranks_fill` ranks a round snapshot's
+    round), and record it in ContestChange (what="results_published", round and versions) —
+    in one transaction under the contest's row lock (so two publications of the contest or
+    its rounds never interleave). The contest's status does not change. Refused with nothing
+    written: PermissionDenied for an organiser outside the contest's owner unit;
+    ValidationError with every problem (a round of another contest, a provisional
+    publication: appeals are the overall results' only)."""
+    now = now or timezone.now()
+    prefix = path_prefix_for(user=user)
+    if prefix is None or not contest.owner_unit.path.startswith(prefix):
+        raise PermissionDenied(_("Bạn không có quyền công bố kết quả của cuộc thi này."))
+    if round.contest_id != contest.pk:
+        raise ValidationError(_("Vòng thi này không thuộc cuộc thi."))
+    if provisional_days is not None:
+        raise ValidationError(
+            _(
+                "Kết quả từng vòng được công bố chính thức; công bố tạm thời để nhận phúc khảo "
+                "chỉ áp dụng cho kết quả chung của cuộc thi."
+            )
+        )
+    with transaction.atomic():
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        fresh = Round.objects.get(pk=round.pk)
+        previous = (
+            ResultsSnapshot.objects.filter(contest=locked, round=fresh).order_by("-version").first()
+        )
+        latest = previous.version if previous else None
+        problems = round_publish_refusals(
+            contest=locked, round=fresh, now=now, replaces=replaces, latest=latest
+        )
+        if problems:
+            raise ValidationError(problems)
+        allocation = prizes_allocate(contest=locked, round=fresh)
+        snapshot = ResultsSnapshot.objects.create(
+            contest=locked,
+            round=fresh,
+            version=(latest or 0) + 1,
+            changes=prize_changes(previous.prizes, allocation.rows) if previous else None,
+            prizes=allocation.rows,
+            budget={
+                "structures": allocation.budget,
+                "planned": allocation.total_planned,
+                "used": allocation.total_used,
+            },
+            published_by=user,
+        )
+        published_ranks_fill(snapshot=snapshot)
+        ContestChange.objects.create(
+            contest=locked,
+            user=user,
+            what="results_published",
+            before={"round": fresh.number, "version": latest},
+            after={"round": fresh.number, "version": snapshot.version},
+        )
     return snapshot
