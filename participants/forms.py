@@ -181,6 +181,16 @@ class LoginForm(AuthenticationForm):
 
 
 class JoinForm(GuardianFieldsMixin):
+    # Asked only when the unit's block does not decide (participants.rules.category): the
+    # view calls `ask_category` with the choices, or removes the field.
+    category = forms.TypedChoiceField(
+        label=_("Đối tượng dự thi"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        error_messages={"invalid_choice": _("Đối tượng dự thi đã chọn không hợp lệ.")},
+    )
     consent_participation = forms.BooleanField(
         label=_(
             "Tôi đồng ý tham gia cuộc thi và cho phép Ban Tổ chức xử lý dữ liệu cá nhân của tôi "
@@ -192,6 +202,15 @@ class JoinForm(GuardianFieldsMixin):
         label=_("Tôi đồng ý công bố họ tên và kết quả của tôi (không bắt buộc)"),
         required=False,
     )
+
+    def ask_category(self, choices) -> None:
+        """Offer `choices` (participants.rules.category.CategoryOption), or drop the question."""
+        if not choices:
+            del self.fields["category"]
+            return
+        self.fields["category"].choices = [("", _("— Chọn đối tượng —"))] + [
+            (c.id, c.name) for c in choices
+        ]
 
 
 class ProfileForm(IdentityFieldsMixin):

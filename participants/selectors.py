@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from contests.models import Contest, Unit
+from contests.models import Category, Contest, Unit
 from contests.selectors import unit_ancestors
 from participants import identity
 from participants.invites import invite_read, invite_token
@@ -23,6 +23,7 @@ from participants.models import (
     Registration,
 )
 from participants.rules.age_groups import AgeGroup, age_groups
+from participants.rules.category import CategoryOption, category_choices
 from participants.rules.eligibility import ContestTerms, Person
 
 # A unit cascade deeper than this is refused (a real tree has 4-5 levels).
@@ -149,6 +150,45 @@ def registered_contest_ids(*, user) -> QuerySet:
     """The ids of the contests `user`'s participant is registered in, as a subquery (the
     announcement banner's contests.selectors.announcements_unread_for takes it)."""
     return Registration.objects.filter(participant__user=user).values("contest_id")
+
+
+def contest_category_options(*, contest: Contest) -> list[CategoryOption]:
+    """The contest's categories with the ids of the blocks each lists, in the contest's order,
+    for participants.rules.category. Two queries (one when it has no categories)."""
+    rows = Category.blocks.through.objects.filter(category__contest=contest)
+    categories = {c.pk: c for c in Category.objects.filter(contest=contest).order_by("order", "id")}
+    if not categories:
+        return []
+    blocks: dict[int, set[int]] = {pk: set() for pk in categories}
+    for category_id, unit_id in rows.values_list("category_id", "unit_id"):
+        blocks[category_id].add(unit_id)
+    return [CategoryOption(pk, c.name, frozenset(blocks[pk])) for pk, c in categories.items()]
+
+
+def unit_block(*, unit: Unit, root: Unit) -> Unit | None:
+    """The child of `root` that `unit` lies under (its block), None for the root itself."""
+    if unit.depth <= root.depth or not unit.path.startswith(root.path):
+        return None
+    return Unit.objects.filter(path=unit.path[: (root.depth + 1) * Unit.steplen]).first()
+
+
+def join_category_choices(
+    *, contest: Contest, options: list[CategoryOption], unit: Unit | None
+) -> list[CategoryOption]:
+    """The categories the join form offers for the unit chosen so far: none when the unit's
+    block decides (participants.rules.category); before a unit is chosen, all of them unless
+    every block of the contest decides by itself."""
+    if not options:
+        return []
+    root = contest.participation_root
+    if unit is not None:
+        block = unit_block(unit=unit, root=root)
+        return category_choices(options, block_id=block.pk if block else None)
+    blocks = Unit.objects.filter(path__startswith=root.path, depth=root.depth + 1)
+    block_ids = list(blocks.values_list("id", flat=True))
+    if block_ids and all(not category_choices(options, block_id=b) for b in block_ids):
+        return []
+    return list(options)
 
 
 def contests_open_to_join() -> QuerySet[Contest]:

@@ -37,9 +37,11 @@ from participants.models import (
     Registration,
 )
 from participants.rules.age_groups import age_group_of
+from participants.rules.category import category_decide
 from participants.rules.eligibility import registration_refusal
 from participants.selectors import (
     contest_age_groups,
+    contest_category_options,
     contest_reference_date,
     contest_terms,
     guardian_consent_current,
@@ -502,6 +504,7 @@ def registration_create(
     guardian_relationship: str = "",
     guardian_consent: bool = False,
     invited_via: Unit | None = None,
+    category_id: int | None = None,
 ) -> Registration:
     """Enter a participant in a contest for a unit.
 
@@ -514,7 +517,9 @@ def registration_create(
     `Refused` too). Consents are recorded against the current notice. Nothing is written on
     refusal. `invited_via` (the unit of the invite link that brought the person, resolved from
     a signed token by participants.selectors.invite_resolve) is recorded only when it lies in
-    the contest's participation subtree, whatever unit the person chose."""
+    the contest's participation subtree, whatever unit the person chose. The category is the
+    one the unit's block decides, else `category_id` if it is one the person may choose
+    (participants.rules.category); a missing or wrong one is an error on "category"."""
     reference = contest_reference_date(contest=contest)
     age = identity.age_on(participant.date_of_birth, reference)
     minor = identity.needs_guardian(participant.date_of_birth, reference)
@@ -559,6 +564,16 @@ def registration_create(
     elif unit.depth > root.depth:
         block = Unit.objects.get(path=unit.path[: (root.depth + 1) * Unit.steplen])
 
+    category = None
+    if "unit" not in errors:
+        category = category_decide(
+            contest_category_options(contest=contest),
+            block_id=block.pk if block is not None else None,
+            chosen_id=category_id,
+        )
+        if category.error:
+            errors.setdefault("category", []).append(category.error)
+
     if not consent_participation:
         errors.setdefault("consent_participation", []).append(
             _("Bạn cần đồng ý tham gia và cho phép xử lý dữ liệu cá nhân để dự thi.")
@@ -576,6 +591,7 @@ def registration_create(
                     participant=participant,
                     unit=unit,
                     block=block,
+                    category_id=category.category_id if category is not None else None,
                     document_type=participant.document_type,
                     document_number=participant.document_number,
                     age_on_reference=age,

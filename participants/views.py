@@ -32,11 +32,13 @@ from participants.models import Participant
 from participants.ratelimit import rate_limited
 from participants.rules.eligibility import registration_refusal
 from participants.selectors import (
+    contest_category_options,
     contest_reference_date,
     contest_terms,
     contests_open_to_join,
     guardian_consent_current,
     invite_resolve,
+    join_category_choices,
     participant_is_locked,
     person_facts,
     registrations_for,
@@ -236,14 +238,19 @@ def join(request, slug: str):
             default_unit = candidate
             break
 
+    categories = contest_category_options(contest=contest)
     if request.method == "POST":
         cascade = UnitCascade(
             prefix="don_vi", label=_("Đơn vị dự thi"), root=root, data=request.POST, required=True
         )
+        # The category question for the unit chosen (none when its block decides).
+        choices = join_category_choices(contest=contest, options=categories, unit=cascade.unit)
         if CASCADE_BUTTON in request.POST:
             form = JoinForm(initial=request.POST.dict())
+            form.ask_category(choices)
         else:
             form = JoinForm(request.POST)
+            form.ask_category(choices)
             if form.is_valid():
                 data = form.cleaned_data
                 try:
@@ -258,6 +265,7 @@ def join(request, slug: str):
                         guardian_relationship=data["guardian_relationship"],
                         guardian_consent=data["guardian_consent"],
                         invited_via=invite.unit if invite is not None else None,
+                        category_id=data.get("category"),
                     )
                 except Refused as refused:
                     form.add_error(None, refused.message)
@@ -278,6 +286,9 @@ def join(request, slug: str):
             required=True,
         )
         form = JoinForm()
+        form.ask_category(
+            join_category_choices(contest=contest, options=categories, unit=cascade.unit)
+        )
     return render(
         request,
         "participants/join.html",
