@@ -16,8 +16,9 @@ DEFAULT_LIMITS = {
     "recovery_number": (3, 900),
     # Code checks from one address (each code allows 5 on its own).
     "check_address": (300, 600),
-    # Phone-change codes asked by one account / for one new number.
-    "phone_account": (3, 900),
+    # Phone-change forms sent by one account (each checks the password, so this also
+    # bounds password guessing from a borrowed session) / codes for one new number.
+    "phone_account": (5, 900),
     "phone_number": (3, 900),
 }
 
