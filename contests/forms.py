@@ -13,12 +13,15 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contests.dates import contest_date_problem
 from contests.models import Contest, Question, Round
 from contests.rich_text import RICH_TEXT_FIELDS, rich_text_clean
 from contests.slugs import unique_slug, vn_slugify
+from contests.tie_break_field import TieBreakChainField, default_chain_text
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hg]|giờ)?\s*(\d{2})?\s*(?:phút)?\s*$", re.IGNORECASE)
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
@@ -126,6 +129,17 @@ def _keep_seconds(form: forms.ModelForm, cleaned: dict, names: tuple[str, ...]) 
 
 class ContestAdminForm(forms.ModelForm):
     opens_at = VnDateTimeField(label=_("thời gian bắt đầu"))
+    tie_break_chain = TieBreakChainField(
+        label=_("thứ tự xét xếp hạng"),
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Người hơn ở tiêu chí thứ nhất xếp trên; bằng nhau thì xét tiêu chí tiếp theo. "
+                "Để trống tất cả: theo thứ tự mặc định:"
+            ),
+            lazy(default_chain_text, str)(),
+        ),
+    )
     closes_at = VnDateTimeField(
         label=_("thời gian kết thúc"),
         midnight_as_24=True,
@@ -163,6 +177,8 @@ class ContestAdminForm(forms.ModelForm):
             "prediction_actual",
             "collective_rule",
             "winner_may_take_unit_prize",
+            "tie_break_chain",
+            "cumulative_rule",
             "retention_days",
         ]
 

@@ -38,6 +38,7 @@ from contests.models import (
     Topic,
     Unit,
 )
+from contests.rules.tie_breaks import CumulativeRule, TieBreak
 from contests.selectors import (
     contest_owned_by,
     contest_test_preview,
@@ -261,6 +262,12 @@ def _audit_value_text(value) -> str:
 def _audit_value(key: str, value) -> str:
     if key == "status" and value in Contest.Status.values:
         return str(Contest.Status(value).label)
+    if key == "tie_break_chain" and isinstance(value, list):
+        # [] is the default chain; names shown by their labels.
+        names = [str(TieBreak(n).label) if n in TieBreak.values else n for n in value]
+        return " → ".join(names) or gettext("thứ tự mặc định")
+    if key == "cumulative_rule" and value in CumulativeRule.values:
+        return str(CumulativeRule(value).label)
     if key == "excluded" and isinstance(value, list):
         # Document numbers: masked here as everywhere (the log is read by every owner).
         return ", ".join(mask_document(number) for number in value) or "—"
@@ -392,6 +399,7 @@ class ContestAdmin(ScopedModelAdmin):
             _("Câu hỏi dự đoán"),
             {"fields": ["prediction_text", "prediction_target", "prediction_actual"]},
         ),
+        (_("Xếp hạng"), {"fields": ["tie_break_chain", "cumulative_rule"]}),
         (
             _("Giải thưởng"),
             {

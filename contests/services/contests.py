@@ -61,6 +61,8 @@ RULE_FIELDS = (
     "prediction_actual",
     "collective_rule",
     "winner_may_take_unit_prize",
+    "tie_break_chain",
+    "cumulative_rule",
 )
 
 
