@@ -28,9 +28,11 @@ from django.utils.translation import gettext_lazy as _
 
 from contests.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
 from contests.masking import can_view_full_identity, mask_document
+from contests.refusals import Refused
 from contests.selectors import path_prefix_for
 from participants import identity, services
 from participants.accounts.admin_views import assisted_reset_view
+from participants.allowances import time_allowance_grant
 from participants.forms import IdentityChangeForm, apply_errors
 from participants.invites import invite_token
 from participants.masking import mask_phone
@@ -42,9 +44,11 @@ from participants.models import (
     Participant,
     PersonalDataAccess,
     Registration,
+    TimeAllowanceGrant,
 )
 from participants.posters import qr_svg
 from participants.rules.age_groups import age_group_key_label, age_group_label
+from participants.rules.time_allowance import MAX_EXTRA_MINUTES, REASON_MAX
 from participants.selectors import (
     contest_age_groups,
     invite_contests_for,
@@ -347,6 +351,50 @@ class AgeGroupFilter(admin.SimpleListFilter):
         return queryset.filter(age_group=self.value()) if self.value() else queryset
 
 
+class TimeAllowanceGrantInline(admin.TabularInline):
+    """The history of a person's extra time (read only: grants go through the action)."""
+
+    model = TimeAllowanceGrant
+    fields = ("at", "minutes", "reason", "granted_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever sees the registration (its admin is scoped) sees its history.
+        return request.user.has_perm("participants.view_registration")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TimeAllowanceForm(forms.Form):
+    minutes = forms.IntegerField(
+        label=_("Số phút làm bài thêm"),
+        min_value=0,
+        max_value=MAX_EXTRA_MINUTES,
+        help_text=_("Cộng vào thời gian làm bài của mỗi lần thi bắt đầu từ bây giờ; 0 để bỏ."),
+        error_messages={
+            "required": _("Vui lòng nhập số phút."),
+            "invalid": _("Số phút phải là số nguyên."),
+            "min_value": _("Số phút không được âm."),
+            "max_value": _("Tối đa %(limit_value)s phút."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Vui lòng ghi lý do."),
+            "max_length": _("Lý do tối đa %(limit_value)s ký tự."),
+        },
+    )
+
+
 @admin.register(Registration)
 class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
     unit_path_field = "unit__path"
@@ -382,10 +430,57 @@ class RegistrationAdmin(IdentityColumnsMixin, ScopedModelAdmin):
         "guardian_relationship",
         "guardian_consent",
         "needs_review",
+        "extra_minutes",
         "created_at",
     )
-    # Only the review flag is edited here; the rest changes through the services.
+    # Only the review flag is edited here; the rest changes through the services (extra
+    # time through the "Cho thêm thời gian làm bài" action, audited).
     readonly_fields = tuple(name for name in fields if name != "needs_review")
+    inlines = [TimeAllowanceGrantInline]
+    actions = ["grant_time_allowance"]
+
+    @admin.action(description=_("Cho thêm thời gian làm bài"), permissions=["change"])
+    def grant_time_allowance(self, request, queryset):
+        """Extra minutes for the chosen registrations (the queryset is already the
+        organiser's subtree; the service checks it again), with a reason, each audited."""
+        form = TimeAllowanceForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done, refused = 0, []
+            for registration in queryset.select_related("participant"):
+                try:
+                    time_allowance_grant(
+                        registration=registration,
+                        minutes=form.cleaned_data["minutes"],
+                        reason=form.cleaned_data["reason"],
+                        user=request.user,
+                    )
+                except Refused as refusal:
+                    refused.append(f"{registration.participant.full_name}: {refusal.message}")
+                else:
+                    done += 1
+            if done:
+                self.message_user(
+                    request,
+                    _("Đã cho thêm %(m)s phút làm bài cho %(n)s người dự thi.")
+                    % {"m": form.cleaned_data["minutes"], "n": done},
+                    messages.SUCCESS,
+                )
+            for line in refused:
+                self.message_user(request, line, messages.ERROR)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/participants/registration/time_allowance.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Cho thêm thời gian làm bài"),
+                "form": form,
+                "registrations": queryset.select_related("participant", "contest", "unit"),
+                "action": "grant_time_allowance",
+            },
+            status=400 if form.is_bound else 200,
+        )
 
     @admin.display(description=_("nhóm tuổi"), ordering="age_group")
     def age_group_label(self, obj: Registration) -> str:

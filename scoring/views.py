@@ -121,6 +121,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
                 "open_attempt": open_attempt,
                 "attempts_allowed": allowed,
                 "attempts_used": used,
+                "extra_minutes": registration.extra_minutes,
+                "total_minutes": contest.time_limit_minutes + registration.extra_minutes,
             },
         )
     try:

@@ -37,6 +37,7 @@ from contests.rules.draw import DrawItem, draw
 from contests.selectors import questions_drawable
 from participants.models import Registration
 from scoring.models import Attempt
+from scoring.rules.deadline import attempt_deadline
 from scoring.rules.start import StartFacts, start_refusal
 from scoring.selectors.attempts import (
     CONTENT_CACHE_TIMEOUT,
@@ -217,7 +218,8 @@ def attempt_start(
     now), and attempts left (per round when the contest has rounds; 0 = unlimited). An open
     attempt already past deadline + GRACE is finished first (as the sweeper would). Draws the
     questions, orders options (shuffled if the contest says so), marks the drawn versions used,
-    stores deadline = min(start + time limit, contest close, round close). Two concurrent
+    stores the deadline (`scoring.rules.deadline`: start + time limit + the person's extra time,
+    capped by the contest's and the round's close). Two concurrent
     starts make one attempt: the loser's INSERT hits the one-open-attempt constraint inside a
     savepoint and gets the winner's attempt. Who may start is `scoring.rules.start`; a refusal
     raises `Refused` with the reason."""
@@ -283,9 +285,13 @@ def attempt_start(
             _random.shuffle(options)
         items.append({"q": q, "o": options})
 
-    deadline = min(now + datetime.timedelta(minutes=contest.time_limit_minutes), contest.closes_at)
-    if round is not None:
-        deadline = min(deadline, round.closes_at)
+    deadline = attempt_deadline(
+        started_at=now,
+        time_limit_minutes=contest.time_limit_minutes,
+        extra_minutes=registration.extra_minutes,
+        contest_closes_at=contest.closes_at,
+        round_closes_at=round.closes_at if round is not None else None,
+    )
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
