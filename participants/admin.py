@@ -44,6 +44,7 @@ from participants.models import (
     Participant,
     PersonalDataAccess,
     Registration,
+    SmsDelivery,
     TimeAllowanceGrant,
 )
 from participants.posters import qr_svg
@@ -625,6 +626,37 @@ class PersonalDataAccessAdmin(SuperuserOnlyAdmin):
     list_display = ("at", "user", "action", "target")
     list_filter = ("action",)
     readonly_fields = ("at", "user", "action", "target")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SmsDelivery)
+class SmsDeliveryAdmin(SuperuserOnlyAdmin):
+    """The SMS delivery log (participants.sms): what was sent to whom and what became of it.
+    The texts are not stored (they hold codes)."""
+
+    list_display = ("created_at", "to_masked", "purpose", "backend", "status", "attempts", "error")
+    list_filter = ("status", "purpose")
+    readonly_fields = (
+        "created_at",
+        "to_masked",
+        "purpose",
+        "backend",
+        "status",
+        "attempts",
+        "provider_id",
+        "error",
+        "sent_at",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("số nhận"))
+    def to_masked(self, obj):
+        return mask_phone(obj.to)
 
     def has_add_permission(self, request):
         return False
