@@ -42,11 +42,12 @@ class TieBreakChainWidget(forms.MultiWidget):
                 {"id": f"{base}_{place}", "aria-label": label},
                 renderer,
             )
-            items.append((place + 1, select))
+            items.append((select,))
+        # The list's own numbers are the places (1. decides first).
         return format_html(
             '<ol class="tie-break-chain" id="{}">{}</ol>',
             base,
-            format_html_join("", "<li><span>{}.</span> {}</li>", items),
+            format_html_join("", "<li>{}</li>", items),
         )
 
 
