@@ -1,4 +1,4 @@
 """Admin for what organisers set up, one module per area; every ModelAdmin is scoped to the
 organiser's subtree (contests.admin_scoping)."""
 
-from contests.admin import announcements, contests, questions, units  # noqa: F401
+from contests.admin import announcements, contests, prizes, questions, units  # noqa: F401

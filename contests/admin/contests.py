@@ -23,11 +23,13 @@ from django.views.decorators.http import require_POST
 from contest_site.untrusted import parse_id
 from contests.access import answer_key_visible_to
 from contests.admin.categories import CategoryInline
+from contests.admin.prizes import PrizeStructureForm
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import ContestAdminForm, RoundAdminForm
 from contests.masking import can_view_full_identity, full_identity_view_record, mask_document
 from contests.models import (
     BlueprintItem,
+    Category,
     Contest,
     ContestChange,
     ExcludedPerson,
@@ -49,12 +51,10 @@ from contests.selectors import (
 from contests.services.contests import (
     contest_change_record,
     contest_close,
-    contest_public_cache_clear,
     contest_publish,
     contest_related_snapshot,
     contest_update,
     prize_budget,
-    prize_snapshot,
     publish_problems,
 )
 from contests.templatetags.contest_tags import dong, vn_deadline, vn_time
@@ -83,7 +83,7 @@ class ContestChildInline:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Unit:
             kwargs["queryset"] = units_visible_to(user=request.user)
-        if db_field.related_model in (Topic, Round):
+        if db_field.related_model in (Topic, Round, Category):
             object_id = request.resolver_match.kwargs.get("object_id")
             queryset = db_field.related_model.objects.filter(contest_id=object_id or 0)
             kwargs["queryset"] = queryset
@@ -181,13 +181,30 @@ class BlueprintItemInline(ContestChildInline, admin.TabularInline):
 
 class PrizeStructureInline(ContestChildInline, admin.TabularInline):
     model = PrizeStructure
+    form = PrizeStructureForm
     extra = 0
-    fields = ["title", "unit", "collective_unit_kind", "tiers_summary", "budget"]
+    fields = [
+        "title",
+        "unit",
+        "round",
+        "category",
+        "one_prize_per",
+        "cap_percent",
+        "excludes_round_winners",
+        "collective_unit_kind",
+        "tiers_summary",
+        "budget",
+    ]
     readonly_fields = ["tiers_summary", "budget"]
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit").prefetch_related("tiers")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("unit", "round", "category")
+            .prefetch_related("tiers")
+        )
 
     @admin.display(description=_("các giải"))
     def tiers_summary(self, obj):
@@ -231,6 +248,7 @@ AUDIT_KEYS = {
     "question": _("mã câu hỏi"),
     "ids": _("mã các câu hỏi"),
     "version": _("phiên bản"),
+    "round": _("vòng thi"),
     "topic": _("mã chủ đề"),
     "text": _("nội dung"),
     "difficulty": _("độ khó"),
@@ -598,99 +616,6 @@ class ContestAdmin(ScopedModelAdmin):
     @admin.action(description=_("Kết thúc các cuộc thi đã chọn"), permissions=["change"])
     def close_selected(self, request, queryset):
         self._bulk_transition(request, queryset, "ket-thuc")
-
-
-# --- Prize structures (tiers inline, budget shown) --------------------------------------------
-
-
-class PrizeTierInline(admin.TabularInline):
-    model = PrizeTier
-    extra = 0
-    fields = ["kind", "rank_order", "name", "count", "amount", "total_display"]
-    readonly_fields = ["total_display"]
-
-    @admin.display(description=_("thành tiền"))
-    def total_display(self, obj):
-        return dong(obj.total) if obj.pk else "—"
-
-
-@admin.register(PrizeStructure)
-class PrizeStructureAdmin(ScopedModelAdmin):
-    """Scoped to structures of contests owned in the organiser's subtree and structures for a
-    unit in its subtree (Thanh Xuân's own prizes inside the city contest)."""
-
-    unit_path_field = "contest__owner_unit__path"
-    list_display = ["title", "contest", "unit", "budget_display"]
-    list_filter = [("contest", admin.RelatedOnlyFieldListFilter)]
-    readonly_fields = ["budget_display"]
-    fields = ["contest", "title", "unit", "collective_unit_kind", "budget_display"]
-    inlines = [PrizeTierInline]
-
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request).select_related("contest", "unit")
-        from contests.selectors import path_prefix_for
-
-        prefix = path_prefix_for(user=request.user)
-        if prefix is None:
-            return queryset.none()
-        if prefix == "":
-            return queryset
-        return queryset.filter(contest__owner_unit__path__startswith=prefix) | queryset.filter(
-            unit__path__startswith=prefix
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "contest":
-            condition = contests_visible_q(user=request.user)
-            kwargs["queryset"] = (
-                Contest.objects.none() if condition is None else Contest.objects.filter(condition)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
-        user = request.user
-
-        class ScopedPrizeStructureForm(form_class):
-            def clean(self):
-                cleaned = super().clean()
-                contest, unit = cleaned.get("contest"), cleaned.get("unit")
-                if contest and not contest_owned_by(user=user, contest=contest):
-                    if unit is None:
-                        self.add_error(
-                            "unit",
-                            _(
-                                "Trong cuộc thi của cấp trên, chỉ được đặt giải cho đơn vị "
-                                "mình: hãy chọn đơn vị."
-                            ),
-                        )
-                    elif not unit.path.startswith(contest.participation_root.path):
-                        self.add_error("unit", _("Đơn vị này không thuộc cây đơn vị dự thi."))
-                return cleaned
-
-        return ScopedPrizeStructureForm
-
-    @admin.display(description=_("tổng giá trị"))
-    def budget_display(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        return dong(prize_budget(tiers=obj.tiers.all()))
-
-    def save_model(self, request, obj, form, change):
-        form.prizes_before = prize_snapshot(contest=obj.contest)
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        contest = form.instance.contest
-        super().save_related(request, form, formsets, change)
-        contest_change_record(
-            contest=contest,
-            user=request.user,
-            what="prizes",
-            before={"prizes": form.prizes_before},
-            after={"prizes": prize_snapshot(contest=contest)},
-        )
-        contest_public_cache_clear(contest=contest)
 
 
 @admin.register(Topic)

@@ -122,11 +122,25 @@ def contest_update(*, contest: Contest, user, fields: Iterable[str] | None = Non
 
 
 def prize_snapshot(*, contest: Contest) -> dict:
-    """The prize structures of a contest as plain data: {structure title (unit): [tier...]}."""
+    """The prize structures of a contest as plain data: {structure title (unit) [round,
+    category, rules]: [tier...]}."""
     snapshot: dict[str, list] = {}
-    structures = PrizeStructure.objects.filter(contest=contest).select_related("unit")
+    structures = PrizeStructure.objects.filter(contest=contest).select_related(
+        "unit", "round", "category"
+    )
     for structure in structures.prefetch_related("tiers").order_by("id"):
         label = structure.title + (f" ({structure.unit.name})" if structure.unit else "")
+        scope = [
+            structure.round.title if structure.round else "",
+            structure.category.name if structure.category else "",
+            structure.get_one_prize_per_display(),
+            f"≤ {structure.cap_percent} %" if structure.cap_percent is not None else "",
+            str(PrizeStructure._meta.get_field("excludes_round_winners").verbose_name)
+            if structure.excludes_round_winners
+            else "",
+        ]
+        if any(scope[:2]) or scope[3] or scope[4] or structure.one_prize_per != "round":
+            label += " [" + "; ".join(part for part in scope if part) + "]"
         snapshot[f"{structure.pk}: {label}"] = [
             [t.kind, t.rank_order, t.name, t.count, t.amount] for t in structure.tiers.all()
         ]

@@ -2,7 +2,10 @@
 "Công bố lại kết quả (phiên bản mới)" (results already published), each final or, with a
 number of days in "so-ngay-phuc-khao", provisional (open to appeals: scoring/admin/appeals.py),
 the bulk action (final), and the read-only prize list of a published snapshot
-(`…/contests/contest/<id>/giai-thuong/`) with what changed against the previous version.
+(`…/contests/contest/<id>/giai-thuong/`, a round's with `?vong=<round id>`) with what changed
+against the previous version. Below the contest's form, "Kết quả từng vòng" lists the rounds
+with their published version and a button each: "Công bố kết quả vòng" / "Công bố lại kết quả
+vòng (phiên bản mới)" (transition "cong-bo-ket-qua-vong", posting "vong" and "phien-ban").
 
 Publishing is `scoring.services.prizes.results_publish`, the one path that runs the checks,
 freezes the prize list (ResultsSnapshot) and moves the status in one transaction. Contests never
@@ -13,15 +16,17 @@ status transition of a contest stays on one page, with the same scoping, CSRF an
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contest_site.untrusted import parse_id
 from contests.admin.contests import ContestAdmin
-from contests.models import Contest, PrizeTier
+from contests.models import Contest, PrizeTier, Round
 from contests.templatetags.contest_tags import vn_time
 from scoring.models import ResultsSnapshot
 from scoring.rules.results_diff import ENTERED, LEFT, MOVED
@@ -67,6 +72,45 @@ def publish_results_again(*, contest, user, data):
     )
 
 
+def round_posted(*, contest, data) -> Round:
+    """The round posted as "vong", which must be one of `contest`'s."""
+    round_id = parse_id(str(data.get("vong") or "").strip())
+    found = Round.objects.filter(pk=round_id, contest=contest).first() if round_id else None
+    if found is None:
+        raise ValidationError(
+            gettext("Không có vòng thi này trong cuộc thi: hãy tải lại trang rồi thử lại.")
+        )
+    return found
+
+
+def publish_round_results(*, contest, user, data):
+    """A round's results: the first version (no "phien-ban") or a new one replacing the
+    version the organiser saw."""
+    round_ = round_posted(contest=contest, data=data)
+    raw = str(data.get("phien-ban") or "").strip()
+    replaces = parse_id(raw) if raw else None
+    if raw and replaces is None:
+        raise ValidationError(
+            gettext("Số phiên bản kết quả không hợp lệ: hãy tải lại trang rồi thử lại.")
+        )
+    return results_publish(contest=contest, user=user, round=round_, replaces=replaces)
+
+
+def round_results_rows(*, contest_id: int, now=None) -> list[dict]:
+    """The contest's rounds for the "Kết quả từng vòng" table: each with its latest published
+    version (None) and whether it has closed. Two queries."""
+    now = now or timezone.now()
+    latest: dict[int, int] = {}
+    for round_id, version in ResultsSnapshot.objects.filter(
+        contest_id=contest_id, round__isnull=False
+    ).values_list("round_id", "version"):
+        latest[round_id] = max(version, latest.get(round_id, 0))
+    return [
+        {"round": r, "version": latest.get(r.pk), "closed": r.closes_at <= now}
+        for r in Round.objects.filter(contest_id=contest_id).order_by("number")
+    ]
+
+
 class ContestWithResultsAdmin(ContestAdmin):
     actions = [*ContestAdmin.actions, "publish_results_selected"]
     TRANSITIONS = {
@@ -78,6 +122,10 @@ class ContestWithResultsAdmin(ContestAdmin):
         "cong-bo-lai-ket-qua": (
             publish_results_again,
             _("Đã công bố lại kết quả cuộc thi “%(title)s”: phiên bản %(version)s."),
+        ),
+        "cong-bo-ket-qua-vong": (
+            publish_round_results,
+            _("Đã công bố kết quả %(round)s của cuộc thi “%(title)s” (phiên bản %(version)s)."),
         ),
     }
 
@@ -98,6 +146,7 @@ class ContestWithResultsAdmin(ContestAdmin):
         if contest_id is not None:
             snapshot = snapshot_latest(contest=contest_id)
             extra_context["results_snapshot"] = snapshot
+            extra_context["round_results"] = round_results_rows(contest_id=contest_id)
             if snapshot is not None and snapshot.provisional_until is not None:
                 extra_context["appeals_pending"] = appeals_pending_count(contest=contest_id)
                 extra_context["appeals_url"] = (
@@ -106,6 +155,8 @@ class ContestWithResultsAdmin(ContestAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _transition(self, request, contest, transition, data=None) -> bool:
+        if transition == "cong-bo-ket-qua-vong":
+            return self._round_transition(request, contest, data or {})
         done = super()._transition(request, contest, transition, data)
         if done and transition in ("cong-bo-ket-qua", "cong-bo-lai-ket-qua"):
             snapshot = snapshot_latest(contest=contest)
@@ -122,6 +173,25 @@ class ContestWithResultsAdmin(ContestAdmin):
                 )
         return done
 
+    def _round_transition(self, request, contest, data) -> bool:
+        """A round's publication, as `_transition` does a contest's, with the round named in
+        the message."""
+        service, done = self.TRANSITIONS["cong-bo-ket-qua-vong"]
+        try:
+            with transaction.atomic():
+                snapshot = service(contest=contest, user=request.user, data=data)
+        except (ValidationError, PermissionDenied) as error:
+            messages_ = getattr(error, "messages", None) or [
+                str(error) or gettext("Bạn không có quyền thực hiện thao tác này.")
+            ]
+            for message in messages_:
+                self.message_user(request, f"{contest.title}: {message}", level=messages.ERROR)
+            return False
+        values = {"title": contest.title, "version": snapshot.version}
+        values["round"] = snapshot.round.title
+        self.message_user(request, done % values, level=messages.SUCCESS)
+        return True
+
     @admin.action(description=_("Công bố kết quả các cuộc thi đã chọn"), permissions=["change"])
     def publish_results_selected(self, request, queryset):
         self._bulk_transition(request, queryset, "cong-bo-ket-qua")
@@ -134,12 +204,22 @@ class ContestWithResultsAdmin(ContestAdmin):
         contest = self._object_or_404(request, object_id)
         if not self.has_change_permission(request, contest):
             raise PermissionDenied
+        round_ = None
+        if "vong" in request.GET:
+            round_id = parse_id(request.GET.get("vong", ""))
+            round_ = (
+                Round.objects.filter(pk=round_id, contest=contest).first() if round_id else None
+            )
+            if round_ is None:
+                raise Http404(gettext("Không có vòng thi này trong cuộc thi."))
         snapshots = list(
-            ResultsSnapshot.objects.filter(contest=contest)
+            ResultsSnapshot.objects.filter(contest=contest, round=round_)
             .select_related("published_by")
             .order_by("-version")
         )
         if not snapshots:
+            if round_ is not None:
+                raise Http404(gettext("Vòng thi này chưa công bố kết quả."))
             raise Http404(gettext("Cuộc thi này chưa công bố kết quả."))
         wanted = request.GET.get("phien-ban", "")
         snapshot = snapshots[0]
@@ -165,7 +245,13 @@ class ContestWithResultsAdmin(ContestAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": contest,
-            "title": gettext("Danh sách giải đã công bố: %(contest)s") % {"contest": contest.title},
+            "title": (
+                gettext("Danh sách giải đã công bố: %(contest)s, %(round)s")
+                % {"contest": contest.title, "round": round_.title}
+                if round_ is not None
+                else gettext("Danh sách giải đã công bố: %(contest)s") % {"contest": contest.title}
+            ),
+            "round": round_,
             "snapshot": snapshot,
             "snapshots": snapshots,
             "rows": rows,

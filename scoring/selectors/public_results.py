@@ -4,7 +4,9 @@ lookup ("Tra cứu kết quả") of one registration.
 The winners come from the snapshot's frozen rows only (names as consented at publication:
 `scoring.rules.public_name`), so they never change under readers; a snapshot is immutable, so
 its board is cached by (contest, version) for a day, and which version is the latest for a
-minute. Per-round prizes do not exist yet: the board is the contest's.
+minute. A round's winners (a week's prizes) are its own snapshots' (`round_winners`, cached
+the same way per round); `last_published_round` is the round whose results were published
+last in round order (the contest page's "last round's winners").
 
 The lookup's ranks are the published ones: ranked once at publication (scoring.models.
 PublishedRank, overall, in the district, in the age group, with the totals on the snapshot),
@@ -26,7 +28,7 @@ from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
-from contests.models import Contest, ExcludedPerson, Unit
+from contests.models import Contest, ExcludedPerson, Round, Unit
 from participants.models import Registration
 from participants.rules.age_groups import age_group_label
 from participants.selectors import contest_age_groups
@@ -38,12 +40,20 @@ LATEST_SECONDS = 60
 BOARD_SECONDS = 24 * 3600
 
 
-def _latest_key(contest_id: int) -> str:
-    return f"scoring:public:winners:latest:v1:{contest_id}"
+def _latest_key(contest_id: int, round_id: int | None = None) -> str:
+    if round_id is None:
+        return f"scoring:public:winners:latest:v1:{contest_id}"
+    return f"scoring:public:winners:latest:v1:{contest_id}:round:{round_id}"
 
 
-def _board_key(contest_id: int, version: int) -> str:
-    return f"scoring:public:winners:board:v2:{contest_id}:{version}"
+def _board_key(contest_id: int, version: int, round_id: int | None = None) -> str:
+    if round_id is None:
+        return f"scoring:public:winners:board:v3:{contest_id}:{version}"
+    return f"scoring:public:winners:board:v3:{contest_id}:round:{round_id}:{version}"
+
+
+def _last_round_key(contest_id: int) -> str:
+    return f"scoring:public:winners:last-round:v1:{contest_id}"
 
 
 def score_text(score) -> str:
@@ -88,6 +98,10 @@ class WinnersBoard:
     # ranks were frozen with snapshots).
     snapshot_id: int | None = None
     rank_totals: dict | None = None
+    # A round's board: the round's id, number and title (None/"" for the overall results).
+    round_id: int | None = None
+    round_number: int | None = None
+    round_title: str = ""
 
     @property
     def replaces(self) -> int | None:
@@ -125,6 +139,9 @@ def winners_board_build(snapshot: ResultsSnapshot) -> WinnersBoard:
         provisional_until=getattr(snapshot, "provisional_until", None),
         snapshot_id=snapshot.pk,
         rank_totals=snapshot.rank_totals,
+        round_id=snapshot.round_id,
+        round_number=snapshot.round.number if snapshot.round_id else None,
+        round_title=snapshot.round.title if snapshot.round_id else "",
     )
     by_structure: dict[object, dict] = {}
     for row in snapshot.prizes:
@@ -161,26 +178,68 @@ def _cache_set(key: str, value, timeout: int) -> None:
         cache.set(key, value, timeout=timeout)
 
 
-def winners_board(*, contest: Contest) -> WinnersBoard | None:
-    """The latest published version's winners, or None before any publication. Warm: no
-    query (the latest version's number is cached a minute, its board a day)."""
-    version = _cache_get(_latest_key(contest.pk))
+def _board(*, contest: Contest, round_id: int | None) -> WinnersBoard | None:
+    latest_key = _latest_key(contest.pk, round_id)
+    version = _cache_get(latest_key)
     if version == 0:
         return None
+    snapshots = ResultsSnapshot.objects.filter(contest=contest, round_id=round_id).select_related(
+        "round"
+    )
     if version is not None:
-        board = _cache_get(_board_key(contest.pk, version))
+        board = _cache_get(_board_key(contest.pk, version, round_id))
         if board is not None:
             return board
-        snapshot = ResultsSnapshot.objects.filter(contest=contest, version=version).first()
+        snapshot = snapshots.filter(version=version).first()
     else:
-        snapshot = ResultsSnapshot.objects.filter(contest=contest).order_by("-version").first()
+        snapshot = snapshots.order_by("-version").first()
     if snapshot is None:
-        _cache_set(_latest_key(contest.pk), 0, LATEST_SECONDS)
+        _cache_set(latest_key, 0, LATEST_SECONDS)
         return None
     board = winners_board_build(snapshot)
-    _cache_set(_board_key(contest.pk, snapshot.version), board, BOARD_SECONDS)
-    _cache_set(_latest_key(contest.pk), snapshot.version, LATEST_SECONDS)
+    _cache_set(_board_key(contest.pk, snapshot.version, round_id), board, BOARD_SECONDS)
+    _cache_set(latest_key, snapshot.version, LATEST_SECONDS)
     return board
+
+
+def winners_board(*, contest: Contest) -> WinnersBoard | None:
+    """The latest published version of the contest's overall winners, or None before any
+    publication. Warm: no query (the latest version's number is cached a minute, its board a
+    day)."""
+    return _board(contest=contest, round_id=None)
+
+
+def round_winners(*, contest: Contest, round: Round) -> WinnersBoard | None:  # noqa: A002
+    """The latest published version of one round's winners (`board.round_title` names the
+    round), or None before its results are published. Cached as `winners_board`."""
+    return _board(contest=contest, round_id=round.pk)
+
+
+def last_published_round(*, contest: Contest) -> Round | None:
+    """The last round (by number) whose results are published, or None. Cached a minute."""
+    key = _last_round_key(contest.pk)
+    round_id = _cache_get(key)
+    if round_id == 0:
+        return None
+    if round_id is not None:
+        found = Round.objects.filter(pk=round_id, contest=contest).first()
+        if found is not None:
+            return found
+    found = (
+        Round.objects.filter(contest=contest, snapshots__isnull=False).order_by("-number").first()
+    )
+    _cache_set(key, found.pk if found else 0, LATEST_SECONDS)
+    return found
+
+
+def winners_cache_clear(*, contest_id: int, round_id: int | None = None) -> None:
+    """After a publication (of the overall results, or of a round): readers see the new
+    version at once, not within the minute the latest version's number is cached."""
+    keys = [_latest_key(contest_id, round_id)]
+    if round_id is not None:
+        keys.append(_last_round_key(contest_id))
+    with contextlib.suppress(Exception):
+        cache.delete_many(keys)
 
 
 # --- The lookup ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from scoring.rules.prediction_question import prediction_question
 from scoring.rules.results_diff import prize_changes
 from scoring.selectors.appeals import appeals_pending_count
 from scoring.selectors.prizes import prizes_allocate
+from scoring.selectors.public_results import winners_cache_clear
 from scoring.services.published_ranks import published_ranks_fill
 
 # How long a provisional publication may stay open to appeals.
@@ -275,6 +276,7 @@ def results_publish(
                 after={"version": snapshot.version},
             )
         contest.status = locked.status
+        transaction.on_commit(lambda: winners_cache_clear(contest_id=locked.pk))
     return snapshot
 
 
@@ -343,4 +345,5 @@ def round_results_publish(
             before={"round": fresh.number, "version": latest},
             after={"round": fresh.number, "version": snapshot.version},
         )
+        transaction.on_commit(lambda: winners_cache_clear(contest_id=locked.pk, round_id=fresh.pk))
     return snapshot
