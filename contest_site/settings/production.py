@@ -32,6 +32,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Hashed file names, so that nginx can cache static files for a year.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }

@@ -15,6 +15,14 @@ class PrizeStructure(models.Model):
     category of participants (a quota: 3 prizes for officials, 4 for pupils…). Who wins:
     scoring.selectors.prizes."""
 
+    class Basis(models.TextChoices):
+        """What the structure's individual prizes rank: the multiple-choice results, the essay
+        final marks (essays.Entry.final_mark), or both by the essay task's weights."""
+
+        MULTIPLE_CHOICE = "mc", _("Bài thi trắc nghiệm")
+        ESSAY = "essay", _("Bài tự luận (điểm chung khảo)")
+        COMBINED = "combined", _("Kết hợp trắc nghiệm và tự luận theo trọng số")
+
     class OnePrizePer(models.TextChoices):
         ROUND = "round", _("Mỗi người tối đa một giải trong tuần/vòng (hoặc trong giải chung)")
         CONTEST = "contest", _("Mỗi người tối đa một giải trong cả cuộc thi")
@@ -47,6 +55,9 @@ class PrizeStructure(models.Model):
         help_text=_("Để trống: mọi đối tượng."),
     )
     title = models.CharField(_("tên cơ cấu giải"), max_length=200)
+    basis = models.CharField(
+        _("xét giải theo"), max_length=10, choices=Basis.choices, default=Basis.MULTIPLE_CHOICE
+    )
     one_prize_per = models.CharField(
         _("giới hạn giải mỗi người"),
         max_length=10,

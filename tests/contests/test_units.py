@@ -82,6 +82,7 @@ def test_roles_grant_what_each_app_lists_for_organisers():
         "contests": "unit contest milestone round excludedperson topic question option "
         "blueprintitem prizestructure prizetier category announcement",
         "participants": "participant registration",
+        "essays": "essaytask criterion entry panel judge assignment",
         "scoring": "attempt disqualification regradejob answerkeychange resultssnapshot appeal "
         "certificatejob certificate",
         "reports": "boardsnapshot",
