@@ -4,6 +4,7 @@ from devdata.services.demo_citizen import seed_demo_participant
 from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
 from devdata.services.demo_results import seed_finished_contests
+from devdata.services.demo_rounds import seed_weekly_contest
 
 
 class Command(BaseCommand):
@@ -18,5 +19,6 @@ class Command(BaseCommand):
             *seed_invite_registrations(),
             *seed_identity_cases(),
             *seed_finished_contests(),
+            *seed_weekly_contest(),
         ]:
             self.stdout.write(line)
