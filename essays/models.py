@@ -213,7 +213,12 @@ class Panel(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     stage = models.CharField(_("vòng chấm"), max_length=12, choices=Entry.Stage.choices)
     name = models.CharField(_("tên ban giám khảo"), max_length=200)
-    judges = models.ManyToManyField(Judge, blank=True, related_name="panels")
+    judges = models.ManyToManyField(
+        Judge, blank=True, related_name="panels", verbose_name=_("giám khảo")
+    )
+    # Set when the panel's marks are final: a district's when its best are forwarded to the
+    # city, the city's when the organiser closes the final marking. No change after that.
+    closed_at = models.DateTimeField(_("chốt điểm lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ban giám khảo")
