@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("contests.urls")),
     path("thi-sinh/", include("participants.urls")),
     path("bai-thi/", include("scoring.urls")),
+    path("bai-du-thi/", include("essays.urls")),
+    path("cham-thi/", include("essays.urls_judge")),
     path("bao-cao/", include("reports.urls")),
     path("bang-tong-sap/", include("reports.urls_board")),
     path("quan-tri/", admin.site.urls),

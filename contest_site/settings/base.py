@@ -225,6 +225,27 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
     },
 }
+# Production keeps essay files in an S3-compatible store (MinIO on the office's own servers)
+# when ESSAYS_S3_BUCKET is set (django-storages; docs/essays.md). Private objects, signed
+# requests only; the application streams them after its permission check.
+ESSAYS_S3_BUCKET = env("ESSAYS_S3_BUCKET", default="")
+if ESSAYS_S3_BUCKET:
+    STORAGES["essays"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ESSAYS_S3_BUCKET,
+            "endpoint_url": env("ESSAYS_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env("ESSAYS_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env("ESSAYS_S3_SECRET_KEY", default="") or None,
+            "region_name": env("ESSAYS_S3_REGION", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# With files on the local disk behind nginx: the internal location (deploy/nginx.conf) the
+# download view hands a checked request to, e.g. "/_essays/"; empty: Django streams the file.
+ESSAYS_X_ACCEL_REDIRECT = env("ESSAYS_X_ACCEL_REDIRECT", default="")
 # Spreadsheets: an uploaded .xlsx above this is refused before openpyxl opens it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -326,6 +347,8 @@ EXPORT_ROWS_PER_SHEET = 1_000_000
 # Mass-start admission control: starts admitted per second, whole site (0 = no limit). The
 # excess gets a "please wait" page that retries by itself. See docs/exam.md.
 EXAM_START_RATE = env.int("EXAM_START_RATE", default=200)
+# The start gate, deadlines and durations read one clock, the database's (contest_site/clock.py).
+EXAM_CLOCK_FROM_DATABASE = env.bool("EXAM_CLOCK_FROM_DATABASE", default=True)
 # A submission's grading task starts this many seconds after the doorbell rang
 # (scoring/services/queueing.py): the submissions of that second are graded in one batch
 # instead of a few per task. Measured in benchmarks/README.md; the grading lag target is 5 s.
