@@ -62,6 +62,72 @@ class Audit:
         self.checked.append(name)
 
 
+# Focus ring, control borders and button text as Chromium computes them (axe does not judge a
+# focus indicator, nor the border of an unchecked radio): contrast against the background the
+# ring or border sits on (the nearest ancestor with a background colour).
+CONTRAST = """selectors => {
+  const rgb = s => s.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => (c /= 255) <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)];
+    return Math.round((Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05) * 100) / 100;
+  };
+  const behind = el => {
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  };
+  const out = {};
+  for (const [name, sel] of Object.entries(selectors)) {
+    const el = document.querySelector(sel);
+    if (!el) { out[name] = 'missing'; continue; }
+    const border = ratio(rgb(getComputedStyle(el).borderTopColor), behind(el));  // at rest
+    el.focus();
+    const cs = getComputedStyle(el);
+    out[name] = {
+      ring: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2
+        ? ratio(rgb(cs.outlineColor), behind(el)) : 0,
+      border,
+      focused_border: ratio(rgb(cs.borderTopColor), behind(el)),
+      text: ratio(rgb(cs.color), rgb(cs.backgroundColor).length < 4 ||
+        rgb(cs.backgroundColor)[3] > 0 ? rgb(cs.backgroundColor) : behind(el)),
+    };
+  }
+  return out;
+}"""
+CONTROLS = {
+    "skip link": "a.visually-hidden-focusable",
+    "banner link": "a.site-title",
+    "nav link": ".navbar a.nav-link",
+    "text field": "#id_full_name",
+    "radio": "#id_gender_0",
+    "drop-down": "#id_document_type",
+    "unit level": "#noi_cu_tru_0",
+    "tick box": "#id_consent_data",
+    "primary button": "form button.btn-primary[type=submit]",
+}
+
+
+def test_focus_ring_borders_and_button_text_contrast(page, live_server, tree):
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + reverse("participants:register"))
+    page.keyboard.press("Tab")  # the keyboard is in use: script focus shows :focus-visible
+    seen = page.evaluate(CONTRAST, CONTROLS)
+    assert set(seen) == set(CONTROLS) and "missing" not in seen.values(), seen
+    weak_rings = {name: v["ring"] for name, v in seen.items() if v["ring"] < 3}
+    assert weak_rings == {}
+    # Borders that say "here is a control": radios, tick boxes, fields, drop-downs.
+    for name in ("text field", "radio", "drop-down", "unit level", "tick box"):
+        assert min(seen[name]["border"], seen[name]["focused_border"]) >= 3, (name, seen[name])
+    assert seen["primary button"]["text"] >= 5, seen["primary button"]  # 4.5 with margin
+    page.screenshot(path=str(ARTIFACTS / "a11y_focus_button.png"))
+
+
 def test_citizen_pages_have_no_wcag_violation(page, live_server, tree, published, organisers):  # noqa: F811
     open_contest = contest_with_bank(
         owner=tree["C"], root=tree["C"], title="Cuộc thi tìm hiểu Nghị định 59/2022/NĐ-CP"
