@@ -11,6 +11,8 @@ from contests.models.units import unit_code_validator
 
 ORGANISER_GROUP = "Cán bộ tổ chức"
 COMMITTEE_GROUP = "Ban Tổ chức (chỉ xem)"
+# Essay judges (essays.models.Judge): no admin permission at all; they mark on /cham-thi/.
+JUDGE_GROUP = "Giám khảo"
 
 
 def organiser_models() -> dict[str, list[str]]:
@@ -26,7 +28,7 @@ def organiser_models() -> dict[str, list[str]]:
 
 @transaction.atomic
 def roles_ensure() -> dict[str, Group]:
-    """Create (or bring up to date) the organiser and read-only committee groups.
+    """Create (or bring up to date) the organiser, read-only committee and judge groups.
     Idempotent: safe to run at every deploy and every demo seed."""
     organiser, _created = Group.objects.get_or_create(name=ORGANISER_GROUP)
     committee, _created = Group.objects.get_or_create(name=COMMITTEE_GROUP)
@@ -39,7 +41,9 @@ def roles_ensure() -> dict[str, Group]:
         view_perms.extend(p for p in perms if p.codename.startswith("view_"))
     organiser.permissions.set(organiser_perms)
     committee.permissions.set(view_perms)
-    return {"organiser": organiser, "committee": committee}
+    judge, _created = Group.objects.get_or_create(name=JUDGE_GROUP)
+    judge.permissions.clear()
+    return {"organiser": organiser, "committee": committee, "judge": judge}
 
 
 def unit_add(

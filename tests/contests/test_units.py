@@ -96,3 +96,5 @@ def test_roles_grant_what_each_app_lists_for_organisers():
     assert {p.codename for p in roles["committee"].permissions.all()} == {
         f"view_{model}" for models in managed.values() for model in models.split()
     }
+    # Judges mark on their own page (/cham-thi/): nothing in the admin.
+    assert not roles["judge"].permissions.exists()
