@@ -43,6 +43,8 @@ test: install-dev messages lint
 
 bench: install-dev messages
 	$(PY) benchmarks/run.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/contest_city_bench} \
+		REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13} $(PY) benchmarks/accounts_bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-sqlite.sqlite3 staticfiles
