@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: demo test install install-dev lint messages bench clean
+.PHONY: demo test install install-dev lint messages bench bench-rounds clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ test: install-dev messages lint
 
 bench: install-dev messages
 	$(PY) benchmarks/run.py
+
+bench-rounds: install-dev
+	$(PY) benchmarks/rounds_bench.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/contest_city_bench} \
 		REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13} $(PY) benchmarks/accounts_bench.py
 
