@@ -1,4 +1,4 @@
 """Admin for essays, one module per area; every ModelAdmin is scoped to the organiser's
 subtree (contests.admin_scoping)."""
 
-from essays.admin import entries, tasks  # noqa: F401
+from essays.admin import entries, judging, tasks  # noqa: F401

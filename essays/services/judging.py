@@ -157,6 +157,22 @@ def assignment_add(*, panel: Panel, entry: Entry, judge: Judge, by) -> Assignmen
     return assignment
 
 
+def assignment_remove(*, assignment: Assignment, by) -> None:
+    """Take back an entry not yet marked from a judge (to give it to another); its mark at the
+    stage is settled again without that judge. A marked assignment stays: marks are evidence."""
+    _check_scope(user=by, unit=assignment.panel.unit)
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().get(pk=assignment.entry_id)
+        assignment = Assignment.objects.select_related("panel__task").get(pk=assignment.pk)
+        if assignment.marked_at is not None:
+            raise Refused("marked", _("Giám khảo đã chấm bài này: không thu hồi được."))
+        if assignment.panel.closed_at is not None:
+            raise Refused("panel_closed", _("Ban giám khảo này đã chốt điểm."))
+        panel = assignment.panel
+        assignment.delete()
+        _entry_settle(entry=entry, panel=panel, allow_third=False)
+
+
 # --- marks ------------------------------------------------------------------------------------
 
 
@@ -219,7 +235,7 @@ def marks_save(
     return assignment
 
 
-def _entry_settle(*, entry: Entry, panel: Panel) -> None:
+def _entry_settle(*, entry: Entry, panel: Panel, allow_third: bool = True) -> None:
     """The entry's mark at the panel's stage from its marked totals (None while any of its
     judges has not marked, or while two disagree and the third is not in); a third judge when
     the rule asks for one and the panel has an eligible one."""
@@ -228,7 +244,8 @@ def _entry_settle(*, entry: Entry, panel: Panel) -> None:
     totals = [a.total for a in assignments if a.marked_at is not None]
     pending = any(a.marked_at is None for a in assignments)
     if (
-        not pending
+        allow_third
+        and not pending
         and len(assignments) < mark_rules.MAX_TURNS
         and mark_rules.needs_third(totals, gap=task.third_mark_gap)
     ):

@@ -38,6 +38,7 @@ from tests.factories import (
     QuestionFactory,
     RegistrationFactory,
     TopicFactory,
+    UserFactory,
 )
 
 # --- The registry: model label -> maker of (object in district A, object in district B) ------
@@ -247,6 +248,75 @@ def _board_snapshot(w):
         )
         for c in both(w, "contests.Contest")
     )
+
+
+def _judging_task(w, d):
+    """An essay task of a contest owned by district d (judging cases)."""
+    key = f"judging:task:{d}"
+    if key not in w:
+        from essays.models import EssayTask
+
+        now = timezone.now()
+        contest = ContestFactory(owner_unit=w[f"unit:{d}"], participation_root=w[f"unit:{d}"])
+        w[key] = EssayTask.objects.create(
+            contest=contest,
+            title=f"Bài viết {d}",
+            questions="<p>Câu hỏi</p>",
+            opens_at=now - datetime.timedelta(days=2),
+            unit_deadline=now - datetime.timedelta(days=1),
+            city_deadline=now + datetime.timedelta(days=1),
+        )
+    return w[key]
+
+
+@case("essays.Judge")
+def _judge(w):
+    from essays.models import Judge
+
+    return tuple(
+        Judge.objects.create(
+            user=UserFactory(username=f"giam_khao_{d}"), home_unit=w[f"unit:{d}-1"]
+        )
+        for d in ("A", "B")
+    )
+
+
+@case("essays.Panel")
+def _panel(w):
+    from essays.models import Panel
+
+    judges = both(w, "essays.Judge")
+    panels = []
+    for d, judge in zip(("A", "B"), judges, strict=True):
+        panel = Panel.objects.create(
+            task=_judging_task(w, d), unit=w[f"unit:{d}"], stage="preliminary", name=f"BGK {d}"
+        )
+        panel.judges.add(judge)
+        panels.append(panel)
+    return tuple(panels)
+
+
+@case("essays.Assignment")
+def _assignment(w):
+    from essays.models import Assignment, Entry
+
+    out = []
+    for d, panel, judge in zip(
+        ("A", "B"), both(w, "essays.Panel"), both(w, "essays.Judge"), strict=True
+    ):
+        registration = RegistrationFactory(contest=panel.task.contest, unit=w[f"unit:{d}-1"])
+        entry = Entry.objects.create(
+            task=panel.task,
+            registration=registration,
+            code=f"JUDGE{d}01",
+            status="submitted",
+            submitted_at=timezone.now(),
+            district=w[f"unit:{d}"],
+        )
+        out.append(
+            Assignment.objects.create(entry=entry, panel=panel, judge=judge, stage="preliminary")
+        )
+    return tuple(out)
 
 
 # --- Helpers --------------------------------------------------------------------------------
