@@ -11,11 +11,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from contest_site import clock
 from contest_site.untrusted import JsonRefused, loads_bounded
 from contests.models import Contest
 from contests.refusals import Refused
@@ -142,7 +142,7 @@ def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """The test page: every question with its options in the stored order, saved answers
     checked, the countdown from the server's seconds remaining. Never the key."""
     attempt = _attempt_or_404(request, attempt_id)
-    now = timezone.now()
+    now = clock.now()
     if attempt.status != Attempt.Status.OPEN:
         return redirect("scoring:result", attempt_id=attempt.pk)
     if now > attempt.deadline + GRACE:
@@ -209,7 +209,7 @@ def autosave(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         answers, prediction = payload.get("answers") or {}, payload.get("prediction")
     else:
         answers, prediction = _form_answers(request.POST), request.POST.get("prediction")
-    now = timezone.now()
+    now = clock.now()
     try:
         attempt = attempt_autosave(attempt=attempt, answers=answers, prediction=prediction, now=now)
     except Refused as refused:
@@ -242,7 +242,7 @@ def submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     """Submit once; any later submit of the same attempt lands on the same result page."""
     if attempt.status != Attempt.Status.OPEN:
         return redirect("scoring:result", attempt_id=attempt.pk)
-    now = timezone.now()
+    now = clock.now()
     posted = _form_answers(request.POST)
     try:
         attempt, created = attempt_submit(
@@ -268,7 +268,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     results are provisional (scoring.services.appeals.appeal_file)."""
     attempt = _attempt_or_404(request, attempt_id)
     if attempt.status == Attempt.Status.OPEN:
-        now = timezone.now()
+        now = clock.now()
         if now <= attempt.deadline + GRACE:
             return redirect("scoring:take", attempt_id=attempt.pk)
         attempt, _created = attempt_submit(attempt=attempt, now=now)
@@ -324,7 +324,7 @@ def _appeal_context(attempt: Attempt) -> dict:
     snapshot = None if appeal else snapshot_latest(contest=attempt.contest_id)
     open_until = None
     until = snapshot.provisional_until if snapshot is not None else None
-    if until is not None and timezone.now() < until:
+    if until is not None and clock.now() < until:
         open_until = until
     return {"appeal": appeal, "appeal_open_until": open_until}
 

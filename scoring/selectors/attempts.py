@@ -17,9 +17,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from contest_site import clock
 from contests.access import review_shows_explanations, review_visible
 from contests.models import Contest, ExcludedPerson, Option, Round
 from participants.models import Participant, Registration
@@ -192,7 +192,7 @@ def attempt_list_for_user(*, user) -> QuerySet[Attempt]:
 
 def seconds_remaining(*, attempt: Attempt, now: datetime.datetime | None = None) -> int:
     """Whole seconds until the deadline (0 when past): what the countdown starts from."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return max(0, int((attempt.deadline - now).total_seconds()))
 
 
@@ -243,7 +243,7 @@ def review_allowed(*, attempt: Attempt, now: datetime.datetime | None = None) ->
     (`contests.access.review_visible`, the one rule)."""
     if attempt.status != Attempt.Status.GRADED:
         return False
-    now = now or timezone.now()
+    now = now or clock.now()
     return review_visible(contest=attempt.contest, round=attempt.round, now=now)
 
 

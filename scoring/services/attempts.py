@@ -27,9 +27,9 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contest_site import clock
 from contest_site.untrusted import parse_id
 from contests.models import BlueprintItem, Contest, Question, Round
 from contests.refusals import Refusal, Refused, raise_if_refused
@@ -115,7 +115,7 @@ def start_admit(*, now: datetime.datetime | None = None, ticket: str = "") -> tu
     rate = getattr(settings, "EXAM_START_RATE", 0)
     if rate <= 0:
         return 0, ""
-    t = (now or timezone.now()).timestamp()
+    t = (now or clock.now()).timestamp()
     if ticket:
         try:
             slot = float(signing.loads(ticket, salt=GATE_SALT, max_age=3600))
@@ -223,7 +223,7 @@ def attempt_start(
     starts make one attempt: the loser's INSERT hits the one-open-attempt constraint inside a
     savepoint and gets the winner's attempt. Who may start is `scoring.rules.start`; a refusal
     raises `Refused` with the reason."""
-    now = now or timezone.now()
+    now = now or clock.now()
     contest = registration.contest
     previous = list(
         Attempt.objects.filter(registration=registration).only(
@@ -444,7 +444,7 @@ def attempt_autosave(
     fails). Refused with the reason when the attempt is submitted or past deadline + GRACE,
     or when an answer names a question not in the attempt or an option not of its question;
     nothing is written then."""
-    now = now or timezone.now()
+    now = now or clock.now()
     clean = answers_clean(attempt=attempt, answers=answers)
     predicted = prediction_clean(prediction)
     if attempt.status != Attempt.Status.OPEN:
@@ -480,7 +480,7 @@ def attempt_submit(
     after commit the grading doorbell is rung (`queueing.grading_ring`); a broker failure is
     logged and left to the requeue sweeper. Invalid answers (a question not in the
     attempt...) raise Refused and change nothing."""
-    now = now or timezone.now()
+    now = now or clock.now()
     clean = answers_clean(attempt=attempt, answers=answers or {})
     predicted = prediction_clean(prediction)
     # Each UPDATE commits on its own (autocommit): no BEGIN/COMMIT round trips around them.

@@ -10,8 +10,8 @@ import logging
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
+from contest_site import clock
 from scoring.models import Attempt
 from scoring.selectors.attempts import GRACE
 from scoring.services.queueing import BATCH_SIZE, grading_enqueue
@@ -29,7 +29,7 @@ def attempts_close_expired(*, now: datetime.datetime | None = None) -> int:
     """Finish every open attempt past deadline + GRACE with the answers saved so far:
     status "submitted", finished_at = deadline. Grading is published after each batch
     commits. Returns how many this run closed."""
-    now = now or timezone.now()
+    now = now or clock.now()
     closed = 0
     while closed < MAX_PER_RUN:
         with transaction.atomic():
@@ -56,7 +56,7 @@ def attempts_close_expired(*, now: datetime.datetime | None = None) -> int:
 def attempts_requeue_ungraded(*, now: datetime.datetime | None = None) -> int:
     """Publish grading again for attempts submitted more than REQUEUE_AFTER ago and still not
     graded (the broker was down at submit, or a worker lost the task). Returns how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ids = list(
         Attempt.objects.filter(
             status=Attempt.Status.SUBMITTED, submitted_at__lt=now - REQUEUE_AFTER
