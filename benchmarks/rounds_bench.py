@@ -396,13 +396,13 @@ def main() -> None:
 
     out: dict = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "load1": os.getloadavg()[0]}
     try:
+        call_command("migrate", verbosity=0)  # a reused database follows the models too
         if args.reuse:
             ResultsSnapshot.objects.all().delete()  # their published ranks go with them
             ContestChange.objects.all().delete()
             Contest.objects.update(status=Contest.Status.PUBLISHED)
             out["build"] = "reused"
         else:
-            call_command("migrate", verbosity=0)
             out["build"] = build(args.people)
         contest = Contest.objects.get(slug="tuan-mo-phong")
         user = get_user_model().objects.filter(username="bench-root").first()
