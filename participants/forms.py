@@ -220,19 +220,21 @@ class ProfileForm(IdentityFieldsMixin):
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
 
-    def __init__(self, *args, locked: bool = False, **kwargs):
+    IDENTITY = (
+        "full_name",
+        "date_of_birth",
+        "gender",
+        "document_type",
+        "document_number",
+        "issuing_country",
+        "foreign_birth_confirmed",
+    )
+
+    def __init__(self, *args, locked: bool | frozenset = False, **kwargs):
+        """`locked`: True for every identity field, or the names of those locked."""
         super().__init__(*args, **kwargs)
-        if locked:
-            for name in (
-                "full_name",
-                "date_of_birth",
-                "gender",
-                "document_type",
-                "document_number",
-                "issuing_country",
-                "foreign_birth_confirmed",
-            ):
-                self.fields[name].disabled = True
+        for name in self.IDENTITY if locked is True else set(self.IDENTITY) & set(locked or ()):
+            self.fields[name].disabled = True
 
 
 class IdentityChangeForm(IdentityFieldsMixin):

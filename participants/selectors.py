@@ -25,6 +25,7 @@ from participants.models import (
 from participants.rules.age_groups import AgeGroup, age_groups
 from participants.rules.category import CategoryOption, category_choices
 from participants.rules.eligibility import ContestTerms, Person
+from participants.rules.identity_lock import identity_locked_fields
 
 # A unit cascade deeper than this is refused (a real tree has 4-5 levels).
 MAX_CASCADE_DEPTH = 12
@@ -136,6 +137,15 @@ def unit_ancestors_below(*, unit: Unit, root: Unit | None) -> list[Unit]:
 def participant_is_locked(*, participant: Participant) -> bool:
     """Identity fields are locked once the person has started any attempt in any contest."""
     return participant.registrations.filter(attempts__isnull=False).exists()
+
+
+def participant_locked_fields(*, participant: Participant) -> frozenset[str]:
+    """The identity fields the person can no longer change themselves
+    (participants.rules.identity_lock): one query."""
+    facts = participant.registrations.aggregate(
+        joined=Count("id"), attempted=Count("attempts", filter=Q(attempts__isnull=False))
+    )
+    return identity_locked_fields(joined=facts["joined"] > 0, attempted=facts["attempted"] > 0)
 
 
 def registrations_for(*, participant: Participant) -> QuerySet[Registration]:

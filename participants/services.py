@@ -39,13 +39,14 @@ from participants.models import (
 from participants.rules.age_groups import age_group_of
 from participants.rules.category import category_decide
 from participants.rules.eligibility import registration_refusal
+from participants.rules.identity_lock import LOCKED_AT_ATTEMPT, MSG_LOCKED_AT_JOIN
 from participants.selectors import (
     contest_age_groups,
     contest_category_options,
     contest_reference_date,
     contest_terms,
     guardian_consent_current,
-    participant_is_locked,
+    participant_locked_fields,
     person_facts,
 )
 
@@ -386,7 +387,9 @@ def participant_update(
     foreign_birth_confirmed: bool = False,
 ) -> Participant:
     """A participant edits their own profile. Contact details and units always; identity
-    fields only while no attempt exists (afterwards only through `identity_change`)."""
+    fields only those participants.rules.identity_lock leaves open (document, birth date and
+    gender until they join a contest, the name until their first attempt); afterwards only
+    an organiser, through `identity_change`."""
     errors: dict[str, list] = {}
     for unit, field in ((residence_unit, "residence_unit"), (work_unit, "work_unit")):
         errors.update(_unit_error(unit, field))
@@ -395,8 +398,10 @@ def participant_update(
         for k, v in (identity_changes or {}).items()
         if k in IDENTITY_FIELDS and v != getattr(participant, k)
     }
-    if changed_identity and participant_is_locked(participant=participant):
-        errors.setdefault("__all__", []).append(MSG_LOCKED)
+    locked = participant_locked_fields(participant=participant) if changed_identity else set()
+    if set(changed_identity) & locked:
+        message = MSG_LOCKED if locked == LOCKED_AT_ATTEMPT else MSG_LOCKED_AT_JOIN
+        errors.setdefault("__all__", []).append(message)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

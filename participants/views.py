@@ -31,6 +31,7 @@ from participants.masking import mask_phone
 from participants.models import Participant
 from participants.ratelimit import rate_limited
 from participants.rules.eligibility import registration_refusal
+from participants.rules.identity_lock import LOCKED_AT_ATTEMPT
 from participants.selectors import (
     contest_category_options,
     contest_reference_date,
@@ -39,7 +40,7 @@ from participants.selectors import (
     guardian_consent_current,
     invite_resolve,
     join_category_choices,
-    participant_is_locked,
+    participant_locked_fields,
     person_facts,
     registrations_for,
     unit_children,
@@ -330,7 +331,8 @@ def profile(request):
     if participant is None:
         messages.error(request, _("Tài khoản này chưa có hồ sơ người dự thi."))
         return redirect("participants:register")
-    locked = participant_is_locked(participant=participant)
+    locked_fields = participant_locked_fields(participant=participant)
+    locked = locked_fields == LOCKED_AT_ATTEMPT
     identity_initial = {
         "full_name": participant.full_name,
         "date_of_birth": participant.date_of_birth,
@@ -363,12 +365,14 @@ def profile(request):
     if request.method == "POST":
         cascades = cascades_for(request.POST)
         if CASCADE_BUTTON in request.POST:
-            form = ProfileForm(initial={**identity_initial, **request.POST.dict()}, locked=locked)
+            form = ProfileForm(
+                initial={**identity_initial, **request.POST.dict()}, locked=locked_fields
+            )
         else:
-            form = ProfileForm(request.POST, initial=identity_initial, locked=locked)
+            form = ProfileForm(request.POST, initial=identity_initial, locked=locked_fields)
             if form.is_valid():
                 data = form.cleaned_data
-                changes = {} if locked else {f: data[f] for f in services.IDENTITY_FIELDS}
+                changes = {f: data[f] for f in services.IDENTITY_FIELDS if f not in locked_fields}
                 try:
                     services.participant_update(
                         participant=participant,
@@ -385,7 +389,7 @@ def profile(request):
                     return redirect("participants:profile")
     else:
         cascades = cascades_for()
-        form = ProfileForm(initial=identity_initial, locked=locked)
+        form = ProfileForm(initial=identity_initial, locked=locked_fields)
     return render(
         request,
         "participants/profile.html",
@@ -394,6 +398,7 @@ def profile(request):
             "form": form,
             "cascades": list(cascades.values()),
             "locked": locked,
+            "locked_at_join": bool(locked_fields) and not locked,
             "masked_document": mask_document(participant.document_number),
             "masked_phone": mask_phone(participant.phone),
         },
