@@ -170,7 +170,11 @@ def judge_entry_file(request: HttpRequest, code: str) -> HttpResponse:
         or mimetypes.guess_type(entry.file.name)[0]
         or "application/octet-stream"
     )
-    response = FileResponse(entry.file.open("rb"), content_type=content_type)
+    try:
+        handle = entry.file.open("rb")
+    except OSError:  # FileNotFoundError, or the object store unreachable
+        return _not_assigned(request)
+    response = FileResponse(handle, content_type=content_type)
     extension = entry.file.name.rsplit(".", 1)[-1] if "." in entry.file.name else "bin"
     disposition = "inline" if content_type == "application/pdf" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{entry.code}.{extension}"'
