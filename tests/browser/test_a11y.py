@@ -1,9 +1,10 @@
 """Every citizen page passes axe-core's WCAG 2.1 A and AA rules, at phone (390×844) and
 desktop (1280×800) size, in real Chromium: home, contest pages, registration (empty and with
-errors), login (empty and refused), join, start, the test page mid-test, the result page
-(pending and graded), the results lookup (empty and with a result) and a certificate's
-verification page. One browser and one page for the whole run; each page is checked at both
-sizes by resizing. Screenshots at phone size in tests/artifacts/a11y_*.png."""
+errors), password recovery, login (empty and refused), my contests, profile, join (empty and
+refused), start, the test page mid-test, the result page (pending and graded), my attempts,
+the results lookup (empty and with a result) and a certificate's verification page. One
+browser and one page for the whole run; each page is checked at both sizes by resizing.
+Screenshots at phone size in tests/artifacts/a11y_*.png."""
 
 import pytest
 from django.urls import reverse
@@ -50,7 +51,7 @@ class Audit:
         self.checked: list[str] = []
 
     def check(self, name: str) -> None:
-        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_load_state("load")
         for size, viewport in SIZES.items():
             self.page.set_viewport_size(viewport)
             violations = axe_violations(self.page)
@@ -141,6 +142,8 @@ def test_citizen_pages_have_no_wcag_violation(page, live_server, tree, published
 
     page.goto(url + "/")
     audit.check("home")
+    page.goto(url + reverse("contests:contest_list"))
+    audit.check("contest_list")
     page.goto(url + reverse("contests:contest_detail", args=[open_contest.slug]))
     audit.check("contest_open")
     page.goto(url + reverse("contests:contest_detail", args=[closed.slug]))
@@ -152,6 +155,8 @@ def test_citizen_pages_have_no_wcag_violation(page, live_server, tree, published
     page.wait_for_selector(".invalid-feedback")
     audit.check("register_errors")
 
+    page.goto(url + reverse("participants:recovery"))
+    audit.check("recovery")
     page.goto(url + reverse("participants:login"))
     audit.check("login")
     page.fill("[name=username]", registration.participant.user.username)
@@ -164,6 +169,10 @@ def test_citizen_pages_have_no_wcag_violation(page, live_server, tree, published
     page.click("form button[type=submit]")
     page.wait_for_load_state()
 
+    page.goto(url + reverse("participants:my_contests"))
+    audit.check("my_contests")
+    page.goto(url + reverse("participants:profile"))
+    audit.check("profile")
     page.goto(url + reverse("participants:join", args=[other.slug]))
     audit.check("join")
     page.click("form button[type=submit]:has-text('Đăng ký dự thi')")
@@ -184,6 +193,8 @@ def test_citizen_pages_have_no_wcag_violation(page, live_server, tree, published
     support.grade([Attempt.objects.get(registration=registration).pk])
     page.wait_for_selector("#result-summary", timeout=15_000)
     audit.check("result_graded")
+    page.goto(url + reverse("scoring:my_attempts"))
+    audit.check("my_attempts")
 
     page.goto(url + reverse("scoring:results_lookup", args=[closed.slug]))
     audit.check("lookup")
@@ -198,5 +209,5 @@ def test_citizen_pages_have_no_wcag_violation(page, live_server, tree, published
     page.goto(url + reverse("scoring:certificate_verify", args=[certificate.token]))
     audit.check("certificate_verify")
 
-    assert len(audit.checked) == 16
+    assert len(audit.checked) == 21
     assert audit.found == {}, "\n\n".join(f"== {k}\n{v}" for k, v in audit.found.items())
