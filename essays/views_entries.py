@@ -5,6 +5,8 @@ without JavaScript (static/js/essay.js adds the live word count)."""
 
 from __future__ import annotations
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
-from csp.constants import SELF
-from csp.decorators import csp_replace
 
+from contest_site import clock
 from contests.models import Contest
 from contests.refusals import Refused
 from essays.forms_entries import EntryForm
@@ -112,7 +113,7 @@ def essay_task(request: HttpRequest, task_id: int) -> HttpResponse:
                     messages.success(request, _("Đã lưu bản nháp."))
                 return redirect("essays:task", task_id=task.pk)
         status = 400
-    now = timezone.now()
+    now = clock.now()
     return render(
         request,
         "essays/entry_task.html",
@@ -146,7 +147,9 @@ def essay_file(request: HttpRequest, code: str) -> HttpResponse:
     entry, refusal = entry_file_for(code=code, user=request.user)
     if refusal is not None:
         if refusal.code == "anonymous":
-            return render(request, "403.html", {"exception": refusal.message}, status=403)
+            return render(
+                request, "essays/entry_refused.html", {"message": refusal.message}, status=403
+            )
         raise Http404(refusal.message)
     is_owner = entry.registration.participant.user_id == request.user.pk
     if not is_owner:

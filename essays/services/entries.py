@@ -10,9 +10,9 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contest_site import clock
 from contests.refusals import Refused, raise_if_refused
 from contests.selectors import unit_ancestors
 from essays.models import Entry, EssayTask
@@ -76,7 +76,9 @@ def entry_save(
     limit and the answer mode hold for every stored draft; a submission is complete."""
     if registration.contest_id != task.contest_id:
         raise Refused("not_registered", _("Bạn chưa đăng ký tham gia cuộc thi này."))
-    now = now or timezone.now()
+    # The database's clock (contest_site.clock): the same on every web node, so a submission
+    # at 16:59:59 is in time whichever node takes it.
+    now = now or clock.now()
     entry = _locked_entry(task=task, registration=registration)
     raise_if_refused(
         change_refusal(

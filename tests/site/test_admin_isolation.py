@@ -319,6 +319,32 @@ def _assignment(w):
     return tuple(out)
 
 
+@case("essays.EssayTask")
+def _essay_task(w):
+    return tuple(_judging_task(w, d) for d in ("A", "B"))
+
+
+@case("essays.Entry")
+def _essay_entry(w):
+    from essays.models import Entry
+
+    out = []
+    for d in ("A", "B"):
+        task = _judging_task(w, d)
+        registration = RegistrationFactory(contest=task.contest, unit=w[f"unit:{d}-1"])
+        out.append(
+            Entry.objects.create(
+                task=task,
+                registration=registration,
+                code=f"ENTRY{d}01",
+                status="submitted",
+                submitted_at=timezone.now(),
+                district=w[f"unit:{d}"],
+            )
+        )
+    return tuple(out)
+
+
 # --- Helpers --------------------------------------------------------------------------------
 
 
