@@ -13,11 +13,14 @@ the cumulative ranking with the overall prizes, over 1.5 million people and 8 ro
    the whole contest, the pupils' capped at 50 % of entrants); the contest has an overall
    structure (individual 1/2/3/4, excluding round winners, and collective 1/2/3 among the
    districts by the weighted composite with a 1 % minimum rate);
-2. weeks 1–7 are published (`results_publish(round=…)`, each timed), then week 8 is measured:
+2. weeks 1–7 get their prizes frozen (each allocation timed; a snapshot without ranks, all the
+   prize rules read), then week 8 is measured:
    its allocation alone (`prizes_allocate(round=…)`) and its whole publication (allocation,
    snapshot, ranks of everyone in the week: `published_ranks_fill`), target ≤ 10 s;
 3. the contest is closed and the overall results are measured the same way (allocation over
    the cumulative ranking, `chain_for(contest)`, then the whole publication), target ≤ 30 s;
+   the ranking alone is timed too: everyone of the scope numbered in the chain's order in the
+   database (row_number() over the ranking, nothing written);
 4. baselines in the same run: `SELECT count(*)` of the week's results and one ORDER BY scan
    of them (the ranking's order, LIMIT 10: a top-N sort of the whole week), and the same for
    the contest-level rows; peak memory of this process (getrusage ru_maxrss).
@@ -356,11 +359,43 @@ def baselines(contest, round_) -> dict:
     return {"rows": count[0][0], "count_s": count_s, "order_by_scan_s": scan_s}
 
 
+KEY_COLUMNS = (
+    "registration_id",
+    "correct_count",
+    "prediction_error",
+    "duration_ms",
+    "finished_at",
+    "graded_attempts",
+    "perfect_attempts",
+    "first_started_at",
+    "rounds_correct_total",
+    "perfect_rounds",
+)
+
+
+def rank_everyone(contest, round_) -> int:
+    """The ranking itself, in the database: everyone of the scope numbered in the order of
+    `chain_for(contest, round)` (row_number() over `results_ranked`), nothing written."""
+    from scoring.rules import ranking
+    from scoring.selectors.results import results_ranked
+
+    ranked = results_ranked(contest=contest, round=round_).order_by().values(*KEY_COLUMNS)
+    source, params = ranked.query.sql_with_params()
+    order = ranking.order_by_sql("r", ranking.chain_for(contest, round_))
+    rows = _sql(
+        f"SELECT count(*), max(n) FROM (SELECT row_number() OVER (ORDER BY {order}) n "  # noqa: S608
+        f"FROM ({source}) r) x",
+        params,
+    )
+    return rows[0][1]
+
+
 def measure(contest, round_, user) -> dict:
     from scoring.selectors.prizes import prizes_allocate
     from scoring.services.prizes import results_publish
 
     figures = {"baseline": baselines(contest, round_)}
+    figures["ranked_rows"], figures["ranking_s"] = _timed(lambda: rank_everyone(contest, round_))
     allocation, figures["allocate_s"] = _timed(
         lambda: prizes_allocate(contest=contest, round=round_)
     )
@@ -410,14 +445,17 @@ def main() -> None:
             username="bench-root", password=None
         )
         rounds = list(Round.objects.filter(contest=contest).order_by("number"))
-        out["publish_earlier_rounds_s"] = []
-        from scoring.services.prizes import results_publish
+        # Weeks 1–7: their prizes frozen as published snapshots (what week 8's "one prize
+        # per contest" and the overall "no round winners" read); each allocation is timed.
+        from scoring.selectors.prizes import prizes_allocate
 
+        out["allocate_earlier_rounds_s"] = []
         for round_ in rounds[:-1]:
-            _snap, seconds = _timed(
-                lambda r=round_: results_publish(contest=contest, user=user, round=r)
+            allocation, seconds = _timed(lambda r=round_: prizes_allocate(contest=contest, round=r))
+            ResultsSnapshot.objects.create(
+                contest=contest, round=round_, version=1, prizes=allocation.rows, budget={}
             )
-            out["publish_earlier_rounds_s"].append(seconds)
+            out["allocate_earlier_rounds_s"].append(seconds)
         out["load1_before_week8"] = os.getloadavg()[0]
         out["week8"] = measure(contest, rounds[-1], user)
         Contest.objects.filter(pk=contest.pk).update(status=Contest.Status.CLOSED)
