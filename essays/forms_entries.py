@@ -19,10 +19,15 @@ class EntryForm(forms.Form):
         max_length=TEXT_MAX_CHARS * 2,
         widget=forms.Textarea(attrs={"rows": 16, "class": "form-control essay-text"}),
     )
-    remove_file = forms.BooleanField(label=_("Bỏ tệp đã tải lên"), required=False)
+    remove_file = forms.BooleanField(
+        label=_("Bỏ tệp đã tải lên"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     confirm = forms.BooleanField(
         label=_("Tôi đã đọc lại bài và nộp chính thức (sau khi nộp không sửa được)."),
         required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     action = forms.ChoiceField(
         choices=[(SAVE, SAVE), (SUBMIT, SUBMIT)],
