@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, password_validation
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from contests.admin_scoping import ScopedModelAdmin
 from contests.refusals import Refused
+from contests.selectors import path_prefix_for
 from essays.exports import panel_marks_xlsx
 from essays.models import Assignment, Entry, Judge, Panel
 from essays.rules.assignment import hand_assignment_refusal
@@ -71,7 +73,26 @@ class JudgeAdmin(ScopedModelAdmin):
         return ", ".join(p.name for p in obj.panels.all())
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("panels")
+        """Judges who work in the subtree, and judges from elsewhere who sit on a panel of
+        the subtree (a department's expert on a district panel, appointed by the city): the
+        district sees who marks its entries."""
+        queryset = admin.ModelAdmin.get_queryset(self, request).prefetch_related("panels")
+        prefix = path_prefix_for(user=request.user)
+        if prefix is None:
+            return queryset.none()
+        if prefix == "":
+            return queryset
+        return queryset.filter(
+            pk__in=Judge.objects.filter(
+                Q(home_unit__path__startswith=prefix) | Q(panels__unit__path__startswith=prefix)
+            ).values("pk")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        prefix = path_prefix_for(user=request.user)
+        if obj is not None and (prefix is None or not obj.home_unit.path.startswith(prefix)):
+            return ["home_unit"]  # a judge from outside the subtree: their unit is not ours to set
+        return super().get_readonly_fields(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
