@@ -1,8 +1,10 @@
-"""The summary workbook: the organisers' sentence, the totals, by block, by age group, the
-most active units of each block and level, and the days."""
+"""The summary workbook: the organisers' sentence, the totals, by block, by age group, by
+category and by round (for a contest that has them), the most active units of each block and
+level, and the days."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, Unit
@@ -37,6 +39,44 @@ def write(writer: SheetWriter, *, contest: Contest, unit: Unit, progress=None, *
         writer.append(
             (a["label"], a["registrants"], a["participants"], a["attempts"], a["perfect_attempts"])
         )
+    categories = figures.by_category(unit)
+    if categories:
+        writer.start(_("Theo đối tượng"), [Column(_("Đối tượng"), 36), *figure_columns])
+        for c in categories:
+            writer.append(
+                (
+                    c["name"],
+                    c["registrants"],
+                    c["participants"],
+                    c["attempts"],
+                    c["perfect_attempts"],
+                )
+            )
+    rounds = selectors.round_figures(contest=contest, unit=unit)
+    if rounds:
+        writer.start(
+            _("Theo tuần, vòng"),
+            [
+                Column(_("Tuần/vòng"), 30),
+                Column(_("Bắt đầu"), 12),
+                Column(_("Kết thúc"), 12),
+                *figure_columns[1:],
+                Column(_("Điểm trung bình (bài tốt nhất)"), 14),
+            ],
+        )
+        tz = timezone.get_current_timezone()
+        for r in rounds:
+            writer.append(
+                (
+                    r["round"].title,
+                    r["round"].opens_at.astimezone(tz).date(),
+                    r["round"].closes_at.astimezone(tz).date(),
+                    r["participants"],
+                    r["attempts"],
+                    r["perfect_attempts"],
+                    r["mean_best_score"],
+                )
+            )
     writer.start(
         _("Đơn vị đông nhất"),
         [

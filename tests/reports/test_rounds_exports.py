@@ -306,3 +306,42 @@ def test_a_district_cannot_export_outside_its_subtree(weekly, organisers):  # no
     )
     assert response.status_code == 404
     assert not ExportJob.objects.exists()
+
+
+def test_summary_workbook_has_categories_and_rounds(weekly, tree):  # noqa: F811
+    import datetime
+
+    from reports.exports import summary
+
+    rollups_recompute(contest=weekly.contest)
+    writer = SheetWriter()
+    summary.write(writer, contest=weekly.contest, unit=tree["C"])
+    wb = workbook(writer)
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Theo khối",
+        "Theo độ tuổi",
+        "Theo đối tượng",
+        "Theo tuần, vòng",
+        "Đơn vị đông nhất",
+        "Theo ngày",
+    ]
+    assert table(wb["Theo đối tượng"])[1:] == [
+        ["Cán bộ, công chức", 1, 1, 2, 1],
+        ["Người dân", 3, 2, 3, 1],
+        ["Chưa xác định đối tượng", 1, 1, 2, 1],
+    ]
+    rounds = table(wb["Theo tuần, vòng"])
+    assert rounds[0] == [
+        "Tuần/vòng",
+        "Bắt đầu",
+        "Kết thúc",
+        "Số người dự thi",
+        "Số bài dự thi",
+        "Số bài đúng tất cả",
+        "Điểm trung bình (bài tốt nhất)",
+    ]
+    assert [r[:6] for r in rounds[1:]] == [
+        ["Tuần 1", datetime.datetime(2023, 9, 1), datetime.datetime(2023, 9, 8), 3, 4, 2],
+        ["Tuần 2", datetime.datetime(2023, 9, 8), datetime.datetime(2023, 9, 15), 3, 3, 1],
+    ]
