@@ -7,10 +7,12 @@ import arrows still point one way."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,10 +161,19 @@ class SupportContact:
     email: str
 
 
+SUPPORT_CONTACT_SECONDS = 300
+
+
 def support_contact_for(*, contest: Contest) -> SupportContact | None:
     """Whom a participant asks for help about `contest`: the e-mail of an organiser account
     of the contest's owner unit (the first made). Contest has no contact field of its own
-    yet; see docs/accounts.md."""
+    yet; see docs/accounts.md. Cached five minutes (it is in the footer of every page of
+    the contest, whose query counts are pinned); the cache failing means a query."""
+    key = f"participants:support:v1:{contest.pk}"
+    with contextlib.suppress(Exception):
+        cached = cache.get(key)
+        if cached is not None:
+            return SupportContact(*cached) if cached else None
     organiser = (
         Organiser.objects.filter(unit_id=contest.owner_unit_id, user__is_active=True)
         .exclude(user__email="")
@@ -170,6 +181,9 @@ def support_contact_for(*, contest: Contest) -> SupportContact | None:
         .order_by("pk")
         .first()
     )
-    if organiser is None:
-        return None
-    return SupportContact(unit=organiser.unit.name, email=organiser.user.email)
+    found = None
+    if organiser is not None:
+        found = SupportContact(unit=organiser.unit.name, email=organiser.user.email)
+    with contextlib.suppress(Exception):
+        cache.set(key, (found.unit, found.email) if found else (), timeout=SUPPORT_CONTACT_SECONDS)
+    return found

@@ -2,6 +2,7 @@
 posting to Django's set_language; the choice is remembered in a cookie."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,9 @@ def test_contest_pages_show_the_support_contact(tree, organisers):
     assert 'id="support-contact"' not in page  # no organiser e-mail known yet
     organisers["a"].email = "tuphap.quana@example.gov.vn"
     organisers["a"].save(update_fields=["email"])
+    # Cached five minutes: shown once the cache has turned over.
+    assert 'id="support-contact"' not in Client().get(f"/cuoc-thi/{contest.slug}/").content.decode()
+    cache.clear()
     page = Client().get(f"/cuoc-thi/{contest.slug}/").content.decode()
     assert 'id="support-contact"' in page
     assert "Quận A" in page and "mailto:tuphap.quana@example.gov.vn" in page
