@@ -259,3 +259,10 @@ def essay_ranking(
         )
     )
     return rows
+
+
+def essay_task_for(*, contest_id: int, round_id: int | None) -> EssayTask | None:
+    """The essay task whose final marks a prize structure ranks: the one of the structure's
+    round, else the contest's first."""
+    tasks = EssayTask.objects.filter(contest_id=contest_id)
+    return tasks.filter(round_id=round_id).first() or tasks.order_by("pk").first()

@@ -37,6 +37,8 @@ from fractions import Fraction
 from django.db.models import Count, Sum
 
 from contests.models import Contest, PrizeStructure, PrizeTier, Round, Unit
+from essays.selectors.judging import essay_ranking, essay_task_for, marking_final
+from participants.models import Registration
 from scoring.models import ResultsSnapshot
 from scoring.rules import prize_rules
 from scoring.rules.collective import Params, Standing, collective_order
@@ -107,9 +109,48 @@ def _category(structure: PrizeStructure):
     return structure.category if structure.category_id else None
 
 
+class _EssayResult:
+    """An essay ranking row with what `_individual` reads of a Result."""
+
+    def __init__(self, registration: Registration, row: dict):
+        self.registration = registration
+        self.registration_id = registration.pk
+        self.score = row["score"]
+
+
+def _essay_results(*, contest: Contest, structure: PrizeStructure) -> list[_EssayResult]:
+    """For basis essay/combined: the essay ranking (essays.selectors.judging.essay_ranking:
+    final marks, or combined with the contest-level multiple-choice score by the task's
+    mc_weight) in the structure's unit and category, once the city's final marking is closed
+    (nothing before: the final marks decide)."""
+    task = essay_task_for(contest_id=contest.pk, round_id=structure.round_id)
+    if task is None or not marking_final(task):
+        return []
+    combined = structure.basis == PrizeStructure.Basis.COMBINED
+    mc_scores = (
+        dict(results_in_scope(contest=contest).order_by().values_list("registration_id", "score"))
+        if combined
+        else None
+    )
+    rows = essay_ranking(task, mc_scores=mc_scores, combined=combined)
+    registrations = Registration.objects.select_related("participant", "unit").in_bulk(
+        [r["registration_id"] for r in rows]
+    )
+    unit, category = _scope_unit(structure), _category(structure)
+    return [
+        _EssayResult(registrations[r["registration_id"]], r)
+        for r in rows
+        if (unit is None or registrations[r["registration_id"]].unit.path.startswith(unit.path))
+        and (category is None or registrations[r["registration_id"]].category_id == category.pk)
+    ]
+
+
 def structure_entrants(*, contest: Contest, structure: PrizeStructure, apart: set[int]) -> int:
     """The people ranked in the structure's scope (its round, unit and category): what its
     cap is a share of."""
+    if structure.basis != PrizeStructure.Basis.MULTIPLE_CHOICE:
+        essays = _essay_results(contest=contest, structure=structure)
+        return sum(1 for r in essays if r.registration_id not in apart)
     scope = results_in_scope(
         contest=contest,
         round=structure.round,
@@ -135,13 +176,18 @@ def _individual(
     rows: list[dict] = []
     if tier is None or limit == 0:
         return rows
-    scope = results_in_scope(
-        contest=contest,
-        round=structure.round,
-        unit=_scope_unit(structure),
-        category=_category(structure),
-    )
-    for result in in_pages(scope):
+    if structure.basis != PrizeStructure.Basis.MULTIPLE_CHOICE:
+        ranked = _essay_results(contest=contest, structure=structure)
+    else:
+        ranked = in_pages(
+            results_in_scope(
+                contest=contest,
+                round=structure.round,
+                unit=_scope_unit(structure),
+                category=_category(structure),
+            )
+        )
+    for result in ranked:
         if result.registration_id in skip:
             continue
         registration = result.registration
@@ -160,8 +206,9 @@ def _individual(
                     may_show_name=registration.may_show_name,
                 ),
                 score=str(result.score),
-                correct_count=result.correct_count,
-                duration_ms=result.duration_ms,
+                # None for an essay prize: no multiple-choice count or time decides it.
+                correct_count=getattr(result, "correct_count", None),
+                duration_ms=getattr(result, "duration_ms", None),
             )
         )
         tier = next(slots, None)
