@@ -35,6 +35,7 @@ role's test 11-34 s, the whole file about 2 minutes on the 2-core CI machine."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import logging
@@ -147,6 +148,11 @@ def world(tree, organisers, settings):
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1")
     PersonalDataAccess.objects.create(user=organisers["city"], action="view", target="x")
 
+    # The citizen's essay page and file (essays.views_entries): a task of the contest they
+    # joined, with a submitted entry of theirs (nothing there may change).
+    essay_task = essay_task_for_fuzz(exam)
+    essay_entry = essay_entry_for_fuzz(essay_task, registration)
+
     contest_a = w["contests.Contest"][0]
     # What results_publish writes (the isolation test's snapshot has an empty budget).
     snapshot_a = w["scoring.ResultsSnapshot"][0]
@@ -158,6 +164,8 @@ def world(tree, organisers, settings):
         ("admin:contests_contest_transition", "transition"): list(
             ContestWithResultsAdmin.TRANSITIONS
         ),
+        ("essays:task", "task_id"): [essay_task.pk],
+        ("essays:file", "code"): [essay_entry.code],
         ("admin:contests_contest_preview", "object_id"): [contest_a.pk],
         ("admin:contests_contest_prizes", "object_id"): [contest_a.pk],
         ("admin:contests_contest_transition", "object_id"): [contest_a.pk],
@@ -178,6 +186,44 @@ def world(tree, organisers, settings):
         "url": ["khong-co/"],
     }
     return {"clients": clients, "real": real, "objects": w}
+
+
+def essay_task_for_fuzz(contest):
+    from django.utils import timezone
+
+    from essays.models import EssayTask
+
+    now = timezone.now()
+    return EssayTask.objects.create(
+        contest=contest,
+        title="Bài viết",
+        questions="<p>Câu hỏi</p>",
+        opens_at=now - datetime.timedelta(days=1),
+        unit_deadline=now + datetime.timedelta(days=1),
+        city_deadline=now + datetime.timedelta(days=2),
+        word_limit=100,
+    )
+
+
+def essay_entry_for_fuzz(task, registration):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from essays.models import Entry
+
+    entry = Entry(
+        task=task,
+        registration=registration,
+        code="FUZZ2345",
+        text="Bài đã nộp",
+        word_count=3,
+        status="submitted",
+        submitted_at=timezone.now(),
+        file_type="pdf",
+    )
+    entry.file.save("fuzz", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    entry.save()
+    return entry
 
 
 def _model_of(pattern: fz.Pattern):
