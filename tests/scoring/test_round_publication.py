@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from contests.models import Contest, ContestChange, Round
 from scoring.models import PublishedRank, Result, ResultsSnapshot
-from scoring.selectors.prizes import prizes_allocate
+from scoring.selectors.prizes import prizes_allocate, round_prize_list
 from scoring.selectors.public_results import last_published_round, round_winners, winners_board
 from scoring.services.prediction import prediction_actual_compute
 from scoring.services.prizes import results_publish
@@ -64,6 +64,7 @@ def test_a_round_is_published_as_its_own_snapshot(weeks, organisers):
     snapshot = results_publish(contest=contest, user=organisers["city"], round=rounds[1])
 
     assert (snapshot.round, snapshot.version, snapshot.prizes) == (rounds[1], 1, live)
+    assert round_prize_list(contest=contest, round=rounds[1]) == snapshot.prizes
     assert [r["winner_name"] for r in snapshot.prizes] == ["P0", "P1", "P3", "P4"]
     assert snapshot.budget["used"] == 400_000 and snapshot.changes is None
     # Everyone with a week-1 result is ranked in the week's snapshot (P6 did not take part).
