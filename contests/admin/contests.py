@@ -7,6 +7,8 @@ contests whose participation tree contains its unit (the city contests it takes 
 A district may still add its own prize structure (for its unit) inside such a contest, in
 the prize structure admin."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -28,6 +30,7 @@ from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import ContestAdminForm, RoundAdminForm
 from contests.masking import can_view_full_identity, full_identity_view_record, mask_document
 from contests.models import (
+    Announcement,
     BlueprintItem,
     Category,
     Contest,
@@ -235,6 +238,7 @@ CHANGE_SUBJECTS = {
     "results_published": _("Công bố kết quả"),
     "disqualified": _("Truất quyền dự thi"),
     "disqualification_revoked": _("Huỷ truất quyền dự thi"),
+    "announcement": _("Thông báo"),
 }
 
 
@@ -260,6 +264,13 @@ AUDIT_KEYS = {
     "registration": _("mã đăng ký"),
     "disqualified": _("bị truất quyền"),
     "reason_code": _("lý do"),
+    # contests.services.announcements
+    "announcement": _("mã thông báo"),
+    "announcement_kind": _("loại thông báo"),
+    "announcement_title": _("tiêu đề"),
+    "announcement_body": _("nội dung"),
+    "announcement_published_at": _("đăng lúc"),
+    "announcement_archived": _("đã lưu trữ"),
 }
 
 
@@ -286,6 +297,10 @@ def _audit_value(key: str, value) -> str:
         return " → ".join(names) or gettext("thứ tự mặc định")
     if key == "cumulative_rule" and value in CumulativeRule.values:
         return str(CumulativeRule(value).label)
+    if key == "announcement_kind" and value in Announcement.Kind.values:
+        return str(Announcement.Kind(value).label)
+    if key == "announcement_published_at" and value:
+        return vn_time(datetime.datetime.fromisoformat(value))
     if key == "excluded" and isinstance(value, list):
         # Document numbers: masked here as everywhere (the log is read by every owner).
         return ", ".join(mask_document(number) for number in value) or "—"

@@ -40,13 +40,15 @@ def _clean(*, kind: str, title: str, body: str) -> dict:
 
 
 def _audit(announcement: Announcement) -> dict:
+    # Keys of their own (labelled in contests.admin.contests.AUDIT_KEYS): "title" or "id"
+    # would read as the contest's title or a question's id in the log.
     return {
-        "id": announcement.pk,
-        "kind": announcement.kind,
-        "title": announcement.title,
-        "body": announcement.body,
-        "published_at": timezone.localtime(announcement.published_at).isoformat(),
-        "archived": announcement.archived_at is not None,
+        "announcement": announcement.pk,
+        "announcement_kind": announcement.kind,
+        "announcement_title": announcement.title,
+        "announcement_body": announcement.body,
+        "announcement_published_at": timezone.localtime(announcement.published_at).isoformat(),
+        "announcement_archived": announcement.archived_at is not None,
     }
 
 
@@ -112,7 +114,7 @@ def announcement_archive(*, announcement: Announcement, user, archive: bool = Tr
     changed = rows.update(archived_at=timezone.now() if archive else None) == 1
     if changed:
         fresh = Announcement.objects.select_related("contest").get(pk=announcement.pk)
-        before = {**_audit(fresh), "archived": not archive}
+        before = {**_audit(fresh), "announcement_archived": not archive}
         contest_change_record(
             contest=fresh.contest, user=user, what=AUDIT_WHAT, before=before, after=_audit(fresh)
         )

@@ -54,10 +54,10 @@ def test_post_sanitises_and_is_audited(contest, organisers):
     assert a.created_by == organisers["city"]
     [(before, after)] = changes(contest)
     assert before == {}
-    assert after["id"] == a.pk
-    assert after["title"] == "Mở tuần thi thứ hai"
-    assert after["body"] == "<p>Giải <b>tuần</b></p>"
-    assert after["archived"] is False
+    assert after["announcement"] == a.pk
+    assert after["announcement_title"] == "Mở tuần thi thứ hai"
+    assert after["announcement_body"] == "<p>Giải <b>tuần</b></p>"
+    assert after["announcement_archived"] is False
 
 
 @pytest.mark.parametrize(
@@ -97,8 +97,14 @@ def test_update_records_before_and_after(contest, organisers):
     a.refresh_from_db()
     assert (a.kind, a.title) == ("correction", "Đính chính lịch tuần 2")
     _, (before, after) = changes(contest)
-    assert (before["title"], after["title"]) == ("Mở tuần thi thứ hai", "Đính chính lịch tuần 2")
-    assert (before["kind"], after["kind"]) == ("round_opening", "correction")
+    assert (before["announcement_title"], after["announcement_title"]) == (
+        "Mở tuần thi thứ hai",
+        "Đính chính lịch tuần 2",
+    )
+    assert (before["announcement_kind"], after["announcement_kind"]) == (
+        "round_opening",
+        "correction",
+    )
     with pytest.raises(ValidationError):
         announcement_update(announcement=a, user=None, kind="correction", title="", body="x")
     assert len(changes(contest)) == 2
@@ -113,7 +119,9 @@ def test_archive_once_and_back(contest, organisers):
     assert announcement_archive(announcement=a, user=organisers["city"], archive=False) is True
     a.refresh_from_db()
     assert a.archived_at is None
-    archived = [(b["archived"], af["archived"]) for b, af in changes(contest)[1:]]
+    archived = [
+        (b["announcement_archived"], af["announcement_archived"]) for b, af in changes(contest)[1:]
+    ]
     assert archived == [(False, True), (True, False)]
 
 
@@ -266,7 +274,7 @@ def test_admin_posts_audited_and_scoped(contest, tree, organisers):
     made = Announcement.objects.get(title="Sửa thể lệ tuần 2")
     assert made.body == "<p>Thêm 5 câu.</p>"
     assert made.created_by == organisers["a"]
-    assert changes(district)[0][1]["title"] == "Sửa thể lệ tuần 2"
+    assert changes(district)[0][1]["announcement_title"] == "Sửa thể lệ tuần 2"
     # Posting into the city contest by a forged form: refused by the drop-down's queryset.
     response = admin_a.post(add_url, {**form, "contest": contest.pk, "title": "Giả mạo"})
     assert response.status_code == 200
@@ -278,3 +286,16 @@ def test_admin_posts_audited_and_scoped(contest, tree, organisers):
     assert made.archived_at is not None
     delete_url = reverse("admin:contests_announcement_delete", args=[made.pk])
     assert admin_a.get(delete_url).status_code == 403
+
+
+def test_contest_log_reads_in_vietnamese(contest, organisers):
+    a = post(contest, organisers["city"], title="Mở tuần thi thứ ba")
+    announcement_archive(announcement=a, user=organisers["city"])
+    client = Client()
+    client.force_login(organisers["root"])
+    page = client.get(reverse("admin:contests_contest_change", args=[contest.pk])).content
+    text = page.decode()
+    assert "<strong>tiêu đề</strong>: Mở tuần thi thứ ba" in text
+    assert "<strong>loại thông báo</strong>: Mở tuần/vòng thi" in text
+    assert "<strong>đã lưu trữ</strong>: có" in text
+    assert "mã câu hỏi" not in text
