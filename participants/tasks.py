@@ -22,7 +22,9 @@ def sms_gateway_send(delivery_id: int, text: str) -> bool:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=1800, time_limit=2400)
 def accounts_anonymise() -> int:
-    """Daily (beat): closed accounts whose retention date has come are anonymised."""
-    from participants.accounts.services import accounts_anonymise_due
+    """Daily (beat): closed accounts whose retention date has come are anonymised, and
+    expired one-time codes deleted."""
+    from participants.accounts.services import accounts_anonymise_due, one_time_codes_purge
 
+    one_time_codes_purge()
     return accounts_anonymise_due()

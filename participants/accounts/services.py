@@ -422,3 +422,16 @@ def accounts_anonymise_due(*, now: datetime.datetime | None = None) -> int:
         participant_anonymise(participant=record.participant, now=now)
         count += 1
     return count
+
+
+def one_time_codes_purge(*, now: datetime.datetime | None = None) -> int:
+    """Daily: delete recovery and phone-change codes expired over a day ago (a morning rush
+    leaves millions). Organiser-issued links stay: they are the record of who reset whose
+    password and why."""
+    now = now or timezone.now()
+    deleted, _by_model = (
+        OneTimeCode.objects.filter(expires_at__lt=now - datetime.timedelta(days=1))
+        .exclude(purpose=Purpose.ASSISTED_RESET)
+        .delete()
+    )
+    return deleted

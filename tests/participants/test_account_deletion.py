@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from participants import services
 from participants.accounts.services import accounts_anonymise_due
-from participants.models import AccountDeletion, Participant, PersonalDataAccess, Registration
+from participants.models import (
+    AccountDeletion,
+    OneTimeCode,
+    Participant,
+    PersonalDataAccess,
+    Registration,
+)
 from tests.factories import ContestFactory, RegistrationFactory
 from tests.participants.conftest import PASSWORD, FormClient
 from tests.participants.test_join import _with_attempt
@@ -157,3 +163,26 @@ def test_my_data_page_and_file(tree):
 def test_my_data_needs_a_login():
     response = FormClient().get(DATA_URL)
     assert response.status_code == 302 and response["Location"].startswith("/thi-sinh/dang-nhap/")
+
+
+def test_expired_codes_are_purged_but_organiser_links_kept(organisers):
+    from participants.accounts.services import (
+        assisted_reset_issue,
+        one_time_codes_purge,
+        recovery_request,
+    )
+
+    person = make_person()
+    recovery_request(login="0912345678")
+    recovery_request(login="0987654321")
+    assisted_reset_issue(
+        participant=person,
+        issued_by=organisers["a"],
+        reason="Gọi điện",
+        link_for=lambda pk, token: f"/x/{pk}/{token}/",
+        send_sms=False,
+    )
+    assert one_time_codes_purge() == 0
+    later = timezone.now() + datetime.timedelta(days=3)
+    assert one_time_codes_purge(now=later) == 2
+    assert list(OneTimeCode.objects.values_list("purpose", flat=True)) == ["assisted_reset"]
