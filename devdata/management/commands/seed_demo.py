@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from devdata.essays import seed_essay_contest
 from devdata.services.demo import seed_demo_contest, seed_units_and_accounts
 
 
@@ -18,3 +19,5 @@ class Command(BaseCommand):
         )
         for username, password, what in logins:
             self.stdout.write(f"  {username} / {password}  ({what})")
+        for line in seed_essay_contest():
+            self.stdout.write(line)
