@@ -25,6 +25,7 @@ from participants.ratelimit import client_address
 from scoring.lookup import NOT_FOUND, LookupForm, lookup_limit_hit, registration_by_identity
 from scoring.models import Attempt
 from scoring.models.appeals import TEXT_MAX as APPEAL_TEXT_MAX
+from scoring.rules.prediction_question import prediction_question
 from scoring.selectors.appeals import appeal_for_attempt
 from scoring.selectors.attempts import (
     GRACE,
@@ -173,12 +174,15 @@ def _render_take(request, attempt: Attempt, *, now, error=None, posted=None, sta
         )
     answered = sum(1 for q in questions if any(o["checked"] for o in q["options"]))
     remaining = seconds_remaining(attempt=attempt, now=now)
+    # A round with its own prediction question asks it instead of the contest's.
+    question = prediction_question(attempt.contest, attempt.round if attempt.round_id else None)
     return render(
         request,
         "scoring/take.html",
         {
             "attempt": attempt,
             "contest": attempt.contest,
+            "prediction_text": question.text,
             "questions": questions,
             "answered": answered,
             "total": len(questions),
