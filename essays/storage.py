@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Local files with no URL at all: `base_url=None` in OPTIONS would fall back to MEDIA_URL,
+    so `url()` itself refuses. Files are read only through the permission-checked view
+    (essays.views_entries.essay_file)."""
+
+    def url(self, name):
+        raise ValueError("Essay files have no URL: serve them through essays.views_entries.")
 
 
 def essays_storage():
