@@ -318,6 +318,11 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
     parser.add_argument(
         "--markdown", type=Path, default=None, help="print a results file as Markdown tables"
     )
+    parser.add_argument(
+        "--essays",
+        action="store_true",
+        help="also run benchmarks/essays_bench.py (essay assignment, marking under load)",
+    )
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(args.markdown.read_text())))
@@ -463,12 +468,36 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
             eb.stop(proc)
         sampler.running = False
     figures["peak_memory"] = sampler.peak
+    if args.essays:
+        figures["essays"] = essays_figures()
     figures["checks"] += final_checks(figures)
     figures["total_s"] = round(time.perf_counter() - t_run, 1)
     print_table(figures)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
     print(f"\nwritten: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+
+
+def essays_figures() -> dict:
+    """benchmarks/essays_bench.py in its own process and database (issue 16)."""
+    out = LOGS / "bench-essays.json"
+    python = str(ROOT / ".venv" / "bin" / "python")
+    print("\nessays: assignment of 10,000 entries, marking with 20 judges...", flush=True)
+    # Its own database and Redis DB: never the city bench's (inherited BENCH_* variables).
+    city = os.environ["BENCH_DATABASE_URL"]
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": city.rsplit("/", 1)[0] + "/contest_bench_essays",
+        "BENCH_REDIS_URL": "redis://127.0.0.1:6379/12",
+    }
+    subprocess.run(
+        [python, str(ROOT / "benchmarks" / "essays_bench.py"), "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return json.loads(out.read_text())
 
 
 def final_checks(f: dict) -> list[dict]:

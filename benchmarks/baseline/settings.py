@@ -1,7 +1,7 @@
 """Production settings plus the baseline app and its two URLs (benchmarks only)."""
 
 from contest_site.settings.production import *  # noqa: F403
-from contest_site.settings.production import INSTALLED_APPS
+from contest_site.settings.production import INSTALLED_APPS, STORAGES
 
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks.baseline.apps.BaselineConfig"]
 ROOT_URLCONF = "benchmarks.baseline.urls"
@@ -10,6 +10,7 @@ ROOT_URLCONF = "benchmarks.baseline.urls"
 # manifest post-processing (which currently fails on the vendored Bootstrap's missing
 # sourceMappingURL targets: see docs/exam.md).
 STORAGES = {
+    **STORAGES,  # the private "essays" storage among them
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

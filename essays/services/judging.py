@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,6 +80,22 @@ def _panel_loads(panel: Panel) -> dict[int, int]:
     )
 
 
+def _assignments_insert(*, panel: Panel, pairs: list[tuple[int, int, int]]) -> None:
+    """One INSERT … SELECT FROM unnest(arrays): 20,000 rows in about a second where
+    bulk_create's per-object work took 5 s on the loaded 2-core machine
+    (benchmarks/essays_bench.py)."""
+    if not pairs:
+        return
+    entries, judges, turns = (list(column) for column in zip(*pairs, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO essays_assignment (entry_id, panel_id, judge_id, stage, turn, "
+            "assigned_at) SELECT e, %s, j, %s, t, now() "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::smallint[]) AS x(e, j, t)",
+            [panel.pk, panel.stage, entries, judges, turns],
+        )
+
+
 def panel_assign(*, panel: Panel, by, seed: int | None = None) -> AssignOutcome:
     """Give each of the panel's entries that has no judge yet to two judges of the panel
     (essays.rules.assignment.plan_assignments: balanced, random, no conflict of interest)."""
@@ -107,13 +123,7 @@ def panel_assign(*, panel: Panel, by, seed: int | None = None) -> AssignOutcome:
             loads=_panel_loads(panel),
             seed=seed if seed is not None else secrets.randbits(64),
         )
-        Assignment.objects.bulk_create(
-            [
-                Assignment(entry_id=e, panel=panel, judge_id=j, stage=panel.stage, turn=turn)
-                for e, j, turn in plan.pairs
-            ],
-            batch_size=2000,
-        )
+        _assignments_insert(panel=panel, pairs=plan.pairs)
         outcome = AssignOutcome(
             created=len(plan.pairs), unplaced=sorted(codes[pk] for pk in plan.unplaced)
         )
