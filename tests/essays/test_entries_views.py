@@ -345,3 +345,12 @@ def test_organiser_only_after_final_marks(submitted, tree, task):
     city = login(make_organiser(tree["C"], "org_city"))
     assert city.get(file_url(submitted)).status_code == 200
     assert PersonalDataAccess.objects.filter(action="essay_file").count() == 2
+
+
+def test_task_page_queries_are_pinned(person, task, django_assert_max_num_queries):
+    save(person, task, text="Bản nháp")
+    # Session, user, task, registration, entry, and one more (6 when written): a fixed number
+    # whatever the task or the entry holds.
+    with django_assert_max_num_queries(6):
+        response = person.get(url(task))
+    assert response.status_code == 200
