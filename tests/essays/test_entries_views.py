@@ -162,7 +162,6 @@ def test_after_the_deadline_nothing_is_stored(person, task):
 
 def test_a_draft_cannot_be_submitted_late(person, task, essay_files):
     save(person, task, text="Bản nháp đúng hạn")
-    Entry.objects.update()  # nothing
     task.unit_deadline = timezone.now() - datetime.timedelta(seconds=1)
     task.opens_at = task.unit_deadline - datetime.timedelta(days=10)
     task.save()
