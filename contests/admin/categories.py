@@ -5,11 +5,14 @@ the contest's participation root that the organiser sees."""
 
 from django.contrib import admin
 
+from contests.admin.children import ContestChildInline
 from contests.models import Category, Contest, Unit
 from contests.selectors import units_visible_to
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(ContestChildInline, admin.TabularInline):
+    """Editable only by the organisers who own the contest (ContestChildInline)."""
+
     model = Category
     extra = 0
     fields = ["order", "name", "blocks"]

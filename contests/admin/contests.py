@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from contest_site.untrusted import parse_id
 from contests.access import answer_key_visible_to
 from contests.admin.categories import CategoryInline
+from contests.admin.children import ContestChildInline
 from contests.admin.prizes import PrizeStructureForm
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import ContestAdminForm, RoundAdminForm
@@ -32,7 +33,6 @@ from contests.masking import can_view_full_identity, full_identity_view_record, 
 from contests.models import (
     Announcement,
     BlueprintItem,
-    Category,
     Contest,
     ContestChange,
     ExcludedPerson,
@@ -41,7 +41,6 @@ from contests.models import (
     PrizeTier,
     Round,
     Topic,
-    Unit,
 )
 from contests.rules.tie_breaks import CumulativeRule, TieBreak
 from contests.selectors import (
@@ -49,7 +48,6 @@ from contests.selectors import (
     contest_test_preview,
     contests_owned_by,
     contests_visible_q,
-    units_visible_to,
 )
 from contests.services.contests import (
     contest_change_record,
@@ -65,32 +63,6 @@ from contests.templatetags.contest_tags import dong, vn_deadline, vn_time
 
 def _messages_of(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
-
-
-class ContestChildInline:
-    """An inline of a contest: editable only by organisers who own the contest (the parent
-    page is already scoped); unit drop-downs list only the organiser's subtree."""
-
-    def _owned(self, request, obj) -> bool:
-        return obj is None or contest_owned_by(user=request.user, contest=obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._owned(request, obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._owned(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._owned(request, obj) and super().has_delete_permission(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Unit:
-            kwargs["queryset"] = units_visible_to(user=request.user)
-        if db_field.related_model in (Topic, Round, Category):
-            object_id = request.resolver_match.kwargs.get("object_id")
-            queryset = db_field.related_model.objects.filter(contest_id=object_id or 0)
-            kwargs["queryset"] = queryset
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class MilestoneInline(ContestChildInline, admin.TabularInline):
@@ -239,6 +211,7 @@ CHANGE_SUBJECTS = {
     "disqualified": _("Truất quyền dự thi"),
     "disqualification_revoked": _("Huỷ truất quyền dự thi"),
     "announcement": _("Thông báo"),
+    "categories": _("Đối tượng dự thi"),
 }
 
 
@@ -264,6 +237,7 @@ AUDIT_KEYS = {
     "registration": _("mã đăng ký"),
     "disqualified": _("bị truất quyền"),
     "reason_code": _("lý do"),
+    "categories": _("đối tượng dự thi (thứ tự, tên, khối)"),
     # contests.services.announcements
     "announcement": _("mã thông báo"),
     "announcement_kind": _("loại thông báo"),
@@ -514,7 +488,7 @@ class ContestAdmin(ScopedModelAdmin):
         super().save_related(request, form, formsets, change)
         if before is not None:
             after = contest_related_snapshot(contest=contest)
-            for what in ("prizes", "blueprint", "rounds", "excluded"):
+            for what in ("prizes", "blueprint", "rounds", "excluded", "categories"):
                 contest_change_record(
                     contest=contest,
                     user=request.user,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from contests.cache_keys import PUBLIC_LIST_KEY, contest_page_key
 from contests.models import (
     BlueprintItem,
+    Category,
     Contest,
     ContestChange,
     ExcludedPerson,
@@ -148,8 +149,8 @@ def prize_snapshot(*, contest: Contest) -> dict:
 
 
 def contest_related_snapshot(*, contest: Contest) -> dict:
-    """Prizes, blueprint, rounds and excluded people of a contest as plain data, to compare
-    before and after an admin save (what changed is audited after publishing)."""
+    """Prizes, blueprint, rounds, excluded people and categories of a contest as plain data, to
+    compare before and after an admin save (what changed is audited after publishing)."""
     return {
         "prizes": prize_snapshot(contest=contest),
         "blueprint": [
@@ -163,6 +164,11 @@ def contest_related_snapshot(*, contest: Contest) -> dict:
         "excluded": sorted(
             ExcludedPerson.objects.filter(contest=contest).values_list("document_number", flat=True)
         ),
+        # Categories carry prize quotas: a change after publishing is a rule change.
+        "categories": [
+            [c.order, c.name, sorted(u.name for u in c.blocks.all())]
+            for c in Category.objects.filter(contest=contest).prefetch_related("blocks")
+        ],
     }
 
 
