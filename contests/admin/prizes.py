@@ -124,7 +124,11 @@ class PrizeStructureAdmin(ScopedModelAdmin):
             kwargs["queryset"] = Category.objects.filter(contest__in=visible).select_related(
                 "contest"
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in ("round", "category") and field is not None:
+            # "Tuần 1" alone is ambiguous for an organiser with several contests.
+            field.label_from_instance = lambda obj: f"{obj} ({obj.contest.title})"
+        return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)

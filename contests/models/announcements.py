@@ -20,7 +20,12 @@ class Announcement(models.Model):
         CORRECTION = "correction", _("Đính chính")
         OTHER = "other", _("Thông báo khác")
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="announcements")
+    contest = models.ForeignKey(
+        Contest,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+        verbose_name=_("cuộc thi"),
+    )
     kind = models.CharField(_("loại thông báo"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("tiêu đề"), max_length=200)
     # Sanitised HTML (nh3), as the contest's rules.

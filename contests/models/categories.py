@@ -12,7 +12,12 @@ class Category(models.Model):
     their unit when exactly one category lists that block, otherwise chosen at join
     (participants.rules.category)."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="categories")
+    contest = models.ForeignKey(
+        Contest,
+        on_delete=models.CASCADE,
+        related_name="categories",
+        verbose_name=_("cuộc thi"),
+    )
     name = models.CharField(_("tên đối tượng"), max_length=150)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     blocks = models.ManyToManyField(

@@ -27,7 +27,12 @@ class PrizeStructure(models.Model):
         ROUND = "round", _("Mỗi người tối đa một giải trong tuần/vòng (hoặc trong giải chung)")
         CONTEST = "contest", _("Mỗi người tối đa một giải trong cả cuộc thi")
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="prize_structures")
+    contest = models.ForeignKey(
+        Contest,
+        on_delete=models.CASCADE,
+        related_name="prize_structures",
+        verbose_name=_("cuộc thi"),
+    )
     unit = models.ForeignKey(
         Unit,
         null=True,
