@@ -51,6 +51,7 @@ from participants.identity import identity_key, name_key
 from participants.models import Participant, Registration
 from participants.selectors import contest_category_options
 from participants.services import registration_create
+from reports.services.rollups import rollups_recompute
 from scoring.services.attempts import attempt_start, attempt_submit
 from scoring.services.grading import answer_key_load, attempts_grade
 from scoring.services.prediction import prediction_actual_compute
@@ -457,7 +458,8 @@ def seed_weekly_contest(*, now: datetime.datetime | None = None, seed: int = 15)
     now = now or timezone.now()
     city_announcement_post()
     contest = Contest.objects.filter(slug=WEEKLY_SLUG).first()
-    if contest is None:
+    created = contest is None
+    if created:
         rng = random.Random(seed)  # noqa: S311  demo data, not a secret
         code, name, kind, headcount = PROVINCE
         province = unit_add(code=code, name=name, kind=kind, headcount=headcount)
@@ -478,6 +480,10 @@ def seed_weekly_contest(*, now: datetime.datetime | None = None, seed: int = 15)
         )
         _announcements(contest, organiser, now)
     _demo_citizen_joins(contest)
+    if created:
+        # The organiser's dashboard reads the roll-ups (beat refreshes them every few minutes;
+        # the demo runs without beat): without this it says "not yet rolled up", all zeros.
+        rollups_recompute(contest=contest)
     return [
         f"  Cuộc thi theo tuần (8 tuần, 3 đối tượng): {BASE_URL}/cuoc-thi/{WEEKLY_SLUG}/"
         f"  — cán bộ tổ chức: {ORGANISER} / {DEMO_PASSWORD}"

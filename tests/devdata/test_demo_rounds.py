@@ -8,16 +8,19 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from contests.models import Announcement, Category, Contest, ContestChange, PrizeStructure, Round
 from contests.rules.rounds import rounds_now
 from devdata.services.demo import DEMO_SLUG, seed_demo_contest, seed_units_and_accounts
 from devdata.services.demo_citizen import DEMO_CITIZEN
-from devdata.services.demo_rounds import CURRENT_WEEK, WEEKLY_SLUG
+from devdata.services.demo_rounds import CURRENT_WEEK, ORGANISER, WEEKLY_SLUG
 from participants.models import Registration
+from reports.models import UnitRollup
 from scoring.models import Result, ResultsSnapshot
 
 pytestmark = [pytest.mark.sqlite, pytest.mark.django_db]
@@ -155,6 +158,22 @@ def check_announcements_banner_and_city_prizes(demo):
     assert posted.get(archived_at__isnull=False).title not in home
 
 
+def check_dashboard_figures_rolled_up(demo):
+    """The organiser's dashboard shows the seeded weeks' figures, not "not yet rolled up"."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=ORGANISER))
+    response = client.get(reverse("reports:dashboard", args=[demo.slug]))
+    assert response.status_code == 200
+    assert "Số liệu chưa được tổng hợp" not in response.content.decode()
+    rows = UnitRollup.objects.filter(
+        contest=demo, round_key=0, own=False, unit=demo.participation_root
+    )
+    assert sum(r.registrants for r in rows) == Registration.objects.filter(contest=demo).count()
+    assert sum(r.participants for r in rows) == (
+        Result.objects.filter(contest=demo, round=None).count()
+    )
+
+
 def check_idempotent(demo):
     before = counts(demo)
     call_command("seed_demo_participants", stdout=io.StringIO())
@@ -169,4 +188,5 @@ def test_weekly_demo():
     check_closed_weeks_published_with_quotas_and_one_prize_each(demo)
     check_overall_rows_sum_each_weeks_best(demo)
     check_announcements_banner_and_city_prizes(demo)
+    check_dashboard_figures_rolled_up(demo)
     check_idempotent(demo)
