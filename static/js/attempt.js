@@ -184,6 +184,19 @@
     lastLeft = left;
   }
 
+  // "Đọc thời gian còn lại": the time left said once, on request (the bar itself is silent).
+  var sayTime = document.getElementById("say-time");
+  function timeLeftText() {
+    var left = Math.max(0, Math.ceil(remaining()));
+    var m = Math.floor(left / 60), s = left % 60;
+    var text = m > 0 ? d.textLeftMinSec.replace("{m}", m) : d.textLeftSec;
+    return text.replace("{s}", s);
+  }
+  if (sayTime) {
+    sayTime.hidden = false;
+    sayTime.addEventListener("click", function () { announce(timeLeftText()); });
+  }
+
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function tick() {
     var left = Math.max(0, Math.ceil(remaining()));

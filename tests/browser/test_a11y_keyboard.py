@@ -2,11 +2,13 @@
 (a refused first try: the error summary takes the focus and its links lead to the fields),
 join with the unit picker (arrow keys browse without committing; Tab or Enter confirms and the
 next level takes the focus), start, answer, submit, see the result. On the test page, from the
-DOM: one live region only, silent while the clock ticks, speaking at the 5-minute mark and when
-saving fails and recovers. And the unit picker without JavaScript: the arrow keys change
-nothing until "Chọn tiếp cấp dưới" is pressed."""
+DOM: one live region only, silent while the clock ticks, speaking at the 5-minute mark, when
+saving fails and recovers, and once when "Đọc thời gian còn lại" is pressed. And the unit
+picker without JavaScript: the arrow keys change nothing until "Chọn tiếp cấp dưới" is
+pressed."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -227,6 +229,18 @@ def test_keyboard_only_citizen_flow(browser, live_server, tree):
     wait_until(page, "window.__said.length === 1", 10_000)
     page.wait_for_timeout(1_500)
     assert page.evaluate("window.__said") == ["Còn 5 phút làm bài."]
+
+    # "Đọc thời gian còn lại", pressed from the keyboard: the time left, said once.
+    tab_to(page, "#say-time")
+    assert page.locator("#say-time").inner_text() == "Đọc thời gian còn lại"
+    page.keyboard.press("Enter")
+    wait_until(page, "window.__said.length === 2")
+    page.wait_for_timeout(1_500)
+    said = page.evaluate("window.__said")
+    assert len(said) == 2 and re.fullmatch(r"Còn 4 phút \d{1,2} giây", said[1]), said
+    shown = page.locator("#timer").inner_text()  # "04:5x": the same minute as the words
+    assert shown.startswith("04:"), shown
+    assert abs(int(said[1].split()[3]) - int(shown[3:])) <= 2, (said, shown)
     page.screenshot(path=str(ARTIFACTS / "a11y_keys_03_test_page.png"))
 
     # The other eight questions: Tab moves from one question's options to the next's.
