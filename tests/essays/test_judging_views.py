@@ -199,3 +199,32 @@ def test_city_judges_never_see_district_marks(setup, organisers, tree):
     district_judge = setup["judges"][0]
     page = client_for(district_judge).get(entry_url(forwarded)).content.decode()
     assert "Ban giám khảo đã chốt điểm" in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"tiep": "1"},
+        {"diem-999999": "5"},
+        {"diem-x": "5", "tiep": "<script>"},
+        {"diem-{a}": "5" * 10_000, "diem-{b}": "\x00"},
+        {"diem-{a}": "5", "diem-{b}": "5", "nhan-xet-{a}": "x" * 5_000},
+        {"diem-{a}": ["5", "6"], "diem-{b}": "1e9999"},
+    ],
+)
+def test_hostile_posts_change_nothing_and_say_why(setup, data):
+    judge = setup["judges"][0]
+    entry = Assignment.objects.filter(judge=judge).first().entry
+    a, b = setup["task"].criteria.order_by("order")
+    form = {k.format(a=a.pk, b=b.pk): v for k, v in data.items()}
+    response = client_for(judge).post(entry_url(entry), form)
+    assert response.status_code == 400
+    text = response.content.decode()
+    # A control character is refused before the view (contest_site.middleware), in Vietnamese.
+    if not any("\x00" in str(v) for v in form.values()):
+        assert "Có điểm chưa hợp lệ, vui lòng xem lại." in text
+    if "nhan-xet-" + str(a.pk) in form:
+        assert "Nhận xét dài quá 2000 ký tự." in text
+    assert not Mark.objects.exists()
+    assert not Assignment.objects.filter(marked_at__isnull=False).exists()
