@@ -42,6 +42,14 @@ class JudgeAddForm(forms.ModelForm):
     class Meta:
         model = Judge
         fields = ["home_unit"]
+        help_texts = {
+            "home_unit": gettext_lazy(
+                "Phòng, ban, cơ quan hoặc phường nơi giám khảo công tác (ví dụ Công an quận, "
+                "Phòng Giáo dục và Đào tạo). Giám khảo không chấm bài của người dự thi thuộc "
+                "đơn vị này và các đơn vị trực thuộc; chọn cả quận thì không chấm được bài nào "
+                "của quận."
+            )
+        }
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
