@@ -1,6 +1,7 @@
-"""The announcement banner (templates/layouts/site.html): the unread, unarchived announcements
-of the contests the signed-in person is registered in. Here because contests never imports
-participants: the registrations are participants', the announcements contests'."""
+"""The announcement banner (templates/layouts/site.html, block "announcements": a page may leave
+it out, as the timed test page does): the unread, unarchived announcements of the contests the
+signed-in person is registered in. Here because contests never imports participants: the
+registrations are participants', the announcements contests'."""
 
 from django import template
 
@@ -9,21 +10,12 @@ from participants.selectors import registered_contest_ids
 
 register = template.Library()
 
-# No banner during a timed test: the person is answering against the clock, and the test
-# page's query count is pinned (tests/scoring/test_exam_views.py).
-QUIET_VIEWS = frozenset({"scoring:take"})
-
 
 @register.inclusion_tag("partials/announcement_banner.html", takes_context=True)
 def announcement_banner(context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
-    match = getattr(request, "resolver_match", None)
-    if (
-        user is None
-        or not user.is_authenticated
-        or (match is not None and match.view_name in QUIET_VIEWS)
-    ):
+    if user is None or not user.is_authenticated:
         return {"items": []}
     return {
         "items": announcements_unread_for(user=user, contest_ids=registered_contest_ids(user=user)),
