@@ -41,7 +41,7 @@ from scoring.selectors.attempts import (
 )
 from scoring.selectors.certificates import certificates_of_user
 from scoring.selectors.public_results import results_lookup as lookup_for
-from scoring.selectors.public_results import winners_board
+from scoring.selectors.public_results import round_winners, winners_board
 from scoring.selectors.results import snapshot_latest
 from scoring.services.appeals import appeal_file
 from scoring.services.attempts import (
@@ -364,20 +364,53 @@ def _lookup_refused(request, *, contest, scope: str, wait: int) -> HttpResponse:
     return response
 
 
+def _lookup_round(request: HttpRequest, page, overall_published: bool):
+    """(the round the lookup is about or None for the overall results, the rounds whose
+    results are published, why the asked round cannot be looked up or ""). `?vong=N` picks
+    round N; without it the overall results, or the last published round while the overall
+    results are not out (a weekly contest between weeks)."""
+    contest = page.contest
+    published = [r for r in page.rounds if round_winners(contest=contest, round=r) is not None]
+    raw = (request.GET.get("vong") or "").strip()
+    if not raw:
+        if not overall_published and published:
+            return published[-1], published, ""
+        return None, published, ""
+    chosen = next((r for r in published if str(r.number) == raw), None)
+    if chosen is None:
+        message = _("Cuộc thi này chưa công bố kết quả vòng thi “%(value)s”.") % {"value": raw[:20]}
+        return None, published, message
+    return chosen, published, ""
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def results_lookup(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: a logged-in registered citizen sees their own result; everyone gets the form.
     POST: the lookup by document number + date of birth, rate-limited per address and per
     number; an unknown number and a wrong date of birth get the same message
-    (scoring.lookup). Personal data: never cached."""
+    (scoring.lookup). The overall results, or one round's (`?vong=`). Personal data: never
+    cached."""
     page = contest_page(slug=slug)
     if page is None:
         raise Http404(_("Không có cuộc thi này."))
     contest = page.contest
-    context = {"contest": contest, "published": True, "lookup": None, "form": LookupForm()}
-    if winners_board(contest=contest) is None:
+    overall_published = winners_board(contest=contest) is not None
+    round_, published_rounds, missing = _lookup_round(request, page, overall_published)
+    context = {
+        "contest": contest,
+        "published": round_ is not None or overall_published,
+        "lookup": None,
+        "form": LookupForm(),
+        "round": round_,
+        "published_rounds": published_rounds,
+        "overall_published": overall_published,
+        "missing": missing,
+    }
+    if missing:  # a round not published or not the contest's: say so, offer the others
         context["published"] = False
+        return render(request, "scoring/results_lookup.html", context, status=404)
+    if not context["published"]:
         return render(request, "scoring/results_lookup.html", context)
     if request.method == "GET":
         if request.user.is_authenticated:
@@ -387,7 +420,7 @@ def results_lookup(request: HttpRequest, slug: str) -> HttpResponse:
                 .first()
             )
             if registration is not None:
-                context["lookup"] = lookup_for(registration=registration, own=True)
+                context["lookup"] = lookup_for(registration=registration, own=True, round=round_)
         return render(request, "scoring/results_lookup.html", context)
     wait = lookup_limit_hit(scope="address", value=client_address(request))
     if wait is not None:
@@ -406,5 +439,5 @@ def results_lookup(request: HttpRequest, slug: str) -> HttpResponse:
     if registration is None:
         form.add_error(None, NOT_FOUND)
         return render(request, "scoring/results_lookup.html", context)
-    context["lookup"] = lookup_for(registration=registration, own=False)
+    context["lookup"] = lookup_for(registration=registration, own=False, round=round_)
     return render(request, "scoring/results_lookup.html", context)

@@ -34,6 +34,7 @@ from participants.rules.age_groups import age_group_label
 from participants.selectors import contest_age_groups
 from scoring.lookup import neighbours_explained, published_chain
 from scoring.models import Disqualification, PublishedRank, Result, ResultsSnapshot
+from scoring.rules import ranking
 from scoring.rules.public_name import public_name
 
 LATEST_SECONDS = 60
@@ -269,6 +270,8 @@ class Lookup:
     prizes: list[tuple[str, str]] = field(default_factory=list)
     why_above: str = ""
     why_below: str = ""
+    # The order the place was published by (ranking.rule_lines of the snapshot's chain).
+    chain_lines: list[str] = field(default_factory=list)
 
 
 def district_of(unit: Unit, *, block_id: int | None) -> Unit | None:
@@ -336,13 +339,21 @@ def _set_apart(registration: Registration) -> bool:
     )
 
 
-def results_lookup(*, registration: Registration, own: bool) -> Lookup | None:
-    """What the lookup shows for `registration` (its contest's contest-level result), or None
-    while no results are published. `own`: the logged-in person themselves, shown by their
-    full name; an anonymous lookup (number + date of birth) shows the published form of the
-    name only (`public_name`)."""
+def results_lookup(
+    *,
+    registration: Registration,
+    own: bool,
+    round: Round | None = None,  # noqa: A002
+) -> Lookup | None:
+    """What the lookup shows for `registration` (its contest's contest-level result, or its
+    result in `round`), or None while those results are not published. `own`: the logged-in
+    person themselves, shown by their full name; an anonymous lookup (number + date of birth)
+    shows the published form of the name only (`public_name`)."""
     contest = registration.contest
-    board = winners_board(contest=contest)
+    if round is None:
+        board = winners_board(contest=contest)
+    else:
+        board = round_winners(contest=contest, round=round)
     if board is None:
         return None
     participant = registration.participant
@@ -355,7 +366,7 @@ def results_lookup(*, registration: Registration, own: bool) -> Lookup | None:
         prizes=board.prizes_by_registration.get(registration.pk, []),
     )
     result = (
-        Result.objects.filter(registration=registration, round=None)
+        Result.objects.filter(registration=registration, round=round)
         .annotate(question_count=F("best_attempt__question_count"))
         .first()
     )
@@ -378,7 +389,8 @@ def results_lookup(*, registration: Registration, own: bool) -> Lookup | None:
     lookup.ranked = True
     totals = board.rank_totals
     rank = published.overall_rank
-    lookup.standings.append(Standing(scope=_("Toàn cuộc thi"), rank=rank, total=totals["overall"]))
+    everyone = round.title if round is not None else _("Toàn cuộc thi")
+    lookup.standings.append(Standing(scope=everyone, rank=rank, total=totals["overall"]))
     if published.district is not None:
         lookup.standings.append(
             Standing(
@@ -401,11 +413,13 @@ def results_lookup(*, registration: Registration, own: bool) -> Lookup | None:
             snapshot_id=board.snapshot_id, overall_rank__in=[rank - 1, rank + 1]
         )
     }
+    chain = published_chain(totals)
+    lookup.chain_lines = ranking.rule_lines(chain)
     lookup.why_above, lookup.why_below = neighbours_explained(
         me=published,
         above=neighbours.get(rank - 1),
         below=neighbours.get(rank + 1),
         rank=rank,
-        chain=published_chain(totals),
+        chain=chain,
     )
     return lookup

@@ -227,12 +227,18 @@ def _lookup_text(response) -> str:
     return _text(match.group(0)) if match else ""
 
 
+# The order the snapshot was published by (ranking.rule_lines), here the default chain.
+DEFAULT_CHAIN_TEXT = (
+    "Thứ tự xếp hạng: Nhiều câu trả lời đúng hơn; Dự đoán gần đáp án hơn (người không trả lời "
+    "câu hỏi dự đoán xếp sau người có trả lời); Thời gian làm bài ngắn hơn (của bài thi được "
+    "tính kết quả); Nộp bài sớm hơn (thời điểm nộp bài thi được tính kết quả); Nếu vẫn bằng "
+    "nhau ở mọi tiêu chí: người đăng ký dự thi trước xếp trên."
+)
 AN_RESULT = (
     "100 Số câu đúng 20/20 Thời gian làm bài 2 phút 00,000 giây Thứ hạng "
     "Toàn cuộc thi: hạng 2 trên 5 người Quận A: hạng 2 trên 2 người "
     "Từ đủ 18 tuổi trở lên: hạng 2 trên 3 người Giải Nhì Giải thành phố "
-    "Vì sao bạn xếp ở vị trí này Thứ tự xếp hạng: nhiều câu đúng hơn, rồi dự đoán gần đáp án "
-    "hơn, rồi thời gian làm bài ngắn hơn, rồi nộp bài sớm hơn. "
+    f"Vì sao bạn xếp ở vị trí này {DEFAULT_CHAIN_TEXT} "
     "Người dự thi hạng 1 xếp trên bạn: cùng số câu đúng (20) và sai số dự đoán (không dự "
     "đoán), thời gian làm bài ngắn hơn (1:40,000 so với 2:00,000). "
     "Bạn xếp trên người dự thi hạng 3 vì trả lời đúng nhiều câu hơn (20 câu so với 19 câu)."

@@ -220,7 +220,9 @@ def test_public_round_winners_and_the_last_published_round(
 
     html = render(contest, rounds[1])
     assert "Danh sách đoạt giải: Tuần 1" in html and 'id="winners-round-1"' in html
-    assert "P0" in html and "Tra cứu kết quả của bạn" not in html
+    assert "P0" in html and "Tra cứu kết quả của bạn" in html
+    lookup = reverse("scoring:results_lookup", args=[contest.slug])
+    assert f'href="{lookup}?vong=1"' in html  # the week's own lookup
     with django_assert_num_queries(0):
         render(contest, rounds[1])  # warm: from the cache
 
