@@ -258,6 +258,7 @@ def ranking(request, slug: str):
         "page": page,
         "rows": rows,
         "cumulative": round_ is None and contest.rounds.exists(),
+        "has_categories": contest.categories.exists(),
         "cumulative_rule": contest.get_cumulative_rule_display(),
         "breadcrumbs": _breadcrumbs(request.user, contest, unit),
     }

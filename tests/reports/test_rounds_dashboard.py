@@ -220,3 +220,19 @@ def test_rankings_are_cached_with_the_figures(
         dashboard(client, contest)
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert "rounds_correct_total" not in sql
+
+
+def test_ranking_page_queries_do_not_grow_with_its_rows(rolled_weekly, organisers, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(organisers["city"])
+    counts = []
+    for size in (1, 4):
+        monkeypatch.setattr(rankings, "PAGE_SIZE", size)
+        ranking_page(client, rolled_weekly.contest)  # sessions, caches warmed
+        with CaptureQueriesContext(connection) as captured:
+            html = ranking_page(client, rolled_weekly.contest).content.decode()
+        assert len(names(html)) == size
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts
