@@ -9,17 +9,13 @@ from participants.accounts.selectors import support_contact_for
 
 register = template.Library()
 
-# Not on the timed test page: its query count is pinned (tests/scoring/test_exam_views.py)
-# and the contact is one tap away on the contest's page.
-QUIET_VIEWS = frozenset({"scoring:take"})
 
-
-@register.inclusion_tag("participants/_support_contact.html", takes_context=True)
-def support_contact(context, contest):
-    """Whom to ask about `contest` (nothing when the page has no contest or none is known)."""
-    match = getattr(context.get("request"), "resolver_match", None)
-    quiet = match is not None and match.view_name in QUIET_VIEWS
-    if quiet or not isinstance(contest, Contest) or not contest.pk:
+@register.inclusion_tag("participants/_support_contact.html")
+def support_contact(contest):
+    """Whom to ask about `contest` (nothing when the page has no contest or none is known).
+    The timed test page leaves it out (its footer is included with `quiet`: its query count
+    is pinned, and the contact is one tap away on the contest's page)."""
+    if not isinstance(contest, Contest) or not contest.pk:
         return {"contact": None}
     return {"contact": support_contact_for(contest=contest), "contest": contest}
 
