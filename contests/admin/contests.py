@@ -376,6 +376,7 @@ class ContestAdmin(ScopedModelAdmin):
         (_("Kế hoạch: mục đích, yêu cầu"), {"fields": ["purpose", "requirements"]}),
         (_("Thể lệ"), {"fields": ["rules"]}),
         (_("Thời gian"), {"fields": ["opens_at", "closes_at", "board_hour"]}),
+        (_("Hỗ trợ người dự thi"), {"fields": ["support_phone", "support_email"]}),
         (
             _("Đối tượng dự thi"),
             {

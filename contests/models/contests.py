@@ -181,6 +181,10 @@ class Contest(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Thang điểm 100. Để trống: chỉ cấp giấy chứng nhận cho người đạt giải."),
     )
+    # Whom citizens ask for help (shown on every page of the contest); empty: an organiser of
+    # the owner unit (participants.accounts.selectors.support_contact_for).
+    support_phone = models.CharField(_("điện thoại hỗ trợ"), max_length=20, blank=True)
+    support_email = models.EmailField(_("thư điện tử hỗ trợ"), blank=True)
     retention_days = models.PositiveIntegerField(
         _("lưu số giấy tờ (ngày sau khi kết thúc)"), default=365
     )

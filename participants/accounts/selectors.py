@@ -159,16 +159,20 @@ def deletion_pending(*, participant: Participant) -> AccountDeletion | None:
 class SupportContact:
     unit: str
     email: str
+    phone: str = ""
 
 
 SUPPORT_CONTACT_SECONDS = 300
 
 
 def support_contact_for(*, contest: Contest) -> SupportContact | None:
-    """Whom a participant asks for help about `contest`: the e-mail of an organiser account
-    of the contest's owner unit (the first made). Contest has no contact field of its own
-    yet; see docs/accounts.md. Cached five minutes (it is in the footer of every page of
-    the contest, whose query counts are pinned); the cache failing means a query."""
+    """Whom a participant asks for help about `contest`: the contest's own support phone and
+    e-mail when the organisers set them (no query), else the e-mail of an organiser account
+    of the contest's owner unit (the first made), cached five minutes (it is in the footer
+    of every page of the contest, whose query counts are pinned); the cache failing means a
+    query."""
+    if contest.support_phone or contest.support_email:
+        return SupportContact(unit="", email=contest.support_email, phone=contest.support_phone)
     key = f"participants:support:v1:{contest.pk}"
     with contextlib.suppress(Exception):
         cached = cache.get(key)

@@ -59,3 +59,22 @@ def test_contest_pages_show_the_support_contact(tree, organisers):
     assert "Quận A" in page and "mailto:tuphap.quana@example.gov.vn" in page
     # Pages without a contest show none.
     assert 'id="support-contact"' not in Client().get("/thi-sinh/dang-nhap/").content.decode()
+
+
+def test_the_contests_own_support_contact_comes_first(tree, organisers):
+    from tests.factories import ContestFactory
+
+    organisers["a"].email = "tuphap.quana@example.gov.vn"
+    organisers["a"].save(update_fields=["email"])
+    contest = ContestFactory(
+        slug="ho-tro",
+        owner_unit=tree["A"],
+        participation_root=tree["A"],
+        support_phone="024 3856 1234",
+        support_email="hotro@example.gov.vn",
+    )
+    cache.clear()
+    page = Client().get(f"/cuoc-thi/{contest.slug}/").content.decode()
+    assert 'href="tel:024 3856 1234"' in page
+    assert "mailto:hotro@example.gov.vn" in page
+    assert "tuphap.quana" not in page
