@@ -29,7 +29,7 @@ from essays.selectors.entries import (
     entries_of_user,
     entry_file_for,
     entry_of,
-    task_for_user,
+    registration_for,
     tasks_of_user,
 )
 from essays.services.entries import entry_save
@@ -70,11 +70,10 @@ def essay_task(request: HttpRequest, task_id: int) -> HttpResponse:
     task = EssayTask.objects.select_related("contest").filter(pk=task_id).first()
     if task is None or task.contest.status == Contest.Status.DRAFT:
         raise Http404(_("Không tìm thấy phần thi tự luận."))
-    found = task_for_user(task_id=task.pk, user=request.user)
-    if found is None:
+    registration = registration_for(task=task, user=request.user)
+    if registration is None:
         messages.info(request, _("Bạn cần đăng ký tham gia cuộc thi trước khi nộp bài dự thi."))
         return redirect(_join_url(task.contest.slug))
-    task, registration = found
     entry = entry_of(task=task, registration=registration)
     form = EntryForm(request.POST or None, initial={"text": entry.text if entry else ""})
     status = 200

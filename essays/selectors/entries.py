@@ -12,20 +12,15 @@ from essays.rules.access import file_access_refusal, identity_revealed
 from participants.models import Registration
 
 
-def task_for_user(*, task_id: int, user) -> tuple[EssayTask, Registration] | None:
-    """The task and the person's registration in its contest; None when either is missing
-    (the page answers 404 for both: a task of a contest you did not join is not yours)."""
-    task = EssayTask.objects.select_related("contest").filter(pk=task_id).first()
-    if task is None or not user.is_authenticated:
+def registration_for(*, task: EssayTask, user) -> Registration | None:
+    """The person's registration in the task's contest; None when they have not joined it."""
+    if not user.is_authenticated:
         return None
-    registration = (
+    return (
         Registration.objects.select_related("unit")
         .filter(contest_id=task.contest_id, participant__user_id=user.pk)
         .first()
     )
-    if registration is None:
-        return None
-    return task, registration
 
 
 def tasks_of_user(*, user) -> QuerySet[EssayTask]:
