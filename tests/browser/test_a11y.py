@@ -1,18 +1,34 @@
 """Every citizen page passes axe-core's WCAG 2.1 A and AA rules, at phone (390×844) and
-desktop (1280×800) size, in real Chromium: home, contest pages, registration (empty and with
-errors), password recovery, login (empty and refused), my contests, profile, join (empty and
-refused), start, the test page mid-test, the result page (pending and graded), my attempts,
-the results lookup (empty and with a result) and a certificate's verification page. One
-browser and one page for the whole run; each page is checked at both sizes by resizing.
-Screenshots at phone size in tests/artifacts/a11y_*.png."""
+desktop (1280×800) size, in real Chromium: home, contest pages (open, published, between
+rounds with an announcement banner), registration (empty and with errors), password recovery
+(request, code, the organiser's new-password link; empty and refused), login (empty and
+refused), my contests, profile, "Tải dữ liệu của tôi", account deletion (and refused), join
+(empty and refused), start, the "Vui lòng chờ" start queue, the test page mid-test, the result
+page (pending and graded), my attempts, the results lookup (empty and with a result), a
+certificate's verification page and the essay pages; and the judge's marking pages at tablet
+size (768×1024). One browser per test; each page is checked at each size by resizing.
+Screenshots at the first size in tests/artifacts/a11y_*.png."""
+
+import datetime
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from contests.models import Round
+from contests.services.announcements import announcement_post
+from essays.services.judging import panel_assign
+from participants.accounts.services import assisted_reset_issue
+from participants.services import participant_register
 from scoring.models import Attempt
 from tests.browser.axe import axe_install, axe_report, axe_violations
 from tests.browser.test_exam_flow import ARTIFACTS, CHROMIUM_ARGS, PHONE
-from tests.factories import RegistrationFactory, contest_with_bank
+from tests.browser.test_judge_marking import TABLET
+from tests.essays import judging_support as js
+from tests.essays.entries_support import essay_files, make_task  # noqa: F401  (fixture)
+from tests.factories import ContestFactory, RegistrationFactory, contest_with_bank
 from tests.scoring import exam_support as support
 from tests.scoring.test_certificates import certificate_of, make_all, media, published  # noqa: F401
 
@@ -50,16 +66,17 @@ class Audit:
         self.found: dict[str, str] = {}
         self.checked: list[str] = []
 
-    def check(self, name: str) -> None:
+    def check(self, name: str, sizes: dict | None = None) -> None:
         self.page.wait_for_load_state("load")
-        for size, viewport in SIZES.items():
+        sizes = sizes or SIZES
+        for size, viewport in sizes.items():
             self.page.set_viewport_size(viewport)
             violations = axe_violations(self.page)
             if violations:
                 self.found[f"{name} @ {size}"] = axe_report(violations)
-            if size == "phone":
+            if size == next(iter(sizes)):
                 self.page.screenshot(path=str(ARTIFACTS / f"a11y_{name}.png"))
-        self.page.set_viewport_size(PHONE)
+        self.page.set_viewport_size(next(iter(sizes.values())))
         self.checked.append(name)
 
 
@@ -210,4 +227,159 @@ def test_citizen_pages_have_no_wcag_violation(page, live_server, tree, published
     audit.check("certificate_verify")
 
     assert len(audit.checked) == 21
+    assert audit.found == {}, "\n\n".join(f"== {k}\n{v}" for k, v in audit.found.items())
+
+
+def sign_in(page, live_server, user) -> None:
+    """The browser carries `user`'s session (a fresh one; the previous person's is dropped)."""
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def test_account_essay_judge_rounds_and_queue_pages_have_no_wcag_violation(
+    page,
+    live_server,
+    tree,
+    organisers,
+    essay_files,  # noqa: F811
+    settings,
+):
+    """Password recovery (request, code, the organiser's new-password link; empty and refused),
+    the contest page between rounds with an announcement banner, the essay pages, "Tải dữ liệu
+    của tôi", account deletion (and refused), the "Vui lòng chờ" start queue, and the judge's
+    marking pages at tablet size (the queue, an entry, a refused mark)."""
+    audit = Audit(page)
+    url = live_server.url
+    now = timezone.now()
+    # The account pages' rate-limit counters of an earlier run (3 codes a number per 15 min).
+    redis = cache._cache.get_client(None, write=True)
+    stale = list(redis.scan_iter(match="*participants:acct:*"))
+    if stale:
+        redis.delete(*stale)
+
+    # --- Password recovery, signed out ------------------------------------------------------
+    lost = participant_register(
+        full_name="Trần Thị Hoa",
+        date_of_birth=datetime.date(1999, 3, 8),
+        gender="female",
+        document_type="cccd",
+        document_number="035199000123",
+        phone="0912345678",
+        password="Mat-khau-cu-2025!",
+        consent_data=True,
+    )
+    page.goto(url + reverse("participants:recovery"))
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    audit.check("recovery_refused")
+    page.fill("[name=login]", "0912 345 678")
+    page.click("form button[type=submit]")
+    page.wait_for_url("**" + reverse("participants:recovery_code"))
+    audit.check("recovery_code")
+    page.fill("[name=code]", "12")
+    page.fill("[name=password1]", "Mat-khau-moi-2026!")
+    page.fill("[name=password2]", "khac-han-2026!")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    audit.check("recovery_code_refused")
+    _row, link = assisted_reset_issue(
+        participant=lost,
+        issued_by=organisers["a"],
+        reason="Gọi điện, đã đối chiếu CCCD",
+        link_for=lambda pk, token: reverse("participants:assisted_reset", args=[pk, token]),
+        send_sms=False,
+    )
+    page.goto(url + link)
+    audit.check("new_password")
+    page.fill("[name=password1]", "Mat-khau-moi-2026!")
+    page.fill("[name=password2]", "khac-han-2026!")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    audit.check("new_password_refused")
+
+    # --- A citizen: between rounds, essays, own data, deletion, the start queue -------------
+    weekly = contest_with_bank(
+        owner=tree["C"],
+        root=tree["C"],
+        title="Tìm hiểu pháp luật hằng tuần",
+        opens_at=now - datetime.timedelta(days=8),
+        closes_at=now + datetime.timedelta(days=30),
+    )
+    Round.objects.create(
+        contest=weekly,
+        number=1,
+        title="Tuần 1",
+        opens_at=now - datetime.timedelta(days=8),
+        closes_at=now - datetime.timedelta(days=2),
+    )
+    Round.objects.create(
+        contest=weekly,
+        number=2,
+        title="Tuần 2",
+        opens_at=now + datetime.timedelta(days=2, hours=3),
+        closes_at=now + datetime.timedelta(days=8),
+    )
+    announcement_post(
+        contest=weekly,
+        user=None,
+        kind="round_opening",
+        title="Tuần 2 mở vào thứ Hai",
+        body="<p>Mỗi người được thi tối đa <strong>2 lần</strong> trong tuần.</p>",
+    )
+    citizen = RegistrationFactory(contest=weekly, unit=tree["A-1"]).participant
+    task = make_task(ContestFactory(owner_unit=tree["C"], participation_root=tree["C"]))
+    RegistrationFactory(contest=task.contest, participant=citizen, unit=tree["A-1"])
+    open_contest = contest_with_bank(owner=tree["C"], root=tree["C"], title="Tìm hiểu Luật Đất đai")
+    RegistrationFactory(contest=open_contest, participant=citizen, unit=tree["A-1"])
+    sign_in(page, live_server, citizen.user)
+
+    page.goto(url + reverse("contests:contest_detail", args=[weekly.slug]))
+    page.wait_for_selector(".announcement-banner")
+    assert "(còn 2 ngày" in page.locator("section.rounds-now").inner_text()
+    audit.check("contest_between_rounds")
+    page.goto(url + reverse("essays:list"))
+    audit.check("essay_list")
+    page.goto(url + reverse("essays:task", args=[task.pk]))
+    page.wait_for_selector("textarea[name=text]")
+    audit.check("essay_task")
+    page.goto(url + reverse("participants:my_data"))
+    audit.check("my_data")
+    page.goto(url + reverse("participants:delete_account"))
+    audit.check("delete_account")
+    page.click("form button.btn-danger[type=submit]")
+    page.wait_for_load_state()
+    audit.check("delete_account_refused")
+
+    settings.EXAM_START_RATE = 1
+    support.gate_fill(50)  # others hold the next 50 s of start slots: time for axe
+    page.goto(url + reverse("scoring:start", args=[open_contest.slug]))
+    page.click("button:has-text('Bắt đầu làm bài')")
+    page.wait_for_selector("#start-retry")
+    assert page.locator("meta[http-equiv=refresh]").count() == 0
+    audit.check("start_queue")
+
+    # --- A judge, on a tablet -----------------------------------------------------------------
+    marked = js.essay_task(tree)
+    judge = js.judge(tree["B"], "gk_a11y")
+    js.entry(marked, tree["A-1"], text="Dịch vụ công trực tuyến giúp người dân nộp hồ sơ.")
+    second = js.judge(tree["C-D-1"], "gk_a11y_hai")
+    panel_assign(panel=js.panel(marked, tree["A"], [judge, second]), by=organisers["a"], seed=1)
+    sign_in(page, live_server, judge.user)
+    tablet = {"tablet": TABLET}
+    page.set_viewport_size(TABLET)
+    page.goto(url + reverse("essays_judge:home"))
+    audit.check("judge_queue", tablet)
+    page.click("#judge-next")
+    page.wait_for_selector("#judge-form")
+    audit.check("judge_entry", tablet)
+    page.locator("input.judge-mark").nth(0).fill("12")
+    page.click("#save-next")
+    page.wait_for_selector("#judge-error")
+    audit.check("judge_entry_refused", tablet)
+
+    assert len(audit.checked) == 15
     assert audit.found == {}, "\n\n".join(f"== {k}\n{v}" for k, v in audit.found.items())

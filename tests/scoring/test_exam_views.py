@@ -419,7 +419,9 @@ def test_overloaded_start_gets_a_wait_page_with_a_ticket(exam, person, settings,
     html = text(response)
     assert "Vui lòng chờ" in html
     assert 'id="start-retry"' in html
-    assert f"url={reverse('scoring:start', args=[exam.slug])}" in html
+    assert 'http-equiv="refresh"' not in html  # no meta refresh: the button, by script or hand
+    assert "hãy bấm “Thử lại ngay”" in html  # what a browser without JavaScript shows
+    assert f'action="{reverse("scoring:start", args=[exam.slug])}"' in html
     assert "js/attempt.js" in html
     ticket = re.search(r'name="ve" value="([^"]+)"', html).group(1)
     assert not Attempt.objects.exists()
