@@ -76,8 +76,7 @@ def judge_home(request: HttpRequest) -> HttpResponse:
 @judge_required
 def judge_next(request: HttpRequest) -> HttpResponse:
     assignment = selectors.next_assignment(request.judge)
-    if assignment is None:
-        messages.success(request, _("Bạn đã chấm xong tất cả các bài được phân công."))
+    if assignment is None:  # the queue page says so ("đã chấm xong")
         return redirect("essays_judge:home")
     return redirect("essays_judge:entry", code=assignment.entry.code)
 
