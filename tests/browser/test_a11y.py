@@ -17,11 +17,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from contests.models import Round
+from contests.models import Contest, Round
 from contests.services.announcements import announcement_post
 from essays.services.judging import panel_assign
 from participants.accounts.services import assisted_reset_issue
 from participants.services import participant_register
+from reports.services.board import board_freeze_due
 from scoring.models import Attempt
 from tests.browser.axe import axe_install, axe_report, axe_violations
 from tests.browser.test_exam_flow import ARTIFACTS, CHROMIUM_ARGS, PHONE
@@ -29,6 +30,7 @@ from tests.browser.test_judge_marking import TABLET
 from tests.essays import judging_support as js
 from tests.essays.entries_support import essay_files, make_task  # noqa: F401  (fixture)
 from tests.factories import ContestFactory, RegistrationFactory, contest_with_bank
+from tests.reports.conftest import VN, small_contest  # noqa: F401  (fixture)
 from tests.scoring import exam_support as support
 from tests.scoring.test_certificates import certificate_of, make_all, media, published  # noqa: F401
 
@@ -246,12 +248,14 @@ def test_account_essay_judge_rounds_and_queue_pages_have_no_wcag_violation(
     tree,
     organisers,
     essay_files,  # noqa: F811
+    small_contest,  # noqa: F811
     settings,
 ):
-    """Password recovery (request, code, the organiser's new-password link; empty and refused),
-    the contest page between rounds with an announcement banner, the essay pages, "Tải dữ liệu
-    của tôi", account deletion (and refused), the "Vui lòng chờ" start queue, and the judge's
-    marking pages at tablet size (the queue, an entry, a refused mark)."""
+    """The daily official board, password recovery (request, code, the organiser's
+    new-password link; empty and refused), the contest page between rounds with an
+    announcement banner, the essay pages, "Tải dữ liệu của tôi", account deletion (and
+    refused), the "Vui lòng chờ" start queue, and the judge's marking pages at tablet size (the
+    queue, an entry, a refused mark)."""
     audit = Audit(page)
     url = live_server.url
     now = timezone.now()
@@ -260,6 +264,16 @@ def test_account_essay_judge_rounds_and_queue_pages_have_no_wcag_violation(
     stale = list(redis.scan_iter(match="*participants:acct:*"))
     if stale:
         redis.delete(*stale)
+
+    # --- The daily official board (the public results), signed out ---------------------------
+    Contest.objects.filter(pk=small_contest.pk).update(
+        board_hour=8, status=Contest.Status.PUBLISHED
+    )
+    small_contest.refresh_from_db()
+    board_freeze_due(contest=small_contest, now=datetime.datetime(2023, 9, 3, 8, 5, tzinfo=VN))
+    page.goto(url + reverse("board:latest", args=[small_contest.slug]))
+    page.wait_for_selector("h1:has-text('Bảng tổng sắp')")
+    audit.check("board")
 
     # --- Password recovery, signed out ------------------------------------------------------
     lost = participant_register(
@@ -381,5 +395,5 @@ def test_account_essay_judge_rounds_and_queue_pages_have_no_wcag_violation(
     page.wait_for_selector("#judge-error")
     audit.check("judge_entry_refused", tablet)
 
-    assert len(audit.checked) == 15
+    assert len(audit.checked) == 16
     assert audit.found == {}, "\n\n".join(f"== {k}\n{v}" for k, v in audit.found.items())
