@@ -47,6 +47,10 @@ def contest_detail(request, slug: str):
     now = timezone.now()
     announcements, archived = announcements_shown(announcements=page.announcements, now=now)
     rounds = rounds_now(page.rounds, now=now) if page.rounds else None
+    winners_round, missing = _winners_round(request, page)
+    if missing:
+        context = {"contest": contest, "message": missing}
+        return render(request, "contests/round_missing.html", context, status=404)
     return render(
         request,
         "contests/contest_detail.html",
@@ -61,8 +65,24 @@ def contest_detail(request, slug: str):
             ),
             "announcements": announcements,
             "announcements_archived": archived,
+            # ?vong=N: whose winners the page shows (scoring's contest_winners tag).
+            "winners_round": winners_round,
         },
     )
+
+
+def _winners_round(request, page):
+    """(the round named by `?vong=<number>` or None without it, why it cannot be shown or "").
+    Not a round of this contest → a Vietnamese 404. Whether its results are published is
+    scoring's to say (the winners tag shows a notice when they are not)."""
+    raw = request.GET.get("vong")
+    if raw is None:
+        return None, ""
+    found = next((r for r in page.rounds if str(r.number) == raw.strip()), None)
+    if found is None:
+        message = _("Cuộc thi này không có tuần/vòng thi “%(value)s”.") % {"value": raw[:20]}
+        return None, message
+    return found, ""
 
 
 @require_POST

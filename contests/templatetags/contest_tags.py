@@ -49,6 +49,25 @@ def vn_deadline(value: datetime.datetime | None) -> str:
     return vn_time(value)
 
 
+def deadline_day(value: datetime.datetime) -> datetime.date:
+    """The last day a close time covers: a round closing at midnight (stored as the next day's
+    0 giờ) ends on the day before, as official plans write it ("24 giờ ngày 07/11")."""
+    local = timezone.localtime(value)
+    if local.hour == 0 and local.minute == 0 and local.second == 0:
+        return local.date() - datetime.timedelta(days=1)
+    return local.date()
+
+
+@register.filter
+def vn_window(value) -> str:
+    """A round's (or anything with opens_at/closes_at) window, the one way people read it on
+    every page: "từ 0 giờ ngày 02/11/2026 đến 24 giờ ngày 07/11/2026"."""
+    opens, closes = getattr(value, "opens_at", None), getattr(value, "closes_at", None)
+    if not opens or not closes:
+        return ""
+    return _("từ %(start)s đến %(end)s") % {"start": vn_time(opens), "end": vn_deadline(closes)}
+
+
 @register.filter
 def dong(value: int | None) -> str:
     """3000000 → "3.000.000 đồng"."""

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, Unit
+from contests.templatetags.contest_tags import deadline_day
 from reports import selectors
 from reports.exports.base import Column, SheetWriter
 
@@ -70,7 +71,8 @@ def write(writer: SheetWriter, *, contest: Contest, unit: Unit, progress=None, *
                 (
                     r["round"].title,
                     r["round"].opens_at.astimezone(tz).date(),
-                    r["round"].closes_at.astimezone(tz).date(),
+                    # The last day it covers, as the pages say it ("24 giờ ngày dd/mm").
+                    deadline_day(r["round"].closes_at),
                     r["participants"],
                     r["attempts"],
                     r["perfect_attempts"],

@@ -5,8 +5,8 @@ The winners come from the snapshot's frozen rows only (names as consented at pub
 `scoring.rules.public_name`), so they never change under readers; a snapshot is immutable, so
 its board is cached by (contest, version) for a day, and which version is the latest for a
 minute. A round's winners (a week's prizes) are its own snapshots' (`round_winners`, cached
-the same way per round); `last_published_round` is the round whose results were published
-last in round order (the contest page's "last round's winners").
+the same way per round); `published_rounds` are the rounds with published results (the
+contest page's winners of each past week), `last_published_round` the last of them.
 
 The lookup's ranks are the published ones: ranked once at publication (scoring.models.
 PublishedRank, overall, in the district, in the age group, with the totals on the snapshot),
@@ -53,8 +53,8 @@ def _board_key(contest_id: int, version: int, round_id: int | None = None) -> st
     return f"scoring:public:winners:board:v3:{contest_id}:round:{round_id}:{version}"
 
 
-def _last_round_key(contest_id: int) -> str:
-    return f"scoring:public:winners:last-round:v1:{contest_id}"
+def _published_rounds_key(contest_id: int) -> str:
+    return f"scoring:public:winners:rounds:v1:{contest_id}"
 
 
 def score_text(score) -> str:
@@ -216,21 +216,24 @@ def round_winners(*, contest: Contest, round: Round) -> WinnersBoard | None:  # 
     return _board(contest=contest, round_id=round.pk)
 
 
-def last_published_round(*, contest: Contest) -> Round | None:
-    """The last round (by number) whose results are published, or None. Cached a minute."""
-    key = _last_round_key(contest.pk)
-    round_id = _cache_get(key)
-    if round_id == 0:
-        return None
-    if round_id is not None:
-        found = Round.objects.filter(pk=round_id, contest=contest).first()
-        if found is not None:
-            return found
-    found = (
-        Round.objects.filter(contest=contest, snapshots__isnull=False).order_by("-number").first()
+def published_rounds(*, contest: Contest) -> list[Round]:
+    """The rounds whose results are published, by number (the contest page's winners of past
+    weeks). One query, cached a minute (cleared by a round's publication)."""
+    key = _published_rounds_key(contest.pk)
+    found = _cache_get(key)
+    if found is not None:
+        return found
+    found = list(
+        Round.objects.filter(contest=contest, snapshots__isnull=False).distinct().order_by("number")
     )
-    _cache_set(key, found.pk if found else 0, LATEST_SECONDS)
+    _cache_set(key, found, LATEST_SECONDS)
     return found
+
+
+def last_published_round(*, contest: Contest) -> Round | None:
+    """The last round (by number) whose results are published, or None (`published_rounds`)."""
+    rounds = published_rounds(contest=contest)
+    return rounds[-1] if rounds else None
 
 
 def winners_cache_clear(*, contest_id: int, round_id: int | None = None) -> None:
@@ -238,7 +241,7 @@ def winners_cache_clear(*, contest_id: int, round_id: int | None = None) -> None
     version at once, not within the minute the latest version's number is cached."""
     keys = [_latest_key(contest_id, round_id)]
     if round_id is not None:
-        keys.append(_last_round_key(contest_id))
+        keys.append(_published_rounds_key(contest_id))
     with contextlib.suppress(Exception):
         cache.delete_many(keys)
 

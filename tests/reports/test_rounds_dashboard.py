@@ -81,6 +81,8 @@ def test_dashboard_shows_rounds_and_rankings_for_the_city(rolled_weekly, organis
     html = response.content.decode()
     table = html.split('id="round-figures"', 1)[1].split("</table>", 1)[0]
     assert re.findall(r'data-figure="participants">(\d+)<', table) == ["3", "3"]
+    # The week's window read as on the public page (contest_tags.vn_window), not "01/09 – 08/09".
+    assert "từ 0 giờ ngày 01/09/2023 đến 24 giờ ngày 07/09/2023" in table
     assert re.findall(r'data-figure="attempts">(\d+)<', table) == ["4", "3"]
     assert re.findall(r'data-figure="perfect_attempts">(\d+)<', table) == ["2", "1"]
     # The overall ranking by the sum of each week's best, with those sums.

@@ -342,6 +342,7 @@ def test_summary_workbook_has_categories_and_rounds(weekly, tree):  # noqa: F811
         "Điểm trung bình (bài tốt nhất)",
     ]
     assert [r[:6] for r in rounds[1:]] == [
-        ["Tuần 1", datetime.datetime(2023, 9, 1), datetime.datetime(2023, 9, 8), 3, 4, 2],
-        ["Tuần 2", datetime.datetime(2023, 9, 8), datetime.datetime(2023, 9, 15), 3, 3, 1],
+        # A week closing at 0 giờ 08/09 ends on 07/09 ("24 giờ ngày 07/09"), as the pages say.
+        ["Tuần 1", datetime.datetime(2023, 9, 1), datetime.datetime(2023, 9, 7), 3, 4, 2],
+        ["Tuần 2", datetime.datetime(2023, 9, 8), datetime.datetime(2023, 9, 14), 3, 3, 1],
     ]
