@@ -1,7 +1,8 @@
 """The demo's contests with rounds (issue 15):
 
-- A weekly contest shaped like Đồng Nai's: 8 weekly rounds (Monday 0 giờ to Saturday 24 giờ;
-  Sunday is between rounds, when the week's results come out), three categories — cán bộ,
+- A weekly contest shaped like Đồng Nai's: 8 weekly rounds, contiguous 7-day weeks from
+  Monday 0 giờ to Sunday 24 giờ (`week_windows`: whatever day the demo is seeded, even a
+  Sunday, a week is open for the demo citizen), three categories — cán bộ,
   công chức, viên chức / học sinh, sinh viên / người dân — with 10 prizes a week split 3/4/3,
   at most one weekly prize per person, and an overall prize on the sum of each week's best
   (CumulativeRule.ROUND_SUM). On its own small province tree (Đồng Nai, illustrative units):
@@ -121,8 +122,8 @@ OVERALL_TIERS = [
 ]
 
 WEEKLY_RULES = """<h3>1. Thời gian và các tuần thi</h3>
-<p>Cuộc thi diễn ra trong 8 tuần. Mỗi tuần thi bắt đầu từ 0 giờ thứ Hai và kết thúc lúc 24 giờ
-thứ Bảy; kết quả tuần được công bố vào Chủ nhật.</p>
+<p>Cuộc thi diễn ra trong 8 tuần liên tiếp. Mỗi tuần thi bắt đầu từ 0 giờ thứ Hai và kết thúc
+lúc 24 giờ Chủ nhật; kết quả tuần được công bố trong tuần kế tiếp.</p>
 <h3>2. Bài thi</h3>
 <p>Mỗi tuần, mỗi người được thi tối đa 2 lần, mỗi lần 10 câu hỏi trắc nghiệm trong 15 phút;
 kết quả cao nhất của tuần được tính. Cuối bài thi, người dự thi trả lời câu hỏi dự đoán của
@@ -168,8 +169,9 @@ def _organiser(province: Unit):
     return user
 
 
-def _weekly_contest(*, province: Unit, first_monday: datetime.date) -> Contest:
-    opens = _midnight(first_monday)
+def _weekly_contest(*, province: Unit, now: datetime.datetime) -> Contest:
+    windows = week_windows(now)
+    opens = windows[0][0]
     contest = Contest.objects.create(
         slug=WEEKLY_SLUG,
         title=WEEKLY_TITLE,
@@ -181,7 +183,7 @@ def _weekly_contest(*, province: Unit, first_monday: datetime.date) -> Contest:
         owner_unit=province,
         participation_root=province,
         opens_at=opens,
-        closes_at=opens + datetime.timedelta(weeks=WEEKS - 1, days=6),
+        closes_at=windows[-1][1],
         status=Contest.Status.PUBLISHED,
         min_age=14,
         attempts_allowed=2,
@@ -200,9 +202,8 @@ def _weekly_contest(*, province: Unit, first_monday: datetime.date) -> Contest:
                 contest=contest,
                 number=week,
                 title=f"Tuần {week}",
-                # Monday 0 giờ to Saturday 24 giờ (= Sunday 0 giờ).
-                opens_at=opens + datetime.timedelta(weeks=week - 1),
-                closes_at=opens + datetime.timedelta(weeks=week - 1, days=6),
+                opens_at=windows[week - 1][0],
+                closes_at=windows[week - 1][1],
                 prediction_text=(
                     f"Theo bạn, tuần {week} có bao nhiêu người trả lời đúng tất cả các câu hỏi?"
                 ),
@@ -390,7 +391,7 @@ def _announcements(contest: Contest, user, now: datetime.datetime) -> None:
             (
                 Announcement.Kind.ROUND_OPENING,
                 f"Mở {coming.title.lower()}",
-                f"<p>{coming.title} bắt đầu từ 0 giờ thứ Hai, kết thúc lúc 24 giờ thứ Bảy. Mỗi "
+                f"<p>{coming.title} bắt đầu từ 0 giờ thứ Hai, kết thúc lúc 24 giờ Chủ nhật. Mỗi "
                 "người được thi tối đa 2 lần trong tuần.</p>",
                 min(coming.opens_at, now),
                 False,
@@ -443,12 +444,22 @@ def city_announcement_post() -> None:
     )
 
 
-def _first_monday(now: datetime.datetime) -> datetime.date:
-    """The Monday of the first week, so that week CURRENT_WEEK is the one under way now (on a
-    Sunday, the one that just ended: the page is between rounds)."""
+def week_windows(now: datetime.datetime) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """The demo's weeks (opens, closes), relative to the seeding time: contiguous 7-day
+    windows, each from Monday 0 giờ to Sunday 24 giờ (the next Monday 0 giờ), the week
+    containing `now` being week CURRENT_WEEK. So a week is always open when the demo is
+    seeded (a Monday-to-Saturday week left Sundays with none open), the weeks before it are
+    over and can be published, the ones after it to come."""
     today = timezone.localdate(now)
     this_monday = today - datetime.timedelta(days=today.weekday())
-    return this_monday - datetime.timedelta(weeks=CURRENT_WEEK - 1)
+    first = this_monday - datetime.timedelta(weeks=CURRENT_WEEK - 1)
+    return [
+        (
+            _midnight(first + datetime.timedelta(weeks=week)),
+            _midnight(first + datetime.timedelta(weeks=week + 1)),
+        )
+        for week in range(WEEKS)
+    ]
 
 
 @transaction.atomic
@@ -465,7 +476,7 @@ def seed_weekly_contest(*, now: datetime.datetime | None = None, seed: int = 15)
         province = unit_add(code=code, name=name, kind=kind, headcount=headcount)
         _add_tree(BLOCKS, province)
         organiser = _organiser(province)
-        contest = _weekly_contest(province=province, first_monday=_first_monday(now))
+        contest = _weekly_contest(province=province, now=now)
         _categories_and_prizes(contest)
         registrations = _people(contest, rng)
         for round_ in Round.objects.filter(contest=contest, opens_at__lt=now).order_by("number"):

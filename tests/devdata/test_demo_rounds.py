@@ -6,6 +6,7 @@ builds, checked against the rows themselves."""
 import collections
 import datetime
 import io
+import zoneinfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,7 +19,7 @@ from contests.models import Announcement, Category, Contest, ContestChange, Priz
 from contests.rules.rounds import rounds_now
 from devdata.services.demo import DEMO_SLUG, seed_demo_contest, seed_units_and_accounts
 from devdata.services.demo_citizen import DEMO_CITIZEN
-from devdata.services.demo_rounds import CURRENT_WEEK, ORGANISER, WEEKLY_SLUG
+from devdata.services.demo_rounds import CURRENT_WEEK, ORGANISER, WEEKLY_SLUG, week_windows
 from participants.models import Registration
 from reports.models import UnitRollup
 from scoring.models import Result, ResultsSnapshot
@@ -56,7 +57,9 @@ def check_weeks_categories_and_prize_structures(demo):
     for r in rounds:
         opens = timezone.localtime(r.opens_at)
         assert (opens.weekday(), opens.hour, opens.minute) == (0, 0, 0)  # Monday 0 giờ
-        assert r.closes_at - r.opens_at == datetime.timedelta(days=6)  # to Saturday 24 giờ
+        assert r.closes_at - r.opens_at == datetime.timedelta(days=7)  # to Sunday 24 giờ
+    for previous, current in zip(rounds, rounds[1:], strict=False):
+        assert current.opens_at == previous.closes_at  # contiguous: no day without a week
     assert demo.cumulative_rule == "round_sum"
 
     categories = {c.name: c for c in Category.objects.filter(contest=demo)}
@@ -100,9 +103,11 @@ def check_closed_weeks_published_with_quotas_and_one_prize_each(demo):
     rounds = list(Round.objects.filter(contest=demo).order_by("number"))
     state = rounds_now(rounds, now=now)
     closed = [r for r in rounds if r.closes_at <= now]
-    # Monday to Saturday week CURRENT_WEEK is under way; on Sunday it has just closed.
-    assert len(closed) in (CURRENT_WEEK - 1, CURRENT_WEEK)
-    assert (state.open or state.next).number == len(closed) + 1
+    # A week is open now, whatever day the demo was seeded (today, a Sunday included): week
+    # CURRENT_WEEK, the demo citizen's to take; the weeks before it closed and published.
+    assert state.open is not None
+    assert state.open.number == CURRENT_WEEK
+    assert len(closed) == CURRENT_WEEK - 1
     for r in closed:
         snapshot = ResultsSnapshot.objects.get(contest=demo, round=r)
         assert snapshot.version == 1
@@ -178,6 +183,35 @@ def check_idempotent(demo):
     before = counts(demo)
     call_command("seed_demo_participants", stdout=io.StringIO())
     assert counts(demo) == before
+
+
+HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        # Every day of a week, its first and last minute (Sunday 2026-12-06 is "today").
+        *(
+            datetime.datetime(2026, 11, 30, 0, 0, tzinfo=HCM) + datetime.timedelta(days=d)
+            for d in range(7)
+        ),
+        datetime.datetime(2026, 12, 6, 23, 59, 59, tzinfo=HCM),
+        datetime.datetime(2026, 12, 6, 12, 47, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 12, 6, 17, 30, tzinfo=datetime.UTC),  # Monday 0 giờ 30 +07
+    ],
+)
+def test_demo_weeks_leave_a_week_open_whenever_seeded(now):
+    windows = week_windows(now)
+    assert len(windows) == 8
+    open_now = [n for n, (opens, closes) in enumerate(windows, start=1) if opens <= now < closes]
+    assert open_now == [CURRENT_WEEK]
+    for opens, closes in windows:
+        local = timezone.localtime(opens, HCM)
+        assert (local.weekday(), local.hour, local.minute) == (0, 0, 0)  # Monday 0 giờ
+        assert closes - opens == datetime.timedelta(days=7)
+    for (_o, closes), (opens, _c) in zip(windows, windows[1:], strict=False):
+        assert opens == closes
 
 
 def test_weekly_demo():
