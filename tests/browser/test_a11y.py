@@ -24,6 +24,7 @@ from participants.accounts.services import assisted_reset_issue
 from participants.services import participant_register
 from reports.services.board import board_freeze_due
 from scoring.models import Attempt
+from scoring.services.prizes import results_publish
 from tests.browser.axe import axe_install, axe_report, axe_violations
 from tests.browser.test_exam_flow import ARTIFACTS, CHROMIUM_ARGS, PHONE
 from tests.browser.test_judge_marking import TABLET
@@ -33,6 +34,8 @@ from tests.factories import ContestFactory, RegistrationFactory, contest_with_ba
 from tests.reports.conftest import VN, small_contest  # noqa: F401  (fixture)
 from tests.scoring import exam_support as support
 from tests.scoring.test_certificates import certificate_of, make_all, media, published  # noqa: F401
+from tests.scoring.test_prizes_rounds import weekly  # noqa: F401  (fixture)
+from tests.scoring.test_round_publication import weeks  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -249,13 +252,14 @@ def test_account_essay_judge_rounds_and_queue_pages_have_no_wcag_violation(
     organisers,
     essay_files,  # noqa: F811
     small_contest,  # noqa: F811
+    weeks,  # noqa: F811
     settings,
 ):
-    """The daily official board, password recovery (request, code, the organiser's
-    new-password link; empty and refused), the contest page between rounds with an
-    announcement banner, the essay pages, "Tải dữ liệu của tôi", account deletion (and
-    refused), the "Vui lòng chờ" start queue, and the judge's marking pages at tablet size (the
-    queue, an entry, a refused mark)."""
+    """The daily official board, a week's winners and its results lookup (empty and with a
+    result), password recovery (request, code, the organiser's new-password link; empty and
+    refused), the contest page between rounds with an announcement banner, the essay pages,
+    "Tải dữ liệu của tôi", account deletion (and refused), the "Vui lòng chờ" start queue, and
+    the judge's marking pages at tablet size (the queue, an entry, a refused mark)."""
     audit = Audit(page)
     url = live_server.url
     now = timezone.now()
@@ -274,6 +278,22 @@ def test_account_essay_judge_rounds_and_queue_pages_have_no_wcag_violation(
     page.goto(url + reverse("board:latest", args=[small_contest.slug]))
     page.wait_for_selector("h1:has-text('Bảng tổng sắp')")
     audit.check("board")
+
+    # --- A weekly contest's first week published: its winners and its own lookup ------------
+    contest, rounds, people = weeks
+    results_publish(contest=contest, user=organisers["city"], round=rounds[1])
+    page.goto(url + reverse("contests:contest_detail", args=[contest.slug]) + "?vong=1")
+    page.wait_for_selector("#winners-round-1")
+    audit.check("round_winners")
+    page.goto(url + reverse("scoring:results_lookup", args=[contest.slug]) + "?vong=1")
+    page.wait_for_selector("h1:has-text('Tuần 1')")
+    audit.check("round_lookup")
+    person = people[0].participant
+    page.fill("[name=document_number]", person.document_number)
+    page.fill("[name=date_of_birth]", person.date_of_birth.isoformat())
+    page.click("#lookup-form button[type=submit]")
+    page.wait_for_selector("#lookup-result")
+    audit.check("round_lookup_result")
 
     # --- Password recovery, signed out ------------------------------------------------------
     lost = participant_register(
@@ -316,7 +336,7 @@ def test_account_essay_judge_rounds_and_queue_pages_have_no_wcag_violation(
     audit.check("new_password_refused")
 
     # --- A citizen: between rounds, essays, own data, deletion, the start queue -------------
-    weekly = contest_with_bank(
+    between = contest_with_bank(
         owner=tree["C"],
         root=tree["C"],
         title="Tìm hiểu pháp luật hằng tuần",
@@ -324,34 +344,34 @@ def test_account_essay_judge_rounds_and_queue_pages_have_no_wcag_violation(
         closes_at=now + datetime.timedelta(days=30),
     )
     Round.objects.create(
-        contest=weekly,
+        contest=between,
         number=1,
         title="Tuần 1",
         opens_at=now - datetime.timedelta(days=8),
         closes_at=now - datetime.timedelta(days=2),
     )
     Round.objects.create(
-        contest=weekly,
+        contest=between,
         number=2,
         title="Tuần 2",
         opens_at=now + datetime.timedelta(days=2, hours=3),
         closes_at=now + datetime.timedelta(days=8),
     )
     announcement_post(
-        contest=weekly,
+        contest=between,
         user=None,
         kind="round_opening",
         title="Tuần 2 mở vào thứ Hai",
         body="<p>Mỗi người được thi tối đa <strong>2 lần</strong> trong tuần.</p>",
     )
-    citizen = RegistrationFactory(contest=weekly, unit=tree["A-1"]).participant
+    citizen = RegistrationFactory(contest=between, unit=tree["A-1"]).participant
     task = make_task(ContestFactory(owner_unit=tree["C"], participation_root=tree["C"]))
     RegistrationFactory(contest=task.contest, participant=citizen, unit=tree["A-1"])
     open_contest = contest_with_bank(owner=tree["C"], root=tree["C"], title="Tìm hiểu Luật Đất đai")
     RegistrationFactory(contest=open_contest, participant=citizen, unit=tree["A-1"])
     sign_in(page, live_server, citizen.user)
 
-    page.goto(url + reverse("contests:contest_detail", args=[weekly.slug]))
+    page.goto(url + reverse("contests:contest_detail", args=[between.slug]))
     page.wait_for_selector(".announcement-banner")
     assert "(còn 2 ngày" in page.locator("section.rounds-now").inner_text()
     audit.check("contest_between_rounds")
@@ -395,5 +415,5 @@ def test_account_essay_judge_rounds_and_queue_pages_have_no_wcag_violation(
     page.wait_for_selector("#judge-error")
     audit.check("judge_entry_refused", tablet)
 
-    assert len(audit.checked) == 16
+    assert len(audit.checked) == 19
     assert audit.found == {}, "\n\n".join(f"== {k}\n{v}" for k, v in audit.found.items())
