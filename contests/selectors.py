@@ -23,6 +23,13 @@ from contests.models import (
 )
 from contests.refusals import Refusal
 from contests.rules.draw import DrawItem, draw
+from contests.rules.prize_display import (
+    PrizeEntry,
+    PrizeFacts,
+    PrizeGroup,
+    prize_groups,
+    round_word,
+)
 
 
 def organiser_unit(*, user) -> Unit | None:
@@ -176,6 +183,38 @@ class ContestPage:
     def budget(self) -> int:
         return sum(s.budget for s in self.structures)
 
+    @property
+    def prize_groups(self) -> list[PrizeGroup]:
+        """The prize tables: a weekly structure the same every week is one "Mỗi tuần: …"
+        table, each with its rules in words (contests.rules.prize_display)."""
+        titles = {r.pk: (r.number, r.title) for r in self.rounds}
+        entries = []
+        for view in self.structures:
+            s = view.structure
+            number, round_title = titles.get(s.round_id, (None, ""))
+            entries.append(
+                PrizeEntry(
+                    payload=view,
+                    title=s.title,
+                    round_title=round_title,
+                    facts=PrizeFacts(
+                        round_number=number,
+                        category=s.category.name if s.category_id else "",
+                        unit=s.unit.name if s.unit_id else "",
+                        one_prize_per=s.one_prize_per,
+                        cap_percent=s.cap_percent,
+                        excludes_round_winners=s.excludes_round_winners,
+                    ),
+                    tiers=tuple(
+                        (t.kind, t.name, t.count, t.amount)
+                        for t in view.individual + view.collective
+                    ),
+                    budget=view.budget,
+                )
+            )
+        word = round_word([r.title for r in self.rounds])
+        return prize_groups(entries, has_rounds=bool(self.rounds), word=word)
+
 
 def announcements_shown(
     *, announcements: list[Announcement], now: datetime.datetime
@@ -230,7 +269,7 @@ def contest_page(*, slug: str) -> ContestPage | None:
     structures = []
     for structure in (
         PrizeStructure.objects.filter(contest=contest)
-        .select_related("unit")
+        .select_related("unit", "category")
         .prefetch_related(Prefetch("tiers", queryset=PrizeTier.objects.order_by("rank_order")))
         .order_by("unit__path", "id")
     ):
