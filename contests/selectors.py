@@ -228,6 +228,11 @@ def announcements_shown(
     )
 
 
+# The banner folds every unread notice but the newest behind "và N thông báo khác": N counts
+# up to this many (a person with more reads them on the contests' pages).
+BANNER_MAX = 20
+
+
 def announcements_unread_for(*, user, contest_ids, now: datetime.datetime | None = None):
     """The banner of a signed-in person: the published, unarchived announcements of the
     contests `contest_ids` (a queryset of ids: the contests the person is registered in, which
@@ -244,7 +249,7 @@ def announcements_unread_for(*, user, contest_ids, now: datetime.datetime | None
         .exclude(reads__user=user)
         .select_related("contest")
         .only("id", "kind", "title", "published_at", "contest__slug", "contest__title")
-        .order_by("-published_at", "-id")[:5]
+        .order_by("-published_at", "-id")[:BANNER_MAX]
     )
 
 

@@ -16,8 +16,11 @@ def announcement_banner(context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"items": []}
+        return {"newest": None}
+    items = announcements_unread_for(user=user, contest_ids=registered_contest_ids(user=user))
+    # One banner: the newest notice, the others folded behind "và N thông báo khác".
     return {
-        "items": announcements_unread_for(user=user, contest_ids=registered_contest_ids(user=user)),
+        "newest": items[0] if items else None,
+        "others": items[1:],
         "back": request.get_full_path(),
     }
