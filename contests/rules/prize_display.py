@@ -59,6 +59,8 @@ class PrizeGroup:
     rules: list[str] = field(default_factory=list)
     # The value of its prizes, each time they are given.
     budget: int = 0
+    # What its rounds are called ("tuần" / "vòng"), for "… mỗi tuần, … cho cả 8 tuần".
+    word: str = ""
 
     @property
     def times(self) -> int:
@@ -172,4 +174,5 @@ def prize_groups(entries: list[PrizeEntry], *, has_rounds: bool, word: str) -> l
             who = first.facts.category or _("mọi người dự thi")
             group.heading = _("Mỗi %(word)s: %(who)s") % {"word": word, "who": who}
             group.applies = _rounds_text(group.rounds, word)
+            group.word = word
     return groups

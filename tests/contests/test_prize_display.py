@@ -126,6 +126,7 @@ def test_identical_weeks_are_one_group_and_differences_split_them():
         ("Giải chung cuộc", "", 1),
     ]
     assert groups[0].budget == 1_700_000 and groups[0].budget_total == 9 * 1_700_000
+    assert (groups[0].word, groups[-1].word) == ("tuần", "")
     assert groups[0].payload == "1-CB"
 
     # Not the same in one week (another amount, a cap, another unit): its own table, and
@@ -182,7 +183,7 @@ def test_weekly_prizes_on_the_contest_page_are_one_table_per_category(contests, 
     assert "Mỗi người nhận tối đa một giải trong mỗi tuần." in prizes
     assert "Không xét người đã đạt giải tuần." in prizes
     assert (
-        "<strong>500.000 đồng</strong> mỗi lần, <strong>4.000.000 đồng</strong> cho cả 8 lần"
+        "<strong>500.000 đồng</strong> mỗi tuần, <strong>4.000.000 đồng</strong> cho cả 8 tuần"
         in (prizes)
     )
     # The whole budget still counts every week: 2 × 8 × 500.000 + 5.000.000.
