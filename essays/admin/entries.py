@@ -1,18 +1,18 @@
 """The organiser's list of essay entries: code, marking unit, stage, status and marks; the
-person (name, unit) only once the entry's marking is final (essays.rules.access), so that
-nobody in the chain can tie a code to a name while it is being marked. Read only: entries
+person (name, unit) only once the task's marking is final, the city panel closed
+(essays.rules.access), so that nobody in the chain can tie a code to a name while marks can
+still change. Read only: entries
 change through the citizen's page and the judging services. Scoped to entries of units in
 the organiser's subtree."""
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from contests.admin_scoping import ScopedModelAdmin
 from essays.models import Entry
-from essays.selectors.entries import entry_revealed
+from essays.selectors.entries import entry_revealed, with_marking_final
 
 
 @admin.register(Entry)
@@ -50,6 +50,9 @@ class EntryAdmin(ScopedModelAdmin):
     ]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return with_marking_final(super().get_queryset(request))
+
     def has_add_permission(self, request):
         return False
 
@@ -61,8 +64,8 @@ class EntryAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("người dự thi"))
     def person_display(self, obj):
-        if not entry_revealed(obj, now=timezone.now()):
-            return _("(ẩn cho đến khi có điểm chung cuộc)")
+        if not entry_revealed(obj):
+            return _("(ẩn cho đến khi thành phố chốt điểm chung cuộc)")
         registration = obj.registration
         return f"{registration.participant.full_name} — {registration.unit.name}"
 
@@ -70,8 +73,8 @@ class EntryAdmin(ScopedModelAdmin):
     def file_display(self, obj):
         if not obj.file:
             return "—"
-        if not entry_revealed(obj, now=timezone.now()):
-            return _("(mở được khi có điểm chung cuộc)")
+        if not entry_revealed(obj):
+            return _("(mở được khi thành phố chốt điểm chung cuộc)")
         return format_html(
             '<a href="{}">{}</a>', reverse("essays:file", args=[obj.code]), _("Tải tệp")
         )

@@ -12,7 +12,7 @@ from devdata.essays import PEOPLE, SLUG_2019, seed_essay_contest
 from devdata.services.demo import DEMO_PASSWORD, DEMO_SLUG
 from essays.models import Assignment, Entry, EssayTask, Panel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_demo_logins_and_pages(seeded):
     city.force_login(users.get(username="sotuphap"))
     html = city.get(reverse("admin:essays_entry_changelist") + f"?task__id__exact={task.pk}")
     assert html.status_code == 200
-    assert "(ẩn cho đến khi có điểm chung cuộc)" in html.content.decode()
+    assert "(ẩn cho đến khi thành phố chốt điểm chung cuộc)" in html.content.decode()
     assert open_task.criteria.count() == 3
 
 

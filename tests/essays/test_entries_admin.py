@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from essays.models import Criterion, Entry, EssayTask
+from essays.models import Criterion, Entry, EssayTask, Panel
 from tests.conftest import make_organiser
 from tests.essays import entries_support as support
 from tests.factories import ContestFactory, RegistrationFactory
@@ -154,10 +154,18 @@ def test_entry_list_hides_the_person_until_final(tree, task):
     name = registration.participant.full_name
     assert "ABCD2345" in html and "81" in html
     assert name not in html
-    assert "(ẩn cho đến khi có điểm chung cuộc)" in html
-    Entry.objects.filter(pk=entry.pk).update(final_mark=77)
+    assert "(ẩn cho đến khi thành phố chốt điểm chung cuộc)" in html
+    # A final mark while the city panel is open: judges can still change it, so still hidden.
+    Entry.objects.filter(pk=entry.pk).update(final_mark=77, stage="final")
+    city = Panel.objects.create(task=task, unit=tree["C"], stage="final", name="BGK thành phố")
+    html = client.get(url).content.decode()
+    assert name not in html and "(ẩn cho đến khi thành phố chốt điểm chung cuộc)" in html
+    change = reverse("admin:essays_entry_change", args=[entry.pk])
+    assert name not in client.get(change).content.decode()
+    Panel.objects.filter(pk=city.pk).update(closed_at=timezone.now())
     html = client.get(url).content.decode()
     assert name in html and "Phường A1" in html
+    assert name in client.get(change).content.decode()
     # Read only: no add, and no change form that saves.
     assert client.get(reverse("admin:essays_entry_add")).status_code == 403
     response = client.post(

@@ -106,26 +106,18 @@ def test_word_limit_message():
 
 
 @pytest.mark.parametrize(
-    ("final", "prelim", "forwarded", "now", "revealed"),
+    ("marking_final", "submitted", "revealed"),
     [
-        (None, None, False, CITY + SECOND, False),
-        (None, 80, True, CITY + SECOND, False),  # forwarded: waits for the city's mark
-        (None, 80, False, CITY - SECOND, False),  # the city's stage still open
-        (None, 80, False, CITY, True),
-        (75, 80, True, NOW, True),
+        # The city panel still open: hidden, even for an entry with a final mark (a judge can
+        # still change it) or one never forwarded whose district mark is in.
+        (False, True, False),
+        (True, True, True),  # the city closed its marking: every submitted entry
+        (True, False, False),  # a draft never was an entry
+        (False, False, False),
     ],
 )
-def test_identity_revealed(final, prelim, forwarded, now, revealed):
-    assert (
-        identity_revealed(
-            final_mark=final,
-            preliminary_mark=prelim,
-            forwarded=forwarded,
-            city_deadline=CITY,
-            now=now,
-        )
-        is revealed
-    )
+def test_identity_revealed(marking_final, submitted, revealed):
+    assert identity_revealed(marking_final=marking_final, submitted=submitted) is revealed
 
 
 @pytest.mark.parametrize(

@@ -334,12 +334,16 @@ def test_assigned_judge_downloads_and_is_logged(submitted, tree, task):
     ).exists()
 
 
-def test_organiser_only_after_final_marks(submitted, tree, task):
+def test_organiser_only_after_the_city_closes(submitted, tree, task):
     client = login(make_organiser(tree["A"], "org_a"))
     response = client.get(file_url(submitted))
     assert response.status_code == 403
-    assert "chỉ mở được sau khi có điểm chung cuộc" in page(response)
-    Entry.objects.filter(pk=submitted.pk).update(final_mark=80)
+    assert "chỉ mở được sau khi thành phố chốt điểm chung cuộc" in page(response)
+    # A final mark while the city panel is still open (judges can change it): still refused.
+    Entry.objects.filter(pk=submitted.pk).update(final_mark=80, stage="final")
+    city_panel = Panel.objects.create(task=task, unit=tree["C"], stage="final", name="BGK TP")
+    assert client.get(file_url(submitted)).status_code == 403
+    Panel.objects.filter(pk=city_panel.pk).update(closed_at=timezone.now())
     assert client.get(file_url(submitted)).status_code == 200
     city = login(make_organiser(tree["C"], "org_city"))
     assert city.get(file_url(submitted)).status_code == 200
