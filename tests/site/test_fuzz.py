@@ -94,6 +94,7 @@ ACTIONS = {
     "participants:logout",
     "admin:logout",
     "admin:contests_contest_transition",  # publish, close, publish results: buttons
+    "contests:announcement_read",  # dismiss an announcement's banner
 }
 ADMIN_ACTION_SUFFIXES = ("_delete", "_changelist")  # delete confirmation; changelist actions
 
@@ -161,6 +162,7 @@ def world(tree, organisers, settings):
     real = {
         # by URL name and parameter
         ("participants:unit_children", "pk"): [tree["A"].pk],
+        ("contests:announcement_read", "pk"): [w["contests.Announcement"][0].pk],
         ("admin:contests_contest_transition", "transition"): list(
             ContestWithResultsAdmin.TRANSITIONS
         ),
