@@ -70,12 +70,19 @@ def score_text(score) -> str:
 
 
 def duration_text(ms: int | None) -> str:
-    """ "4 phút 05,250 giây": to the millisecond, as the ranking compares durations."""
+    """ "1 phút 40 giây", "1 phút 35,5 giây", "4 phút 5,25 giây", "12,345 giây": to the
+    millisecond, as the ranking compares durations, but with no trailing zeros: a reader takes
+    "40,000 giây" for forty thousand seconds (the comma is the decimal mark, the dot groups
+    thousands). No "0 phút" under a minute."""
     if ms is None:
         return ""
     seconds, millis = divmod(int(ms), 1000)
     minutes, seconds = divmod(seconds, 60)
-    return _("%(m)d phút %(s)02d,%(ms)03d giây") % {"m": minutes, "s": seconds, "ms": millis}
+    fraction = f"{millis:03d}".rstrip("0")
+    secs = f"{seconds},{fraction}" if fraction else str(seconds)
+    if minutes:
+        return _("%(m)d phút %(s)s giây") % {"m": minutes, "s": secs}
+    return _("%(s)s giây") % {"s": secs}
 
 
 def _rate_text(participants: int | None, headcount: int | None) -> str:

@@ -14,7 +14,7 @@ from contests.templatetags.contest_tags import vn_time
 from participants.models import Registration
 from scoring.models import Attempt, ResultsSnapshot
 from scoring.rules.public_name import masked_name, public_name
-from scoring.selectors.public_results import district_of, winners_board
+from scoring.selectors.public_results import district_of, duration_text, winners_board
 from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
 from scoring.services.prizes import results_publish
@@ -150,18 +150,15 @@ def test_winners_on_the_contest_page(published, client):
     assert re.search(r"Phiên bản 1, công bố lúc \d+ giờ( \d\d)? ngày \d\d/\d\d/20\d\d\.", text)
     assert "thay thế" not in text
     assert (
-        "Giải Nhất Trần Thị Bình Phường A1 100 điểm (20 câu đúng) · thời gian 1 phút 40,000 giây"
+        "Giải Nhất Trần Thị Bình Phường A1 100 điểm (20 câu đúng) · thời gian 1 phút 40 giây"
         in text
     )
     # No publish consent: masked. A 15-year-old without the guardian's consent: masked.
     assert "Giải Nhì Nguyễn V. A. Phường A2 100 điểm (20 câu đúng)" in text
-    assert (
-        "Giải Nhì Lê M. C. Phường B1 95 điểm (19 câu đúng) · thời gian 1 phút 30,000 giây" in text
-    )
+    assert "Giải Nhì Lê M. C. Phường B1 95 điểm (19 câu đúng) · thời gian 1 phút 30 giây" in text
     # A 15-year-old with both consents: by name.
     assert (
-        "Giải Nhì Phạm Thu Hà Phường B1 90 điểm (18 câu đúng) · thời gian 1 phút 35,500 giây"
-        in text
+        "Giải Nhì Phạm Thu Hà Phường B1 90 điểm (18 câu đúng) · thời gian 1 phút 35,5 giây" in text
     )
     assert "Nguyễn Văn An" not in text and "Lê Minh Châu" not in text
     assert "Hoàng" not in text
@@ -235,7 +232,7 @@ DEFAULT_CHAIN_TEXT = (
     "nhau ở mọi tiêu chí: người đăng ký dự thi trước xếp trên."
 )
 AN_RESULT = (
-    "100 Số câu đúng 20/20 Thời gian làm bài 2 phút 00,000 giây Thứ hạng "
+    "100 Số câu đúng 20/20 Thời gian làm bài 2 phút 0 giây Thứ hạng "
     "Toàn cuộc thi: hạng 2 trên 5 người Quận A: hạng 2 trên 2 người "
     "Từ đủ 18 tuổi trở lên: hạng 2 trên 3 người Giải Nhì Giải thành phố "
     f"Vì sao bạn xếp ở vị trí này {DEFAULT_CHAIN_TEXT} "
@@ -364,3 +361,22 @@ def test_rate_limits_per_number_and_per_address(published, client, settings):
     assert "Có quá nhiều lượt tra cứu từ địa chỉ mạng của bạn trong thời gian ngắn." in (
         refused.content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("ms", "text"),
+    [
+        (None, ""),
+        (100_000, "1 phút 40 giây"),  # not "40,000 giây": forty thousand to a Vietnamese eye
+        (95_500, "1 phút 35,5 giây"),
+        (245_250, "4 phút 5,25 giây"),
+        (245_251, "4 phút 5,251 giây"),
+        (120_000, "2 phút 0 giây"),
+        (60_010, "1 phút 0,01 giây"),
+        (12_345, "12,345 giây"),
+        (0, "0 giây"),
+        (3_725_000, "62 phút 5 giây"),
+    ],
+)
+def test_duration_text(ms, text):
+    assert duration_text(ms) == text
