@@ -36,18 +36,22 @@ lint: install-dev
 # one stops pytest with one line (tests/conftest.py).
 # Then the tests marked `sqlite` (exam flow through the views, roll-ups, unit import, the demo
 # seed and the simulator) again on SQLite, the embedded default `make demo` runs on.
+# Two pytest-xdist workers (TEST_WORKERS), each with its own PostgreSQL test database and
+# Redis database (contest_site/settings/test.py).
+TEST_WORKERS ?= 2
 test: install-dev messages lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=contest_site.settings.test
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 	TEST_SQLITE=1 DATABASE_URL=sqlite:///test-sqlite.sqlite3 $(VENV)/bin/pytest -m sqlite
 
 bench: install-dev messages
 	$(PY) benchmarks/run.py
-
-bench-rounds: install-dev
-	$(PY) benchmarks/rounds_bench.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/contest_city_bench} \
 		REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13} $(PY) benchmarks/accounts_bench.py
+
+# Weekly rounds at city scale (1.5 M people, 8 rounds: ~10 minutes to build; issue 15).
+bench-rounds: install-dev
+	$(PY) benchmarks/rounds_bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-sqlite.sqlite3 staticfiles

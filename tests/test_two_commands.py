@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(**overrides) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    unset = ("DATABASE_URL", "REDIS_URL", "PYTEST_XDIST_WORKER")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env["DJANGO_SETTINGS_MODULE"] = "contest_site.settings.test"
     env.update(overrides)
     return env

@@ -22,7 +22,23 @@ for _name, _default in (("DATABASE_URL", DEFAULT_DATABASE_URL), ("REDIS_URL", DE
         os.environ[_name] = _default
 
 from .base import *  # noqa: E402, F403
-from .base import env  # noqa: E402
+from .base import CACHES, REDIS_URL, env  # noqa: E402
+
+# pytest-xdist (`make test` runs two workers): each worker gets its own Redis database (the
+# grading queue, the start gate and the cache keys the tests check are shared state), the
+# next ones after REDIS_URL's; pytest-django already gives each its own PostgreSQL database.
+# Not written back to the environment: a Celery worker a test starts reads these settings
+# again from the same variables and lands on the same database.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw") and REDIS_URL:
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(REDIS_URL)
+    _db = int(_parts.path.strip("/") or 0) + 1 + int(_XDIST_WORKER[2:])
+    REDIS_URL = urlunsplit(_parts._replace(path=f"/{_db}"))
+    CACHES["default"]["LOCATION"] = REDIS_URL
+    if not os.environ.get("CELERY_BROKER_URL"):
+        CELERY_BROKER_URL = REDIS_URL
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="test-only-not-a-secret-" + "x" * 40)
