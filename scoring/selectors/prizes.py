@@ -89,6 +89,8 @@ def _row(structure: PrizeStructure, tier: PrizeTier, position: int, **winner) ->
         "score": winner.get("score", ""),
         "correct_count": winner.get("correct_count"),
         "duration_ms": winner.get("duration_ms"),
+        "basis": structure.basis,
+        "essay_mark": winner.get("essay_mark"),
         "participants": winner.get("participants"),
         "headcount": winner.get("headcount"),
         "winners": winner.get("winners"),
@@ -116,6 +118,12 @@ class _EssayResult:
         self.registration = registration
         self.registration_id = registration.pk
         self.score = row["score"]
+        self.essay_mark = row["final_mark"]
+
+
+def _essay_mark(result) -> str | None:
+    mark = getattr(result, "essay_mark", None)
+    return None if mark is None else str(mark)
 
 
 def _essay_results(*, contest: Contest, structure: PrizeStructure) -> list[_EssayResult]:
@@ -209,6 +217,9 @@ def _individual(
                 # None for an essay prize: no multiple-choice count or time decides it.
                 correct_count=getattr(result, "correct_count", None),
                 duration_ms=getattr(result, "duration_ms", None),
+                # An essay/combined prize: the final essay mark, what the winners list
+                # shows instead (the score is the combined score for basis combined).
+                essay_mark=_essay_mark(result),
             )
         )
         tier = next(slots, None)
@@ -456,9 +467,9 @@ def prize_list(*, contest: Contest) -> list[dict]:
     published, else a fresh allocation. Each row is a dict with the keys structure,
     structure_id, unit_scope, kind, tier, rank_order, position, amount, winner_name,
     registration_id (None for a collective prize), unit_code, unit_name, and for the public
-    list public_name, score (a string), correct_count, duration_ms (individual prizes) or
-    participants and headcount (collective prizes); snapshots published before these keys
-    existed lack them."""
+    list public_name, score (a string), correct_count, duration_ms, basis, essay_mark (a
+    string; essay/combined prizes) (individual prizes) or participants and headcount
+    (collective prizes); snapshots published before these keys existed lack them."""
     snapshot = snapshot_latest(contest=contest)
     if snapshot is not None:
         return list(snapshot.prizes)

@@ -126,6 +126,10 @@ def _individual(row: dict) -> dict:
         "score": score_text(row.get("score", "")),
         "correct_count": row.get("correct_count"),
         "duration": duration_text(row.get("duration_ms")),
+        # An essay/combined prize: the final essay mark ("" otherwise); `combined` when the
+        # score is the combined score (basis combined), shown beside the mark.
+        "essay_mark": score_text(row["essay_mark"]) if row.get("essay_mark") else "",
+        "combined": row.get("basis") == "combined",
     }
 
 

@@ -136,6 +136,8 @@ def test_thanh_xuan_individual_prizes(district):
         "score": "100.00",
         "correct_count": 20,
         "duration_ms": 103_000,
+        "basis": "mc",
+        "essay_mark": None,
         "participants": None,
         "headcount": None,
         "winners": None,
