@@ -18,3 +18,10 @@ class ParticipantsConfig(AppConfig):
         identity_audit_register(
             writer=personal_data_access_log, permission=FULL_IDENTITY_PERMISSION
         )
+
+        # The header's "Chấm thi" and the judge's landing page: the judge role, read once.
+        from django.contrib.auth.signals import user_logged_in
+
+        from participants.landing import remember_roles
+
+        user_logged_in.connect(remember_roles, dispatch_uid="participants_remember_roles")

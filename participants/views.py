@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -27,11 +28,13 @@ from participants.forms import (
     UnitCascade,
     apply_errors,
 )
+from participants.landing import JUDGE_SESSION_KEY
 from participants.masking import mask_phone
 from participants.models import Participant
 from participants.ratelimit import rate_limited
 from participants.rules.eligibility import registration_refusal
 from participants.rules.identity_lock import LOCKED_AT_ATTEMPT
+from participants.rules.landing import landing_url_name
 from participants.selectors import (
     contest_category_options,
     contest_reference_date,
@@ -197,6 +200,16 @@ class ParticipantLoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "participants/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """No `next`: a judge to the judges' page, everyone else to "Cuộc thi của tôi"
+        (participants.rules.landing). The judge fact was put in the session at login
+        (participants.landing.remember_roles)."""
+        name = landing_url_name(
+            is_judge=bool(self.request.session.get(JUDGE_SESSION_KEY)),
+            default=settings.LOGIN_REDIRECT_URL,
+        )
+        return resolve_url(name)
 
 
 # --- Join a contest --------------------------------------------------------------------------
