@@ -30,8 +30,9 @@ that no longer fails is reported too, so the list cannot go stale silently.
 
 Size: `len(url_patterns())` patterns × 5 roles × (sweep + EXAMPLES) requests, printed at the
 end of each role's test (pytest -rA; FUZZ_STATS=1 adds what each pattern answered). When this
-was written: 177 patterns × 5 roles, 3,100-3,700 requests per role (about 17,000 in all), each
-role's test 11-34 s, the whole file about 2 minutes on the 2-core CI machine."""
+was written: 177 patterns × 5 roles (the sixth, the essay judge, came later), 3,100-3,700
+requests per role (about 17,000 in all), each role's test 11-34 s, the whole file about 2
+minutes on the 2-core CI machine."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ from tests.factories import RegistrationFactory, contest_with_bank
 from tests.site import fuzz_support as fz
 from tests.site.test_admin_isolation import CASES, both
 
-ROLES = ["anonymous", "citizen", "district", "city", "superuser"]
+ROLES = ["anonymous", "citizen", "judge", "district", "city", "superuser"]
 
 # Hypothesis-drawn requests per (pattern, role), beyond the fixed sweep; fewer where the role's
 # GET of the page does not reach it (a redirect to a login page, a 403/404: nothing parsed; a
@@ -153,6 +154,11 @@ def world(tree, organisers, settings):
     # joined, with a submitted entry of theirs (nothing there may change).
     essay_task = essay_task_for_fuzz(exam)
     essay_entry = essay_entry_for_fuzz(essay_task, registration)
+    # The judge's pages (essays.views_judge, /cham-thi/): a judge of district A's panel with
+    # that entry assigned, so the entry page and its file get past their 404 (nothing they
+    # post may change a mark: every value is hostile).
+    clients["judge"] = Client()
+    clients["judge"].force_login(judge_for_fuzz(essay_task, essay_entry, tree, organisers))
 
     contest_a = w["contests.Contest"][0]
     # What results_publish writes (the isolation test's snapshot has an empty budget).
@@ -168,6 +174,8 @@ def world(tree, organisers, settings):
         ),
         ("essays:task", "task_id"): [essay_task.pk],
         ("essays:file", "code"): [essay_entry.code],
+        ("essays_judge:entry", "code"): [essay_entry.code],
+        ("essays_judge:file", "code"): [essay_entry.code],
         ("admin:contests_contest_preview", "object_id"): [contest_a.pk],
         ("admin:contests_contest_prizes", "object_id"): [contest_a.pk],
         ("admin:contests_contest_transition", "object_id"): [contest_a.pk],
@@ -226,6 +234,29 @@ def essay_entry_for_fuzz(task, registration):
     entry.file.save("fuzz", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     entry.save()
     return entry
+
+
+def judge_for_fuzz(task, entry, tree, organisers):
+    """A judge (in the judge group, as essays.services.judging.judge_add makes one) from
+    district B on district A's preliminary panel, with `entry` assigned."""
+    from essays.models import Assignment, Entry, Panel
+    from essays.services.judging import judge_add
+
+    Entry.objects.filter(pk=entry.pk).update(district=tree["A"])
+    judge = judge_add(
+        username="gk.fuzz",
+        full_name="Giám khảo Fuzz",
+        password="Mat-khau-gk-2025",
+        home_unit=tree["B"],
+        by=organisers["root"],
+    )
+    # A rubric, so the entry page has marks to post.
+    task.criteria.create(order=1, name="Nội dung", max_marks=70, weight=1)
+    task.criteria.create(order=2, name="Hình thức", max_marks=30, weight=1)
+    panel = Panel.objects.create(task=task, unit=tree["A"], stage="preliminary", name="BGK A")
+    panel.judges.add(judge)
+    Assignment.objects.create(entry=entry, panel=panel, judge=judge, stage="preliminary")
+    return judge.user
 
 
 def _model_of(pattern: fz.Pattern):
