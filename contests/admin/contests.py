@@ -163,6 +163,7 @@ class PrizeStructureInline(ContestChildInline, admin.TabularInline):
         "unit",
         "round",
         "category",
+        "basis",
         "one_prize_per",
         "cap_percent",
         "excludes_round_winners",

@@ -10,10 +10,11 @@ organiser's subtree; "Tải mẫu" downloads the template."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -187,6 +188,14 @@ class UnitAdmin(ScopedAdminMixin, TreeAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def children_view(self, request, parent_id):
+        # treebeard's JSON listing of a node's children builds a change list from the query
+        # string without the change list page's guard: an unknown filter was a 500.
+        try:
+            return super().children_view(request, parent_id)
+        except IncorrectLookupParameters:
+            return JsonResponse({"error": str(_("Bộ lọc danh sách không hợp lệ."))}, status=400)
 
     def changelist_view(self, request, extra_context=None):
         # TreeAdmin marks only a GET as a one-level listing; any other method that ends in the

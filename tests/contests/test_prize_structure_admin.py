@@ -154,6 +154,7 @@ def test_the_contest_pages_inline_checks_the_same(weekly, organisers, client):
         f"{prefix}-{total}-title": "Tuần 1 chung",
         f"{prefix}-{total}-round": round_.pk,
         f"{prefix}-{total}-one_prize_per": "round",
+        f"{prefix}-{total}-basis": "mc",
         f"{prefix}-{total}-excludes_round_winners": "on",
     }
     response = client.post(url, data)

@@ -180,6 +180,8 @@ def test_rule_and_prize_changes_after_publishing_are_recorded(draft, organisers,
             "prize_structures-0-title": "Giải cấp Thành phố",
             "prize_structures-0-unit": "",
             "prize_structures-0-collective_unit_kind": "",
+            "prize_structures-0-basis": "mc",
+            "prize_structures-0-one_prize_per": "round",
         }
     )
     response = client.post(url, data)

@@ -9,6 +9,7 @@ from contests.models import Unit
 from devdata.services.demo import seed_units_and_accounts
 from devdata.services.demo_citizen import DEMO_PASSWORD, DEMO_PHONE, seed_demo_participant
 from devdata.services.demo_results import PROVISIONAL_SLUG
+from devdata.services.demo_rounds import WEEKLY_SLUG
 from participants.models import Participant, Registration
 from tests.factories import ContestFactory
 from tests.participants.conftest import FormClient
@@ -31,10 +32,12 @@ def test_seed_demo_participant_is_idempotent_and_can_log_in():
     run()
     participant = Participant.objects.get(phone="+84912345678")
     assert participant.residence_unit.code == "HN-TX-NC"
-    # No open demo contest: skipped quietly; only the finished one they took (demo_results).
-    assert list(participant.registrations.values_list("contest__slug", flat=True)) == [
-        PROVISIONAL_SLUG
-    ]
+    # No open demo contest: skipped quietly; the finished one they took (demo_results) and
+    # the weekly contest's open week (demo_rounds, registered as "Người dân").
+    assert set(participant.registrations.values_list("contest__slug", flat=True)) == {
+        PROVISIONAL_SLUG,
+        WEEKLY_SLUG,
+    }
     response = FormClient().submit(
         "/thi-sinh/dang-nhap/", {"username": DEMO_PHONE, "password": DEMO_PASSWORD}
     )
