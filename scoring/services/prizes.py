@@ -248,23 +248,15 @@ def results_publish(
             )
         if problems:
             raise ValidationError(problems)
-        allocation = prizes_allocate(contest=locked)
-        snapshot = ResultsSnapshot.objects.create(
+        snapshot = _snapshot_freeze(
             contest=locked,
-            version=(latest or 0) + 1,
+            round=None,
+            previous=previous,
+            user=user,
             provisional_until=(
                 now + datetime.timedelta(days=provisional_days) if provisional_days else None
             ),
-            changes=prize_changes(previous.prizes, allocation.rows) if previous else None,
-            prizes=allocation.rows,
-            budget={
-                "structures": allocation.budget,
-                "planned": allocation.total_planned,
-                "used": allocation.total_used,
-            },
-            published_by=user,
         )
-        published_ranks_fill(snapshot=snapshot)
         if locked.status == Contest.Status.CLOSED:
             contest_results_published_mark(contest=locked, user=user)
         if latest:
@@ -277,6 +269,36 @@ def results_publish(
             )
         contest.status = locked.status
         transaction.on_commit(lambda: winners_cache_clear(contest_id=locked.pk))
+    return snapshot
+
+
+def _snapshot_freeze(
+    *,
+    contest: Contest,
+    round: Round | None,  # noqa: A002
+    previous: ResultsSnapshot | None,
+    user,
+    provisional_until: datetime.datetime | None,
+) -> ResultsSnapshot:
+    """Freeze the prize allocation of the contest's overall results (round None) or of one
+    round as the next snapshot version after `previous`, with what changed against it, and
+    everyone's ranks. The caller holds the contest's row lock and has checked."""
+    allocation = prizes_allocate(contest=contest, round=round)
+    snapshot = ResultsSnapshot.objects.create(
+        contest=contest,
+        round=round,
+        version=(previous.version if previous else 0) + 1,
+        provisional_until=provisional_until,
+        changes=prize_changes(previous.prizes, allocation.rows) if previous else None,
+        prizes=allocation.rows,
+        budget={
+            "structures": allocation.budget,
+            "planned": allocation.total_planned,
+            "used": allocation.total_used,
+        },
+        published_by=user,
+    )
+    published_ranks_fill(snapshot=snapshot)
     return snapshot
 
 
@@ -323,21 +345,9 @@ def round_results_publish(
         )
         if problems:
             raise ValidationError(problems)
-        allocation = prizes_allocate(contest=locked, round=fresh)
-        snapshot = ResultsSnapshot.objects.create(
-            contest=locked,
-            round=fresh,
-            version=(latest or 0) + 1,
-            changes=prize_changes(previous.prizes, allocation.rows) if previous else None,
-            prizes=allocation.rows,
-            budget={
-                "structures": allocation.budget,
-                "planned": allocation.total_planned,
-                "used": allocation.total_used,
-            },
-            published_by=user,
+        snapshot = _snapshot_freeze(
+            contest=locked, round=fresh, previous=previous, user=user, provisional_until=None
         )
-        published_ranks_fill(snapshot=snapshot)
         ContestChange.objects.create(
             contest=locked,
             user=user,
