@@ -37,11 +37,12 @@ lint: install-dev
 # Then the tests marked `sqlite` (exam flow through the views, roll-ups, unit import, the demo
 # seed and the simulator) again on SQLite, the embedded default `make demo` runs on.
 # Two pytest-xdist workers (TEST_WORKERS), each with its own PostgreSQL test database and
-# Redis database (contest_site/settings/test.py).
+# Redis database (contest_site/settings/test.py). worksteal: an idle worker takes tests still
+# queued on the other (the URL fuzz's roles, minutes each, come last in file order).
 TEST_WORKERS ?= 2
 test: install-dev messages lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=contest_site.settings.test
-	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 	TEST_SQLITE=1 DATABASE_URL=sqlite:///test-sqlite.sqlite3 $(VENV)/bin/pytest -m sqlite
 
 bench: install-dev messages
