@@ -8,6 +8,7 @@ import datetime
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -33,7 +34,7 @@ def _cell(sheet, value):
 def panel_marks_xlsx(panel: Panel) -> bytes:
     header, rows = marks_export_rows(panel)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Điểm chấm")
+    sheet = workbook.create_sheet(str(_("Điểm chấm")))
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABC", (14, 10, 28), strict=True):
         sheet.column_dimensions[letter].width = width

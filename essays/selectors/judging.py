@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from essays.models import Assignment, Criterion, Entry, EssayTask, Judge, Mark, Panel
 from essays.rules import marks as mark_rules
@@ -182,9 +183,13 @@ def marks_export_rows(panel: Panel) -> tuple[list[str], list[list]]:
     the judge's total, the entry's mark at this stage. No person: the code only (the panel's
     own export, also before the marks are final)."""
     criteria = rubric(panel.task_id)
-    header = ["Mã bài", "Lượt chấm", "Giám khảo"]
-    header += [f"{c.name} (tối đa {c.max_marks}, hệ số {c.weight})" for c in criteria]
-    header += ["Tổng điểm của giám khảo", "Chấm xong lúc", "Điểm của bài"]
+    header = [_("Mã bài"), _("Lượt chấm"), _("Giám khảo")]
+    header += [
+        _("%(name)s (tối đa %(max)s, hệ số %(weight)s)")
+        % {"name": c.name, "max": c.max_marks, "weight": c.weight}
+        for c in criteria
+    ]
+    header += [_("Tổng điểm của giám khảo"), _("Chấm xong lúc"), _("Điểm của bài")]
     field_name = "preliminary_mark" if panel.stage == Entry.Stage.PRELIMINARY else "final_mark"
     marks: dict[tuple[int, int], Decimal] = {
         (a, c): m
