@@ -10,7 +10,7 @@ from the database, and the counters degrade to "let through": rate limits count 
 start gate admits (scoring.services.attempts.start_admit) and the grading doorbell publishes
 (scoring.services.queueing). What each operation answers when Redis fails:
 - get → the default, get_many → {}, has_key → False (a miss);
-- set, touch, delete, delete_many, clear → nothing kept (set_many reports every key failed);
+- set, set_many, touch, delete, delete_many, clear → nothing kept;
 - add → True (as if the key were new: the caller goes ahead, which is "let through");
 - incr → ValueError, as for a missing key (fixed_window_hit then counts 1: let through).
 
@@ -74,10 +74,6 @@ def _default(key, default=None, **kwargs):
     return default
 
 
-def _all_failed(data, *args, **kwargs):
-    return list(data)
-
-
 class ReusedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +92,7 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
     has_key = _fail_open(lambda *a, **k: False)(RedisCacheClient.has_key)
     add = _fail_open(lambda *a, **k: True)(RedisCacheClient.add)
     set = _fail_open(lambda *a, **k: None)(RedisCacheClient.set)
-    set_many = _fail_open(_all_failed)(RedisCacheClient.set_many)
+    set_many = _fail_open(lambda *a, **k: None)(RedisCacheClient.set_many)
     touch = _fail_open(lambda *a, **k: False)(RedisCacheClient.touch)
     delete = _fail_open(lambda *a, **k: False)(RedisCacheClient.delete)
     delete_many = _fail_open(lambda *a, **k: None)(RedisCacheClient.delete_many)
