@@ -382,10 +382,12 @@ def contest_test_preview(
 
 def questions_drawable(*, contest: Contest) -> QuerySet[Question]:
     """The contest's questions a test may contain: active, with 2–6 options and exactly one
-    correct option. The publish check counts these and the draw picks from these, so the two
-    always agree."""
+    correct option, in the contest's pool (a practice-only question never reaches a counted
+    test). The publish check counts these and the draw picks from these, so the two always
+    agree."""
     return (
         Question.objects.filter(contest=contest, is_active=True)
+        .exclude(pool=Question.Pool.PRACTICE)
         .annotate(
             n_options=Count("options"),
             n_correct=Count("options", filter=Q(options__is_correct=True)),

@@ -152,6 +152,9 @@ class Registration(models.Model):
     )
     # Extra minutes on every attempt's time limit, granted by an organiser (TimeAllowanceGrant).
     extra_minutes = models.PositiveSmallIntegerField(_("thời gian làm bài thêm (phút)"), default=0)
+    # A keyed hash of the address and device that registered (never the address itself):
+    # evidence for the integrity app's registration-burst flags.
+    client_key = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("đăng ký dự thi")
@@ -497,3 +500,41 @@ class AccountDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.outcome}"
+
+
+class RosterEntry(models.Model):
+    """A person who must take part (danh sách cán bộ, công chức thuộc diện bắt buộc, seed
+    002), imported by the unit's organiser and matched to a registration by document number
+    or phone (participants.rules.roster): the unit's "who has not yet taken part"."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="roster")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="roster_entries", verbose_name=_("đơn vị")
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    document_number = models.CharField(_("số CCCD"), max_length=20, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=16, blank=True)
+    # Filled by the match (participants.services roster match); empty: not registered yet.
+    registration = models.ForeignKey(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("đăng ký dự thi"),
+    )
+    matched_at = models.DateTimeField(_("đối chiếu lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("người thuộc diện tham gia")
+        verbose_name_plural = pgettext_lazy("plural", "danh sách người thuộc diện tham gia")
+        indexes = [
+            models.Index(fields=["contest", "unit"], name="roster_contest_unit_idx"),
+            models.Index(fields=["contest", "document_number"], name="roster_document_idx"),
+            models.Index(fields=["contest", "phone"], name="roster_phone_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name

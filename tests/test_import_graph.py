@@ -1,4 +1,5 @@
-"""Dependencies point one way: contests ← participants ← essays ← scoring ← reports (DESIGN.md §3).
+"""Dependencies point one way: contests ← participants ← essays ← scoring ← learning ←
+integrity ← reports (DESIGN.md §3).
 
 Every .py file of the domain apps is parsed (migrations excepted) and every import is checked,
 function-level ones included: an app may import only the apps below it. `contest_site` (settings,
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["contests", "participants", "essays", "scoring", "reports"]
+LAYERS = ["contests", "participants", "essays", "scoring", "learning", "integrity", "reports"]
 # contest_site's files that may name the apps: they wire them together (the router is named
 # in settings.DATABASE_ROUTERS and sends the `reports` app's tables to the replica).
 SITE_WIRING = {"contest_site/urls.py", "contest_site/db_router.py"}

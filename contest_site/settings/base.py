@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "participants",
     "essays",
     "scoring",
+    "learning",
+    "integrity",
     "reports",
     "devdata",
 ]

@@ -3,7 +3,7 @@ from .categories import Category
 from .contests import Contest, ContestChange, ExcludedPerson, Milestone, Round
 from .prizes import PrizeStructure, PrizeTier
 from .questions import BlueprintItem, Option, Question, Topic
-from .units import Organiser, Unit
+from .units import Organiser, Unit, UnitTarget
 
 __all__ = [
     "Announcement",
@@ -22,4 +22,5 @@ __all__ = [
     "Round",
     "Topic",
     "Unit",
+    "UnitTarget",
 ]

@@ -47,6 +47,13 @@ class Contest(models.Model):
         PARTICIPANTS = "participants", _("Số người dự thi")
         ATTEMPTS = "attempts", _("Số bài dự thi")
 
+    class PracticeMode(models.TextChoices):
+        # When "Thi thử" (learning.PracticeAttempt) is open; it never counts anywhere.
+        OFF = "off", _("Không mở thi thử")
+        BEFORE = "before", _("Trước khi cuộc thi bắt đầu")
+        BEFORE_AND_DURING = "before_during", _("Trước và trong thời gian thi")
+        ALWAYS = "always", _("Trước, trong và sau cuộc thi")
+
     class CollectiveRule(models.TextChoices):
         PARTICIPANTS = "participants", _("Số người dự thi")
         RATE = "rate", _("Tỷ lệ người dự thi trên tổng số")
@@ -114,6 +121,16 @@ class Contest(models.Model):
         max_length=20,
         choices=ReviewTiming.choices,
         default=ReviewTiming.AFTER_CONTEST,
+    )
+    # Practice ("Thi thử", the learning app): drawn from questions whose pool includes
+    # practice, never counted in any figure, ranking or prize.
+    practice_mode = models.CharField(
+        _("thi thử"), max_length=20, choices=PracticeMode.choices, default=PracticeMode.OFF
+    )
+    practice_question_count = models.PositiveSmallIntegerField(
+        _("số câu mỗi lần thi thử"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     # Prediction question: the second ranking key.
     prediction_text = models.CharField(_("câu hỏi dự đoán"), max_length=500, blank=True)

@@ -32,6 +32,13 @@ class Question(models.Model):
         MEDIUM = 2, _("Trung bình")
         HARD = 3, _("Khó")
 
+    class Pool(models.TextChoices):
+        # Which tests may draw this question: the contest's (counted), practice (never
+        # counted, learning.PracticeAttempt), or both.
+        CONTEST = "contest", _("Chỉ thi chính thức")
+        PRACTICE = "practice", _("Chỉ thi thử")
+        BOTH = "both", _("Thi chính thức và thi thử")
+
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="questions")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
     text = models.TextField(_("nội dung câu hỏi"), max_length=2000)
@@ -39,6 +46,9 @@ class Question(models.Model):
     legal_reference = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     difficulty = models.PositiveSmallIntegerField(
         _("độ khó"), choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    pool = models.CharField(
+        _("dùng cho"), max_length=10, choices=Pool.choices, default=Pool.CONTEST
     )
     is_active = models.BooleanField(_("đang dùng"), default=True)
     used = models.BooleanField(_("đã dùng trong bài thi"), default=False, editable=False)

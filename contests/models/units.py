@@ -73,3 +73,39 @@ class Organiser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.unit}"
+
+
+class UnitTarget(models.Model):
+    """A unit's participation target in one contest (chỉ tiêu, seed 002): a number of people,
+    or a share of the unit's headcount. What counts towards it and how progress is read is
+    one rule (reports.rules.targets)."""
+
+    contest = models.ForeignKey(
+        "contests.Contest", on_delete=models.CASCADE, related_name="unit_targets"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="targets")
+    people = models.PositiveIntegerField(_("chỉ tiêu (người)"), null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(
+        _("chỉ tiêu (% số người của đơn vị)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu tham gia")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ tiêu tham gia")
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "unit"], name="unit_target_unique"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(people__isnull=False, percent__isnull=True)
+                    | models.Q(people__isnull=True, percent__isnull=False)
+                ),
+                name="unit_target_people_or_percent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent__isnull=True) | models.Q(percent__lte=100),
+                name="unit_target_percent_le_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.people if self.people is not None else f'{self.percent}%'}"

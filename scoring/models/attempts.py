@@ -40,6 +40,9 @@ class Attempt(models.Model):
     items = models.JSONField()
     answers = models.JSONField(default=dict)
     prediction = models.BigIntegerField(_("dự đoán"), null=True, blank=True)
+    # A keyed hash of the address and device that started the attempt (never the address
+    # itself): evidence for the integrity app's anomaly flags ("one address, same answers").
+    client_key = models.CharField(max_length=16, blank=True, default="", editable=False)
     started_at = models.DateTimeField()
     deadline = models.DateTimeField()
     # Time the participant finished: submit time capped at the deadline, or the deadline for

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrityConfig(AppConfig):
+    name = "integrity"
+    verbose_name = _("Dấu hiệu bất thường")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LearningConfig(AppConfig):
+    name = "learning"
+    verbose_name = _("Ôn luyện và thống kê câu hỏi")
+    default_auto_field = "django.db.models.BigAutoField"
