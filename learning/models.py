@@ -69,6 +69,13 @@ class ItemStatsRun(models.Model):
     started_at = models.DateTimeField(_("bắt đầu lúc"))
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
     attempts_counted = models.PositiveIntegerField(_("số bài thi đã tính"), default=0)
+    # The upper and lower groups of this run (learning.rules.item_stats.score_groups): the
+    # lowest correct count in the upper group, the highest in the lower, and their sizes.
+    # Null when the scores do not spread enough to separate two groups.
+    upper_min = models.PositiveSmallIntegerField(_("nhóm cao: từ số câu đúng"), null=True)
+    lower_max = models.PositiveSmallIntegerField(_("nhóm thấp: đến số câu đúng"), null=True)
+    upper_attempts = models.PositiveIntegerField(_("số bài nhóm cao"), default=0)
+    lower_attempts = models.PositiveIntegerField(_("số bài nhóm thấp"), default=0)
 
     class Meta:
         verbose_name = _("lần tính thống kê câu hỏi")
@@ -133,6 +140,9 @@ class TopicUnitStat(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # Times the topic's questions were drawn for this unit's attempts: the denominator of the
+    # share correct (an unanswered question counts as wrong, as in the item facility).
+    drawn = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
     correct = models.PositiveIntegerField(default=0)
 
