@@ -510,6 +510,7 @@ def registration_create(
     guardian_consent: bool = False,
     invited_via: Unit | None = None,
     category_id: int | None = None,
+    client_key: str = "",
 ) -> Registration:
     """Enter a participant in a contest for a unit.
 
@@ -606,6 +607,7 @@ def registration_create(
                     guardian_consent=minor,
                     **guardian,
                     needs_review=participant.needs_review,
+                    client_key=client_key[:16],
                     invited_via=(
                         invited_via
                         if invited_via is not None and invited_via.path.startswith(root.path)

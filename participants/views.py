@@ -20,6 +20,7 @@ from contests.masking import mask_document
 from contests.models import Contest, Unit
 from contests.refusals import Refused
 from participants import identity, services
+from participants.client_key import client_key_for
 from participants.forms import (
     JoinForm,
     LoginForm,
@@ -280,6 +281,7 @@ def join(request, slug: str):
                         guardian_consent=data["guardian_consent"],
                         invited_via=invite.unit if invite is not None else None,
                         category_id=data.get("category"),
+                        client_key=client_key_for(request),
                     )
                 except Refused as refused:
                     form.add_error(None, refused.message)

@@ -20,6 +20,7 @@ from contest_site.untrusted import JsonRefused, loads_bounded
 from contests.models import Contest
 from contests.refusals import Refused
 from contests.selectors import contest_page
+from participants.client_key import client_key_for
 from participants.models import Registration
 from participants.ratelimit import client_address
 from scoring.lookup import NOT_FOUND, LookupForm, lookup_limit_hit, registration_by_identity
@@ -127,7 +128,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             },
         )
     try:
-        attempt = attempt_start(registration=registration)
+        attempt = attempt_start(registration=registration, client_key=client_key_for(request))
     except Refused as refused:
         return render(
             request,

@@ -211,6 +211,7 @@ def attempt_start(
     registration: Registration,
     round: Round | None = None,
     now: datetime.datetime | None = None,
+    client_key: str = "",
 ) -> Attempt:
     """Start an attempt, or return the person's open one.
 
@@ -305,6 +306,8 @@ def attempt_start(
                 started_at=now,
                 deadline=deadline,
                 question_count=len(items),
+                # Evidence for the integrity app (participants.client_key); no query.
+                client_key=client_key[:16],
             )
             # One UPDATE; a used version is never edited in place again (contests' rule).
             if not_yet_used:
