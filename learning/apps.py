@@ -6,3 +6,6 @@ class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Ôn luyện và thống kê câu hỏi")
     default_auto_field = "django.db.models.BigAutoField"
+    # What the organiser role manages in its subtree (contests.services.units.roles_ensure):
+    # item statistics runs (viewing the statistics, asking for a recompute).
+    organiser_models = ("itemstatsrun",)
