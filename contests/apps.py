@@ -20,4 +20,5 @@ class ContestsConfig(AppConfig):
         "prizetier",
         "category",
         "announcement",
+        "unittarget",
     )

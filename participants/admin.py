@@ -820,3 +820,6 @@ class DuplicateSuspectAdmin(admin.ModelAdmin):
 
 
 admin.site.register(DuplicateSuspect, DuplicateSuspectAdmin)
+
+
+from participants import admin_roster  # noqa: E402, F401  (registers RosterEntryAdmin)

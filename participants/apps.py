@@ -6,7 +6,7 @@ class ParticipantsConfig(AppConfig):
     name = "participants"
     verbose_name = _("Người dự thi")
     # What the organiser role manages in its subtree (contests.services.units.roles_ensure).
-    organiser_models = ("participant", "registration")
+    organiser_models = ("participant", "registration", "rosterentry")
 
     def ready(self):
         # Every app (contests' excluded people too) shows numbers in full only to holders of
