@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from contests.dates import contest_date_problem
 from contests.masking import can_view_full_identity
 from contests.models import Contest, Round, Unit
 from contests.selectors import path_prefix_for
-from reports import charts, rankings, selectors
+from reports import charts, rankings, selectors, selectors_live
 from reports.models import ExportJob
 from reports.services.exports import (
     ROUND_KINDS,
@@ -34,6 +34,7 @@ from reports.services.exports import (
     export_job_downloadable,
     export_kinds_for,
 )
+from reports.services.live import figures_freshen, figures_refresh_asked
 
 
 def _contest_for(user, slug: str) -> Contest:
@@ -108,7 +109,16 @@ def index(request):
 DASHBOARD_CACHE_SECONDS = 60
 
 
-def _figures_context(contest: Contest, unit: Unit, round_key: int, date_from, date_to) -> dict:
+def _day_range(contest: Contest, date_from, date_to) -> tuple:
+    """The days the daily chart spans: the filter's, else the contest's days so far."""
+    opens = timezone.localdate(contest.opens_at)
+    closes = timezone.localdate(contest.closes_at - datetime.timedelta(microseconds=1))
+    return date_from or opens, date_to or min(closes, timezone.localdate())
+
+
+def _figures_context(
+    contest: Contest, unit: Unit, round_key: int, date_from, date_to, questions: int
+) -> dict:
     """What the dashboard shows from the roll-ups (three queries and the Python around them:
     most of the page's time before it was cached)."""
     figures = selectors.Figures(contest=contest, round_key=round_key)
@@ -125,15 +135,30 @@ def _figures_context(contest: Contest, unit: Unit, round_key: int, date_from, da
         "new_participants": sum(d["new_participants"] for d in days),
     }
     scores = selectors.score_distribution(contest=contest, unit=unit, round_key=round_key)
-    daily_chart = charts.bar_chart(
-        [(d["day"].strftime("%d/%m"), d["attempts"]) for d in days],
+    first, last = _day_range(contest, date_from, date_to)
+    day_points = charts.day_bins({d["day"]: d["attempts"] for d in days}, first, last)
+    daily_chart = charts.axis_chart(
+        [(day.strftime("%d/%m"), n) for day, n in day_points],
         title=_("Số bài dự thi theo ngày"),
+        x_title=_("Ngày"),
+        y_title=_("Số bài dự thi"),
     )
-    score_chart = charts.bar_chart(
-        [(str(s["correct_count"]), s["participants"]) for s in scores],
+    bins = charts.score_bins({s["correct_count"]: s["participants"] for s in scores}, questions)
+    mean = charts.mean_of_bins(bins)
+    scale = len(bins) - 1
+    mean_text = (
+        _("%(mean)s / %(scale)s câu")
+        % {"mean": formats.number_format(round(mean, 1), decimal_pos=1), "scale": scale}
+        if mean is not None
+        else None
+    )
+    score_chart = charts.axis_chart(
+        [(str(score), n) for score, n in bins],
         title=_("Phân bố số câu đúng (bài tốt nhất của mỗi người)"),
+        x_title=_("Số câu đúng (trên %(scale)s câu)") % {"scale": scale},
+        y_title=_("Số người dự thi"),
         color="#198754",
-        label_every=1,
+        marker=(mean, _("TB %(mean)s") % {"mean": mean_text}) if mean is not None else None,
     )
     return {
         "totals": totals,
@@ -147,12 +172,13 @@ def _figures_context(contest: Contest, unit: Unit, round_key: int, date_from, da
         "range_totals": range_totals,
         "daily_chart": daily_chart,
         "score_chart": score_chart,
+        "mean_correct_text": mean_text,
     }
 
 
-def _figures_cached(contest, unit, round_key, date_from, date_to, state) -> dict:
+def _figures_cached(contest, unit, round_key, date_from, date_to, state, questions) -> dict:
     if state is None:  # nothing rolled up yet: nothing worth caching
-        return _figures_context(contest, unit, round_key, date_from, date_to)
+        return _figures_context(contest, unit, round_key, date_from, date_to, questions)
     stamps = [t.timestamp() if t else 0 for t in (state.recomputed_at, state.refreshed_at)]
     key = ":".join(
         str(part)
@@ -163,13 +189,15 @@ def _figures_cached(contest, unit, round_key, date_from, date_to, state) -> dict
             round_key,
             date_from or "",
             date_to or "",
+            questions,
+            timezone.localdate(),
             get_language(),
             *stamps,
         )
     )
     context = cache.get(key)
     if context is None:
-        context = _figures_context(contest, unit, round_key, date_from, date_to)
+        context = _figures_context(contest, unit, round_key, date_from, date_to, questions)
         cache.set(key, context, DASHBOARD_CACHE_SECONDS)
     return context
 
@@ -199,12 +227,17 @@ def dashboard(request, slug: str):
     unit = selectors.unit_for(user=request.user, contest=contest, code=request.GET.get("unit"))
     round_ = _parse_round(request, contest)
     date_from, date_to = _parse_date(request, "tu"), _parse_date(request, "den")
-    state = selectors.rollup_state(contest=contest)
+    at_root = unit.pk == contest.participation_root_id
+    # No beat in the embedded default: the figures are refreshed here when stale, and are
+    # never older than the prize list beside them (reports.rules.freshness).
+    fresh = figures_freshen(contest=contest, with_prizes=at_root)
+    state = fresh.state
+    questions = selectors_live.questions_per_test(contest=contest, round_=round_)
     figures = _figures_cached(
-        contest, unit, selectors.round_key_of(round_), date_from, date_to, state
+        contest, unit, selectors.round_key_of(round_), date_from, date_to, state, questions
     )
     prizes = []
-    if unit.pk == contest.participation_root_id:
+    if at_root:
         from scoring.selectors.prizes import prize_list
 
         prizes = prize_list(contest=contest)[:200]
@@ -223,11 +256,38 @@ def dashboard(request, slug: str):
         "rankings": _rankings_cached(contest, unit, state),
         "breadcrumbs": _breadcrumbs(request.user, contest, unit),
         "state": state,
+        "fresh": fresh,
         "export_kinds": export_kinds_for(user=request.user, contest=contest),
         "round_kinds": ROUND_KINDS,
         "may_export_full": can_view_full_identity(request.user),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+@staff_member_required
+@require_POST
+def refresh(request, slug: str):
+    """The "Cập nhật số liệu" button: refresh the contest's roll-ups now (an organiser who
+    may see the contest's reports; once a minute per organiser and contest), then back to
+    the unit's dashboard with a message that says what happened."""
+    contest = _contest_for(request.user, slug)
+    unit = selectors.unit_for(user=request.user, contest=contest, code=request.POST.get("unit"))
+    back = reverse("reports:dashboard", args=[contest.slug]) + "?" + urlencode({"unit": unit.code})
+    outcome, wait = figures_refresh_asked(contest=contest, user=request.user)
+    if outcome == "wait":
+        messages.warning(
+            request,
+            _("Số liệu vừa được cập nhật theo yêu cầu của bạn. Vui lòng thử lại sau %(n)s giây.")
+            % {"n": wait},
+        )
+    elif outcome == "busy":
+        messages.info(request, _("Số liệu đang được cập nhật. Vui lòng tải lại trang sau ít phút."))
+    else:
+        state = selectors.rollup_state(contest=contest)
+        at = timezone.localtime(state.refreshed_at) if state and state.refreshed_at else None
+        at_text = at.strftime("%H:%M %d/%m/%Y") if at else ""
+        messages.success(request, _("Đã cập nhật số liệu lúc %(at)s.") % {"at": at_text})
+    return redirect(back)
 
 
 @staff_member_required
@@ -269,6 +329,7 @@ def ranking(request, slug: str):
 def summary(request, slug: str):
     contest = _contest_for(request.user, slug)
     unit = selectors.unit_for(user=request.user, contest=contest, code=request.GET.get("unit"))
+    fresh = figures_freshen(contest=contest, with_prizes=False)
     figures = selectors.Figures(contest=contest)
     context = {
         "contest": contest,
@@ -278,8 +339,7 @@ def summary(request, slug: str):
         "by_block": figures.by_block(unit),
         "by_age_group": figures.by_age_group(unit),
         "top_units": figures.top_units(unit),
-        "state": selectors.rollup_state(contest=contest),
-        "now": timezone.now(),
+        "state": fresh.state,
     }
     return render(request, "reports/summary.html", context)
 

@@ -40,6 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -483,6 +484,40 @@ def rollups_refresh(*, contest: Contest) -> dict:
             return {"mode": "refresh", "units": len(touched), "affected": len(affected)}
     # Too many units touched: the full recomputation is cheaper than many small ones.
     return rollups_recompute(contest=contest)
+
+
+# How long a view's refresh holds its lock at most (a refresh that dies leaves no lock for
+# longer); a demo-sized recomputation takes seconds, an incremental refresh less.
+REFRESH_LOCK_SECONDS = 300
+
+
+def rollups_refresh_unless_busy(*, contest: Contest) -> dict | None:
+    """`rollups_refresh` for a page view or a button: None, without waiting, when another
+    view (or beat) is refreshing this contest now; the caller then shows the figures it has.
+
+    Two guards: a cache lock (`cache.add` is atomic in Redis and in the embedded default's
+    in-process cache, so it also holds on SQLite, where row locks do not exist), and on
+    PostgreSQL the state row taken with SKIP LOCKED, because the cache fails open (an
+    unreachable Redis answers every `add` with True) and beat's refresh holds that row."""
+    key = f"reports:rollups-refreshing:{contest.pk}"
+    if not cache.add(key, 1, timeout=REFRESH_LOCK_SECONDS):
+        return None
+    try:
+        if connection.vendor != "postgresql":
+            return rollups_refresh(contest=contest)
+        RollupState.objects.get_or_create(contest=contest)
+        with transaction.atomic():
+            free = (
+                RollupState.objects.select_for_update(skip_locked=True)
+                .filter(contest=contest)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if free is None:
+                return None
+            return rollups_refresh(contest=contest)
+    finally:
+        cache.delete(key)
 
 
 def rollups_refresh_all() -> dict[str, dict]:
