@@ -26,7 +26,8 @@ from contest_site.untrusted import parse_id
 from contests.access import answer_key_visible_to
 from contests.admin.categories import CategoryInline
 from contests.admin.children import ContestChildInline
-from contests.admin.prizes import PrizeStructureForm
+from contests.admin.prizes import PrizeStructureInline
+from contests.admin.units import UnitPickerMixin
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import ContestAdminForm, RoundAdminForm
 from contests.masking import can_view_full_identity, full_identity_view_record, mask_document
@@ -37,7 +38,6 @@ from contests.models import (
     ContestChange,
     ExcludedPerson,
     Milestone,
-    PrizeStructure,
     PrizeTier,
     Round,
     Topic,
@@ -152,49 +152,6 @@ class BlueprintItemInline(ContestChildInline, admin.TabularInline):
     model = BlueprintItem
     extra = 0
     fields = ["round", "topic", "difficulty", "count"]
-
-
-class PrizeStructureInline(ContestChildInline, admin.TabularInline):
-    model = PrizeStructure
-    form = PrizeStructureForm
-    extra = 0
-    fields = [
-        "title",
-        "unit",
-        "round",
-        "category",
-        "basis",
-        "one_prize_per",
-        "cap_percent",
-        "excludes_round_winners",
-        "collective_unit_kind",
-        "tiers_summary",
-        "budget",
-    ]
-    readonly_fields = ["tiers_summary", "budget"]
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("unit", "round", "category")
-            .prefetch_related("tiers")
-        )
-
-    @admin.display(description=_("các giải"))
-    def tiers_summary(self, obj):
-        if obj.pk is None:
-            return gettext("Lưu rồi bấm “Thay đổi” để nhập các giải.")
-        parts = [
-            f"{t.get_kind_display()} {t.name}: {t.count} × {dong(t.amount)}"
-            for t in obj.tiers.all()
-        ]
-        return "; ".join(parts) or "—"
-
-    @admin.display(description=_("tổng giá trị"))
-    def budget(self, obj):
-        return dong(prize_budget(tiers=obj.tiers.all())) if obj.pk else "—"
 
 
 # What each audit row is about, as an organiser reads it.
@@ -353,8 +310,10 @@ class ContestChangeInline(admin.TabularInline):
 
 
 @admin.register(Contest)
-class ContestAdmin(ScopedModelAdmin):
+class ContestAdmin(UnitPickerMixin, ScopedModelAdmin):
     unit_path_field = "owner_unit__path"
+    autocomplete_fields = ["owner_unit", "participation_root"]
+    unit_default_fields = ("owner_unit", "participation_root")
     form = ContestAdminForm
     change_form_template = "admin/contests/contest/change_form.html"
     list_display = ["title", "owner_unit", "status", "opens_display", "closes_display"]

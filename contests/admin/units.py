@@ -6,11 +6,20 @@ outside the subtree, and the "relative to" dropdown lists only the subtree. An o
 unit belongs to the level above: it can be seen, not changed, moved or deleted.
 
 "Nhập từ Excel" imports units from an .xlsx (contests.services.unit_import), confined to the
-organiser's subtree; "Tải mẫu" downloads the template."""
+organiser's subtree; "Tải mẫu" downloads the template.
+
+Unit pickers: every admin field that asks for a unit lists it in `autocomplete_fields` (Django's
+vendored select2, no CDN). The search runs on this UnitAdmin (name or code, scoped to the
+organiser's subtree by its get_queryset and again by get_search_results), and each result is
+shown with its path ("Thành phố Hà Nội › Quận Thanh Xuân › Phường Nhân Chính") by
+`UnitPathAutocompleteJsonView`, which takes the ancestors of a whole page of results in one
+query. `UnitPickerMixin` shows the chosen unit with its path too and starts add forms at the
+organiser's own unit."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -25,6 +34,7 @@ from treebeard.forms import movenodeform_factory
 from contest_site.untrusted import parse_id
 from contests.admin_scoping import ScopedAdminMixin, ScopedModelAdmin, scope_queryset
 from contests.models import Organiser, Unit
+from contests.rules.unit_paths import ancestor_paths_of, path_label
 from contests.selectors import organiser_unit, path_prefix_for, sees_everything, unit_subtree
 from contests.services.unit_import import MAX_FILE_BYTES, units_import_xlsx, units_template_xlsx
 
@@ -61,6 +71,76 @@ class UnitImportForm(forms.Form):
             if scope is not None
             else _("— không có: đơn vị gốc —")
         )
+
+
+# --- Unit pickers ---------------------------------------------------------------------------
+
+
+def unit_path_labels(units) -> dict[int, str]:
+    """{unit id: "Thành phố › Quận › Phường"} for the given units, with the names of all their
+    ancestors read in one `path IN (...)` query (none when every unit is a root)."""
+    units = list(units)
+    wanted = ancestor_paths_of((u.path for u in units), steplen=Unit.steplen)
+    names = dict(Unit.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    return {u.pk: path_label(u.path, u.name, names=names, steplen=Unit.steplen) for u in units}
+
+
+class UnitPathAutocompleteJsonView(AutocompleteJsonView):
+    """Django admin's autocomplete, with units named by their path. Everything else (which
+    source fields are allowed, permissions, the scoped queryset of the target's admin,
+    pagination) is Django's own."""
+
+    path_labels: dict[int, str] | None = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.model_admin.model is Unit:
+            self.path_labels = unit_path_labels(context["object_list"])
+        return context
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if self.path_labels and obj.pk in self.path_labels:
+            result["text"] = self.path_labels[obj.pk]
+        return result
+
+
+def unit_autocomplete_view(request):
+    """Mounted at the admin's own autocomplete address (contest_site/urls.py, before the admin's
+    URLs), so every autocomplete widget reaches it through the usual `admin:autocomplete`."""
+    return UnitPathAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+class UnitPickerMixin:
+    """For a ModelAdmin or inline whose unit fields are in `autocomplete_fields`: the chosen
+    unit is shown with its path, and on an add form the fields in `unit_default_fields` start
+    at the organiser's own unit (a superuser has none: they start empty)."""
+
+    unit_default_fields: tuple[str, ...] = ()
+
+    def unit_defaults(self, request) -> dict[str, int]:
+        unit = organiser_unit(user=request.user)
+        if unit is None:
+            return {}
+        return {name: unit.pk for name in self.unit_default_fields}
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, pk in self.unit_defaults(request).items():
+            initial.setdefault(name, pk)
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if (
+            field is not None
+            and db_field.related_model is Unit
+            and db_field.name in self.get_autocomplete_fields(request)
+        ):
+            # Only the chosen unit is rendered (the rest comes from the search): one query
+            # for its ancestors, never one per option.
+            field.label_from_instance = lambda unit: unit_path_labels([unit])[unit.pk]
+        return field
 
 
 def _visible_units(user):
@@ -110,6 +190,12 @@ class UnitAdmin(ScopedAdminMixin, TreeAdmin):
     ordering = ["path"]
 
     # --- Scope -------------------------------------------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        # The pickers' search (autocomplete) as well as the list's: scoped here too, so that no
+        # queryset handed in from elsewhere can list another district's units.
+        queryset = scope_queryset(queryset, user=request.user, unit_path_field="path")
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         # TreeAdmin's own get_queryset lists the roots and looks nodes up unscoped; this one
@@ -246,8 +332,9 @@ class UnitAdmin(ScopedAdminMixin, TreeAdmin):
 
 
 @admin.register(Organiser)
-class OrganiserAdmin(ScopedModelAdmin):
+class OrganiserAdmin(UnitPickerMixin, ScopedModelAdmin):
     unit_path_field = "unit__path"
+    unit_default_fields = ("unit",)
     list_display = ["user", "unit"]
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["unit"]
