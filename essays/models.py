@@ -29,7 +29,9 @@ class EssayTask(models.Model):
         UPLOAD = "upload", _("Tải lên tệp (PDF, DOCX hoặc ảnh chụp bài viết tay)")
         EITHER = "either", _("Gõ trực tiếp hoặc tải lên tệp")
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="essay_tasks")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="essay_tasks"
+    )
     round = models.ForeignKey(
         Round,
         null=True,
@@ -128,9 +130,17 @@ class Entry(models.Model):
         PRELIMINARY = "preliminary", _("Sơ khảo")
         FINAL = "final", _("Chung khảo")
 
-    task = models.ForeignKey(EssayTask, on_delete=models.PROTECT, related_name="entries")
+    task = models.ForeignKey(
+        EssayTask,
+        verbose_name=_("phần thi tự luận"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
     registration = models.ForeignKey(
-        Registration, on_delete=models.PROTECT, related_name="essay_entries"
+        Registration,
+        verbose_name=_("đăng ký dự thi"),
+        on_delete=models.PROTECT,
+        related_name="essay_entries",
     )
     # What judges see instead of the person: random, not derived from any id.
     code = models.CharField(_("mã bài"), max_length=12, unique=True)
@@ -169,8 +179,8 @@ class Entry(models.Model):
         _("điểm chung khảo"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     forwarded_at = models.DateTimeField(_("gửi lên thành phố lúc"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("sửa lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("bài dự thi tự luận")
@@ -191,7 +201,10 @@ class Judge(models.Model):
     entry from that unit's subtree (conflict of interest)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="judge"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="judge",
     )
     home_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị công tác")
@@ -209,8 +222,15 @@ class Panel(models.Model):
     """A judging panel of one level for one task: a district's preliminary panel (its unit is
     the district) or the city's final panel (its unit is the contest's owner)."""
 
-    task = models.ForeignKey(EssayTask, on_delete=models.CASCADE, related_name="panels")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        EssayTask,
+        verbose_name=_("phần thi tự luận"),
+        on_delete=models.CASCADE,
+        related_name="panels",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
     stage = models.CharField(_("vòng chấm"), max_length=12, choices=Entry.Stage.choices)
     name = models.CharField(_("tên ban giám khảo"), max_length=200)
     judges = models.ManyToManyField(
@@ -235,12 +255,20 @@ class Assignment(models.Model):
     """An entry given to a judge to mark at one stage (the first, second, or a third judge
     when the first two differ by more than the task's gap). `total` is set when marked."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="assignments")
-    judge = models.ForeignKey(Judge, on_delete=models.PROTECT, related_name="assignments")
-    stage = models.CharField(max_length=12, choices=Entry.Stage.choices)
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("bài dự thi"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    panel = models.ForeignKey(
+        Panel, verbose_name=_("ban giám khảo"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    judge = models.ForeignKey(
+        Judge, verbose_name=_("giám khảo"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    stage = models.CharField(
+        verbose_name=_("vòng chấm"), max_length=12, choices=Entry.Stage.choices
+    )
     turn = models.PositiveSmallIntegerField(_("lượt chấm"), default=1)
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(verbose_name=_("phân công lúc"), auto_now_add=True)
     marked_at = models.DateTimeField(_("chấm xong lúc"), null=True, blank=True)
     total = models.DecimalField(
         _("tổng điểm"), max_digits=7, decimal_places=2, null=True, blank=True

@@ -60,9 +60,11 @@ class Participant(models.Model):
         verbose_name=_("nơi công tác/học tập"),
     )
     # Birth registered outside the 63 province codes: confirmed by the person, reviewed by staff.
-    foreign_birth_confirmed = models.BooleanField(default=False)
+    foreign_birth_confirmed = models.BooleanField(
+        verbose_name=_("đã xác nhận sinh ở nước ngoài"), default=False
+    )
     needs_review = models.BooleanField(_("cần rà soát"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("người dự thi")
@@ -93,9 +95,14 @@ class Registration(models.Model):
     The document is copied here so that "one registration per (contest, document type,
     number)" is a plain database constraint."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="registrations")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.PROTECT, related_name="registrations"
+    )
     participant = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="registrations"
+        Participant,
+        verbose_name=_("người dự thi"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
     )
     unit = models.ForeignKey(
         Unit,
@@ -112,8 +119,10 @@ class Registration(models.Model):
         related_name="+",
         verbose_name=_("khối"),
     )
-    document_type = models.CharField(max_length=20, choices=DocumentType.choices)
-    document_number = models.CharField(max_length=20)
+    document_type = models.CharField(
+        verbose_name=_("loại giấy tờ"), max_length=20, choices=DocumentType.choices
+    )
+    document_number = models.CharField(verbose_name=_("số giấy tờ"), max_length=20)
     age_on_reference = models.PositiveSmallIntegerField(_("tuổi tại ngày tính tuổi"))
     # The key of the contest's age group (participants.rules.age_groups): "u18", "18+"; the
     # label comes from the contest's own groups, never from here.
@@ -125,7 +134,7 @@ class Registration(models.Model):
     guardian_relationship = models.CharField(_("quan hệ"), max_length=50, blank=True)
     guardian_consent = models.BooleanField(_("người giám hộ đồng ý"), default=False)
     needs_review = models.BooleanField(_("cần rà soát"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("đăng ký lúc"), auto_now_add=True)
     # Set by participants.retention when the contest's retention period ended: the document
     # number and the guardian's phone have been overwritten.
     identity_purged_at = models.DateTimeField(_("đã xóa số giấy tờ lúc"), null=True, blank=True)
@@ -194,7 +203,7 @@ class ConsentNotice(models.Model):
 
     version = models.CharField(_("phiên bản"), max_length=20, unique=True)
     text = models.TextField(_("nội dung"))
-    published_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(verbose_name=_("công bố lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("thông báo xử lý dữ liệu cá nhân")
@@ -211,15 +220,25 @@ class ConsentRecord(models.Model):
         PUBLISH = "publish", _("Công bố tên và kết quả")
         GUARDIAN = "guardian", _("Đồng ý của người giám hộ")
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
-    registration = models.ForeignKey(
-        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="consents"
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("người dự thi"),
+        on_delete=models.CASCADE,
+        related_name="consents",
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    notice = models.ForeignKey(ConsentNotice, on_delete=models.PROTECT)
-    given = models.BooleanField(default=True)
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("đăng ký dự thi"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    kind = models.CharField(verbose_name=_("loại"), max_length=20, choices=Kind.choices)
+    notice = models.ForeignKey(ConsentNotice, verbose_name=_("thông báo"), on_delete=models.PROTECT)
+    given = models.BooleanField(verbose_name=_("đồng ý"), default=True)
     given_by = models.CharField(_("người đồng ý"), max_length=150)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(verbose_name=_("thời điểm"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("bản ghi đồng ý")
@@ -232,10 +251,12 @@ class ConsentRecord(models.Model):
 class PersonalDataAccess(models.Model):
     """Every full view or full export of identity data: who, what, when."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    action = models.CharField(max_length=30)
-    target = models.CharField(max_length=200)
-    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), null=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(verbose_name=_("thao tác"), max_length=30)
+    target = models.CharField(verbose_name=_("dữ liệu đã xem"), max_length=200)
+    at = models.DateTimeField(verbose_name=_("thời điểm"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
@@ -254,13 +275,18 @@ class IdentityChange(models.Model):
     """A change to locked identity fields, made by an organiser and recorded."""
 
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="identity_changes"
+        Participant,
+        verbose_name=_("người dự thi"),
+        on_delete=models.CASCADE,
+        related_name="identity_changes",
     )
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    at = models.DateTimeField(auto_now_add=True)
-    before = models.JSONField()
-    after = models.JSONField()
-    reason = models.CharField(max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(verbose_name=_("thời điểm"), auto_now_add=True)
+    before = models.JSONField(verbose_name=_("trước khi sửa"))
+    after = models.JSONField(verbose_name=_("sau khi sửa"))
+    reason = models.CharField(verbose_name=_("lý do"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("thay đổi thông tin định danh")
@@ -507,7 +533,9 @@ class RosterEntry(models.Model):
     002), imported by the unit's organiser and matched to a registration by document number
     or phone (participants.rules.roster): the unit's "who has not yet taken part"."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="roster")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="roster"
+    )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="roster_entries", verbose_name=_("đơn vị")
     )
@@ -525,7 +553,7 @@ class RosterEntry(models.Model):
         verbose_name=_("đăng ký dự thi"),
     )
     matched_at = models.DateTimeField(_("đối chiếu lúc"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("người thuộc diện tham gia")

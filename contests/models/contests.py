@@ -334,12 +334,16 @@ class ExcludedPerson(models.Model):
 class ContestChange(models.Model):
     """Audit of changes to rules, answer key or prizes after publishing: who, when, before/after."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="changes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    at = models.DateTimeField(auto_now_add=True)
-    what = models.CharField(max_length=100)
-    before = models.JSONField(default=dict)
-    after = models.JSONField(default=dict)
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="changes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(verbose_name=_("thời điểm"), auto_now_add=True)
+    what = models.CharField(verbose_name=_("nội dung sửa"), max_length=100)
+    before = models.JSONField(verbose_name=_("trước khi sửa"), default=dict)
+    after = models.JSONField(verbose_name=_("sau khi sửa"), default=dict)
 
     class Meta:
         verbose_name = _("thay đổi sau khi công bố")

@@ -7,7 +7,9 @@ from .contests import Contest, Round
 
 
 class Topic(models.Model):
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="topics")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="topics"
+    )
     name = models.CharField(_("chủ đề"), max_length=200)
 
     class Meta:
@@ -39,8 +41,12 @@ class Question(models.Model):
         PRACTICE = "practice", _("Chỉ thi thử")
         BOTH = "both", _("Thi chính thức và thi thử")
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="questions")
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="questions"
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("chủ đề"), on_delete=models.PROTECT, related_name="questions"
+    )
     text = models.TextField(_("nội dung câu hỏi"), max_length=2000)
     explanation = models.TextField(_("giải thích"), blank=True, max_length=4000)
     legal_reference = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
@@ -55,6 +61,7 @@ class Question(models.Model):
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     replaces = models.OneToOneField(
         "self",
+        verbose_name=_("thay cho câu"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -99,16 +106,19 @@ class Option(models.Model):
 class BlueprintItem(models.Model):
     """How many questions a test draws from a topic (and optionally a difficulty)."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="blueprint")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="blueprint"
+    )
     round = models.ForeignKey(
         Round,
+        verbose_name=_("vòng thi"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="blueprint",
         help_text=_("Để trống: áp dụng cho mọi vòng."),
     )
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT)
+    topic = models.ForeignKey(Topic, verbose_name=_("chủ đề"), on_delete=models.PROTECT)
     difficulty = models.PositiveSmallIntegerField(
         _("độ khó"),
         choices=Question.Difficulty.choices,

@@ -63,9 +63,14 @@ class Organiser(models.Model):
     """A staff account attached to one unit: it sees and changes only that unit's subtree."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organiser"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="organiser",
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="organisers")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="organisers"
+    )
 
     class Meta:
         verbose_name = _("cán bộ tổ chức")
@@ -81,9 +86,14 @@ class UnitTarget(models.Model):
     one rule (reports.rules.targets)."""
 
     contest = models.ForeignKey(
-        "contests.Contest", on_delete=models.CASCADE, related_name="unit_targets"
+        "contests.Contest",
+        verbose_name=_("cuộc thi"),
+        on_delete=models.CASCADE,
+        related_name="unit_targets",
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="targets"
+    )
     people = models.PositiveIntegerField(_("chỉ tiêu (người)"), null=True, blank=True)
     percent = models.PositiveSmallIntegerField(
         _("chỉ tiêu (% số người của đơn vị)"), null=True, blank=True

@@ -23,41 +23,61 @@ class Attempt(models.Model):
         GRADED = "graded", _("Đã chấm")
 
     registration = models.ForeignKey(
-        Registration, on_delete=models.PROTECT, related_name="attempts"
+        Registration,
+        verbose_name=_("đăng ký dự thi"),
+        on_delete=models.PROTECT,
+        related_name="attempts",
     )
     # Denormalised from the registration for the figures' and sweepers' indexes. No index of
     # its own: attempt_graded_idx and the roll-up index start with it, and every index costs
     # an entry on each submit (the status change is never a HOT update).
     contest = models.ForeignKey(
-        Contest, on_delete=models.PROTECT, related_name="attempts", db_index=False
+        Contest,
+        verbose_name=_("cuộc thi"),
+        on_delete=models.PROTECT,
+        related_name="attempts",
+        db_index=False,
     )
     round = models.ForeignKey(
-        Round, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
+        Round,
+        verbose_name=_("vòng thi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attempts",
     )
     number = models.PositiveSmallIntegerField(_("lần thi"))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        verbose_name=_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     # [{"q": question_id, "o": [option ids in display order]}, ...] in display order.
-    items = models.JSONField()
-    answers = models.JSONField(default=dict)
+    items = models.JSONField(verbose_name=_("câu hỏi đã rút"))
+    answers = models.JSONField(verbose_name=_("câu trả lời"), default=dict)
     prediction = models.BigIntegerField(_("dự đoán"), null=True, blank=True)
     # A keyed hash of the address and device that started the attempt (never the address
     # itself): evidence for the integrity app's anomaly flags ("one address, same answers").
     client_key = models.CharField(max_length=16, blank=True, default="", editable=False)
-    started_at = models.DateTimeField()
-    deadline = models.DateTimeField()
+    started_at = models.DateTimeField(verbose_name=_("bắt đầu lúc"))
+    deadline = models.DateTimeField(verbose_name=_("hạn nộp bài"))
     # Time the participant finished: submit time capped at the deadline, or the deadline for
     # an attempt closed by the sweeper.
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(verbose_name=_("kết thúc lúc"), null=True, blank=True)
     # Wall-clock time the row left "open" (the submit request, or the sweeper's run): the
     # requeue sweeper's clock, since finished_at is capped at the deadline.
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(verbose_name=_("gửi bài lúc"), null=True, blank=True)
     # Grading output.
-    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
-    question_count = models.PositiveSmallIntegerField()
-    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    all_correct = models.BooleanField(default=False)
-    graded_at = models.DateTimeField(null=True, blank=True)
+    correct_count = models.PositiveSmallIntegerField(
+        verbose_name=_("số câu đúng"), null=True, blank=True
+    )
+    question_count = models.PositiveSmallIntegerField(verbose_name=_("số câu hỏi"))
+    score = models.DecimalField(
+        verbose_name=_("điểm"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    duration_ms = models.PositiveIntegerField(
+        verbose_name=_("thời gian làm bài (mili giây)"), null=True, blank=True
+    )
+    all_correct = models.BooleanField(verbose_name=_("đúng tất cả"), default=False)
+    graded_at = models.DateTimeField(verbose_name=_("chấm lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bài thi")

@@ -29,25 +29,37 @@ class Certificate(models.Model):
         PRIZE = "prize", _("Đạt giải")
         SCORE = "score", _("Đạt điểm theo quy định")
 
-    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="certificates")
+    token = models.CharField(
+        verbose_name=_("mã xác thực"), max_length=32, unique=True, default=new_token, editable=False
+    )
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="certificates"
+    )
     # The snapshot version that first certified these facts.
-    snapshot = models.ForeignKey(ResultsSnapshot, on_delete=models.PROTECT, related_name="+")
+    snapshot = models.ForeignKey(
+        ResultsSnapshot,
+        verbose_name=_("kết quả đã công bố"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     registration = models.ForeignKey(
-        Registration, on_delete=models.PROTECT, related_name="certificates"
+        Registration,
+        verbose_name=_("đăng ký dự thi"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
     )
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     # What is certified, to recognise the same award in a later version: "prize:<structure
     # id>:<tier>" or "score".
-    award_key = models.CharField(max_length=300)
+    award_key = models.CharField(verbose_name=_("mã giải"), max_length=300)
     award = models.CharField(_("nội dung"), max_length=400)
     full_name = models.CharField(_("họ và tên"), max_length=150)
     public_name = models.CharField(_("tên công bố"), max_length=150)
     unit_name = models.CharField(_("đơn vị"), max_length=255)
     organiser_name = models.CharField(_("đơn vị tổ chức"), max_length=255)
     issued_on = models.DateField(_("ngày cấp"))
-    file = models.FileField(upload_to="certificates/", max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(verbose_name=_("tệp"), upload_to="certificates/", max_length=200)
+    created_at = models.DateTimeField(verbose_name=_("tạo lúc"), auto_now_add=True)
     # Set when a later snapshot version no longer has this award.
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revoked_in_version = models.PositiveIntegerField(null=True, blank=True)
@@ -78,10 +90,17 @@ class CertificateJob(models.Model):
         DONE = "done", _("Đã xong")
         FAILED = "failed", _("Lỗi")
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
-    snapshot = models.ForeignKey(ResultsSnapshot, on_delete=models.CASCADE, related_name="+")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="+"
+    )
+    snapshot = models.ForeignKey(
+        ResultsSnapshot,
+        verbose_name=_("kết quả đã công bố"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     # The site's address as the organiser used it: the QR codes point there.
-    base_url = models.CharField(max_length=200)
+    base_url = models.CharField(verbose_name=_("địa chỉ trang"), max_length=200)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
@@ -89,9 +108,13 @@ class CertificateJob(models.Model):
     done = models.PositiveIntegerField(_("đã xử lý"), default=0)
     created = models.PositiveIntegerField(_("tạo mới"), default=0)
     revoked = models.PositiveIntegerField(_("thu hồi"), default=0)
-    error = models.TextField(blank=True)
+    error = models.TextField(verbose_name=_("lỗi"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)

@@ -30,7 +30,9 @@ class Disqualification(models.Model):
         verbose_name=_("đăng ký dự thi"),
     )
     # Denormalised from the registration: rankings filter on it.
-    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="+")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.PROTECT, related_name="+"
+    )
     reason_code = models.CharField(_("lý do"), max_length=20, choices=Reason.choices)
     note = models.TextField(_("ghi chú"), blank=True, max_length=2000)
     created_by = models.ForeignKey(
@@ -90,9 +92,16 @@ class RegradeJob(models.Model):
         DONE = "done", _("Đã xong")
         FAILED = "failed", _("Lỗi")
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="regrade_jobs")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="regrade_jobs"
+    )
     question = models.ForeignKey(
-        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Question,
+        verbose_name=_("câu hỏi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -100,9 +109,13 @@ class RegradeJob(models.Model):
     total = models.PositiveIntegerField(_("số bài cần chấm lại"), default=0)
     done = models.PositiveIntegerField(_("đã chấm lại"), default=0)
     last_attempt_id = models.BigIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = models.TextField(verbose_name=_("lỗi"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
@@ -130,7 +143,9 @@ class AnswerKeyChange(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="key_changes", verbose_name=_("câu hỏi")
     )
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="+"
+    )
     before = models.JSONField(_("đáp án trước"))
     after = models.JSONField(_("đáp án sau"))
     by = models.ForeignKey(
@@ -141,7 +156,13 @@ class AnswerKeyChange(models.Model):
         verbose_name=_("người sửa"),
     )
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    job = models.ForeignKey(RegradeJob, null=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(
+        RegradeJob,
+        verbose_name=_("đợt chấm lại"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("sửa đáp án")
@@ -156,17 +177,28 @@ class ResultsSnapshot(models.Model):
     """Published results: the prize list frozen as JSON rows. Later regrades, disqualifications
     or edits change the live tables, never this; publishing again makes a new version."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="snapshots")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("cuộc thi"), on_delete=models.CASCADE, related_name="snapshots"
+    )
     # A round's own results (its prizes and ranking); null: the contest's overall results.
     # Versions count per (contest, round).
     round = models.ForeignKey(
-        Round, null=True, blank=True, on_delete=models.PROTECT, related_name="snapshots"
+        Round,
+        verbose_name=_("vòng thi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="snapshots",
     )
-    version = models.PositiveIntegerField()
-    prizes = models.JSONField()
-    budget = models.JSONField()
+    version = models.PositiveIntegerField(verbose_name=_("phiên bản"))
+    prizes = models.JSONField(verbose_name=_("giải thưởng"))
+    budget = models.JSONField(verbose_name=_("kinh phí"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người công bố"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     published_at = models.DateTimeField(_("công bố lúc"), auto_now_add=True)
     # Set when published as provisional: citizens may appeal until then; null = final.
