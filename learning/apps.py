@@ -7,5 +7,6 @@ class LearningConfig(AppConfig):
     verbose_name = _("Ôn luyện và thống kê câu hỏi")
     default_auto_field = "django.db.models.BigAutoField"
     # What the organiser role manages in its subtree (contests.services.units.roles_ensure):
-    # item statistics runs (viewing the statistics, asking for a recompute).
-    organiser_models = ("itemstatsrun",)
+    # item statistics runs (viewing the statistics, asking for a recompute); practice and
+    # review attempts (read only in admin: learning/admin.py).
+    organiser_models = ("itemstatsrun", "practiceattempt")
