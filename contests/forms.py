@@ -22,6 +22,7 @@ from contests.models import Contest, Question, Round
 from contests.rich_text import RICH_TEXT_FIELDS, rich_text_clean
 from contests.slugs import unique_slug, vn_slugify
 from contests.tie_break_field import TieBreakChainField, default_chain_text
+from contests.widgets import RichTextEditor
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hg]|giờ)?\s*(\d{2})?\s*(?:phút)?\s*$", re.IGNORECASE)
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
@@ -181,6 +182,7 @@ class ContestAdminForm(forms.ModelForm):
             "cumulative_rule",
             "retention_days",
         ]
+        widgets = {name: RichTextEditor() for name in RICH_TEXT_FIELDS}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -271,6 +273,17 @@ class QuestionAdminForm(forms.ModelForm):
         model = Question
         fields = ["contest", "topic", "text", "difficulty", "explanation", "legal_reference"]
         fields += ["is_active"]
+        # The question stays plain text (Excel, the exam page); its explanation is rich text.
+        widgets = {"explanation": RichTextEditor()}
+
+    def clean_explanation(self):
+        value = rich_text_clean(self.cleaned_data.get("explanation") or "")
+        stored = self.instance.explanation if self.instance.pk else ""
+        # Saved without a change, a stored explanation (plain text from an Excel import)
+        # stays as it was: markup alone must not make a used question a new version.
+        if stored and rich_text_clean(stored) == value:
+            return stored
+        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -19,6 +19,7 @@ from contests.services.announcements import (
     announcement_post,
     announcement_update,
 )
+from contests.widgets import RichTextEditor
 
 
 class AnnouncementAdminForm(forms.ModelForm):
@@ -30,6 +31,7 @@ class AnnouncementAdminForm(forms.ModelForm):
     class Meta:
         model = Announcement
         fields = ["contest", "kind", "title", "body", "published_at"]
+        widgets = {"body": RichTextEditor()}
 
     def clean_body(self):
         body = rich_text_clean(self.cleaned_data.get("body") or "")

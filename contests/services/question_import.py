@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from contests.models import Contest, Option, Question, Topic
+from contests.rich_text import rich_text_to_plain
 from contests.services.contests import contest_change_record
 from contests.services.questions import (
     EXPLANATION_MAX,
@@ -463,7 +464,7 @@ def question_bank_export(*, contest: Contest) -> bytes:
             *[""] * (len(LETTERS) - min(len(options), len(LETTERS))),
             correct,
             DIFFICULTY_LABELS.get(question.difficulty, ""),
-            question.explanation,
+            rich_text_to_plain(question.explanation),
             question.legal_reference,
         ]
         for c, value in enumerate(values, start=1):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, Option, Question
+from contests.rich_text import rich_text_to_plain
 from reports.exports.base import Column, SheetWriter
 
 LETTERS = "ABCDEFGHIJ"
@@ -48,7 +49,7 @@ def write(writer: SheetWriter, *, contest: Contest, **_kw) -> int:
                 q.text,
                 *texts,
                 correct,
-                q.explanation,
+                rich_text_to_plain(q.explanation),
                 q.legal_reference,
                 q.get_difficulty_display(),
                 _("Có") if q.is_active else _("Không"),
