@@ -89,9 +89,10 @@ class _Row:
     number: int
     full_name: str
     position: str
-    document: str
+    document: str  # "?" when the cell was refused
     phone: str
-    unit: Unit
+    unit: Unit | None
+    ok: bool = True  # False: the row has problems of its own (still checked for repeats)
 
 
 def _text(value: Any) -> str:
@@ -219,10 +220,9 @@ def _parse(
                 )
                 % {"code": code[:40]}
             )
-        if problems:
-            errors.extend((number, p) for p in problems)
-        else:
-            parsed.append(_Row(number, name, position, document, phone, unit))
+        row = _Row(number, name, position, document, phone, unit, ok=not problems)
+        errors.extend((number, p) for p in problems)
+        parsed.append(row)
     return parsed, errors
 
 
@@ -235,7 +235,7 @@ def _cross_check(
     first_document: dict[str, int] = {}
     first_phone: dict[str, int] = {}
     for row in rows:
-        if row.document:
+        if row.document and row.document != "?":
             if row.document in first_document:
                 errors.append(
                     (
@@ -246,7 +246,7 @@ def _cross_check(
                 )
             else:
                 first_document[row.document] = row.number
-        if row.phone:
+        if row.phone and row.phone != "?":
             if row.phone in first_phone:
                 errors.append(
                     (
@@ -265,6 +265,8 @@ def _cross_check(
     by_phone = {e.phone: e for e in listed.filter(phone__in=list(first_phone))}
     updates: dict[int, RosterEntry] = {}
     for row in rows:
+        if not row.ok:
+            continue
         entry = by_document.get(row.document) if row.document else None
         phone_entry = by_phone.get(row.phone) if row.phone else None
         if entry is None and phone_entry is not None:
@@ -328,6 +330,7 @@ def roster_import_xlsx(
     report = RosterImportReport()
     new, changed = [], []
     for row in rows:
+        assert row.unit is not None  # every row is ok here
         values = {
             "full_name": row.full_name,
             "position": row.position,

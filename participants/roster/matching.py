@@ -14,8 +14,10 @@ typed; running it twice changes nothing the second time."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -34,6 +36,16 @@ from participants.rules.roster import (
 )
 
 UPDATE_BATCH = 5000
+
+
+def _version_key(contest_id: int) -> str:
+    return f"roster-version:{contest_id}"
+
+
+def roster_version(*, contest_id: int) -> int:
+    """A number that changes whenever a match has run for the contest (every import runs
+    one): part of the key under which reports cache what they read from the roster."""
+    return cache.get(_version_key(contest_id)) or 0
 
 
 @dataclass
@@ -144,4 +156,6 @@ def roster_match(*, contest: Contest) -> MatchReport:
             _write(changes)
         report.changed = len(changes)
     report.unclear.sort()
+    # After the commit, so that a report cached meanwhile is not kept under the new version.
+    transaction.on_commit(lambda: cache.set(_version_key(contest.pk), time.time_ns(), None))
     return report
