@@ -5,6 +5,7 @@ from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
 from devdata.services.demo_results import seed_finished_contests
 from devdata.services.demo_rounds import seed_weekly_contest
+from devdata.services.demo_targets import seed_targets_and_roster
 
 
 class Command(BaseCommand):
@@ -20,5 +21,6 @@ class Command(BaseCommand):
             *seed_identity_cases(),
             *seed_finished_contests(),
             *seed_weekly_contest(),
+            *seed_targets_and_roster(),
         ]:
             self.stdout.write(line)
