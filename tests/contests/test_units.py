@@ -86,6 +86,7 @@ def test_roles_grant_what_each_app_lists_for_organisers():
         "scoring": "attempt disqualification regradejob answerkeychange resultssnapshot appeal "
         "certificatejob certificate",
         "reports": "boardsnapshot",
+        "integrity": "anomalyflag",
     }
     assert granted == {
         (app, model, verb)

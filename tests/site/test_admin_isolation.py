@@ -250,6 +250,21 @@ def _board_snapshot(w):
     )
 
 
+@case("integrity.AnomalyFlag")
+def _anomaly_flag(w):
+    AnomalyFlag = apps.get_model("integrity", "AnomalyFlag")
+    return tuple(
+        AnomalyFlag.objects.create(
+            contest=a.contest,
+            kind="too_fast",
+            registration=a.registration,
+            attempt=a,
+            evidence={"duration_ms": 20_000, "question_count": 0, "text_chars": 0, "floor_ms": 0},
+        )
+        for a in both(w, "scoring.Attempt")
+    )
+
+
 def _judging_task(w, d):
     """An essay task of a contest owned by district d (judging cases)."""
     key = f"judging:task:{d}"
