@@ -272,9 +272,17 @@ class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["contest", "topic", "text", "difficulty", "explanation", "legal_reference"]
-        fields += ["is_active"]
+        fields += ["is_active", "pool"]
         # The question stays plain text (Excel, the exam page); its explanation is rich text.
         widgets = {"explanation": RichTextEditor()}
+        # Practice shows the key right after a practice test (learning.rules.practice).
+        help_texts = {
+            "pool": _(
+                "“Chỉ thi thử” và “Thi chính thức và thi thử”: đáp án, giải thích và căn cứ "
+                "pháp lý của câu hỏi được hiện ngay sau mỗi lần thi thử, trước khi cuộc thi kết "
+                "thúc."
+            )
+        }
 
     def clean_explanation(self):
         value = rich_text_clean(self.cleaned_data.get("explanation") or "")

@@ -363,6 +363,7 @@ class ContestAdmin(UnitPickerMixin, ScopedModelAdmin):
                 ]
             },
         ),
+        (_("Thi thử"), {"fields": ["practice_mode", "practice_question_count"]}),
         (
             _("Câu hỏi dự đoán"),
             {"fields": ["prediction_text", "prediction_target", "prediction_actual"]},

@@ -54,11 +54,12 @@ class QuestionAdmin(ScopedModelAdmin):
     change_list_template = "admin/contests/question/change_list.html"
     change_form_template = "admin/contests/question/change_form.html"
     inlines = [OptionInline]
-    list_display = ["short_text", "topic", "difficulty", "version", "used", "is_active"]
+    list_display = ["short_text", "topic", "difficulty", "pool", "version", "used", "is_active"]
     list_filter = [
         ("contest", admin.RelatedOnlyFieldListFilter),
         ("topic", admin.RelatedOnlyFieldListFilter),
         "difficulty",
+        "pool",
         "is_active",
         "used",
     ]
@@ -67,7 +68,7 @@ class QuestionAdmin(ScopedModelAdmin):
     readonly_fields = ["version", "used", "replaces"]
     actions = ["deactivate_selected"]
     fieldsets = [
-        (None, {"fields": ["contest", "topic", "text", "difficulty"]}),
+        (None, {"fields": ["contest", "topic", "text", "difficulty", "pool"]}),
         (_("Giải thích và căn cứ pháp lý"), {"fields": ["explanation", "legal_reference"]}),
         (_("Trạng thái"), {"fields": ["is_active", "version", "used", "replaces"]}),
     ]
@@ -150,6 +151,7 @@ class QuestionAdmin(ScopedModelAdmin):
             "legal_reference": data.get("legal_reference") or "",
             "difficulty": data["difficulty"],
             "is_active": data.get("is_active", True),
+            "pool": data.get("pool") or Question.Pool.CONTEST,
             "user": request.user,
         }
         if change:

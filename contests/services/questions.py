@@ -75,6 +75,7 @@ def _snapshot(question: Question, options: list[OptionData] | None = None) -> di
         "text": question.text,
         "difficulty": question.difficulty,
         "is_active": question.is_active,
+        "pool": question.pool,
         "options": [o.text for o in options],
         "correct": [i + 1 for i, o in enumerate(options) if o.is_correct],
     }
@@ -98,6 +99,7 @@ def question_create(
     legal_reference: str = "",
     difficulty: int = Question.Difficulty.MEDIUM,
     is_active: bool = True,
+    pool: str = Question.Pool.CONTEST,
     user=None,
 ) -> Question:
     """A new question (version 1) with its options. ValidationError (Vietnamese messages,
@@ -114,6 +116,7 @@ def question_create(
         legal_reference=legal_reference,
         difficulty=difficulty,
         is_active=is_active,
+        pool=pool,
     )
     _options_create(question, options)
     contest_change_record(
@@ -133,6 +136,7 @@ def question_update(
     legal_reference: str = "",
     difficulty: int = Question.Difficulty.MEDIUM,
     is_active: bool = True,
+    pool: str | None = None,
     user=None,
 ) -> Question:
     """Apply an edit; returns the version that now carries it.
@@ -140,8 +144,8 @@ def question_update(
     - Unused version: changed in place (options replaced).
     - Used version (drawn into an attempt): a new version is created (version + 1,
       `replaces` = the old one) and the old one is retired (is_active=False); the old row and
-      its options stay exactly as they were. Only a change of the active flag alone is applied
-      in place (retiring a question does not change what anyone saw).
+      its options stay exactly as they were. Only a change of the active flag or of the pool
+      (`pool`, None = unchanged) alone is applied in place (neither changes what anyone saw).
     - A version already replaced cannot be edited (edit the newest one).
     After publishing, the change is recorded in ContestChange ("question", or "answer_key"
     when the correct option changed) with before/after."""
@@ -163,10 +167,11 @@ def question_update(
         or [(o.text.strip(), o.is_correct) for o in options]
         != [(o.text, o.is_correct) for o in old_options]
     )
+    pool = pool or locked.pool
     if not content_changed:
-        if locked.is_active != is_active:
-            Question.objects.filter(pk=locked.pk).update(is_active=is_active)
-            locked.is_active = is_active
+        if locked.is_active != is_active or locked.pool != pool:
+            Question.objects.filter(pk=locked.pk).update(is_active=is_active, pool=pool)
+            locked.is_active, locked.pool = is_active, pool
             contest_change_record(
                 contest=contest,
                 user=user,
@@ -186,6 +191,7 @@ def question_update(
             legal_reference=legal_reference,
             difficulty=difficulty,
             is_active=is_active,
+            pool=pool,
             version=locked.version + 1,
             replaces=locked,
         )
@@ -196,6 +202,7 @@ def question_update(
         locked.legal_reference = legal_reference
         locked.difficulty = difficulty
         locked.is_active = is_active
+        locked.pool = pool
         locked.save(
             update_fields=[
                 "topic",
@@ -204,6 +211,7 @@ def question_update(
                 "legal_reference",
                 "difficulty",
                 "is_active",
+                "pool",
             ]
         )
         locked.options.all().delete()
