@@ -150,6 +150,15 @@
     }
     const holder = document.createElement("div");
     holder.appendChild(PM.DOMSerializer.fromSchema(schema).serializeFragment(doc.content));
+    // A list item's first paragraph is written as the item's own text (<li>Một</li>, as
+    // organisers' HTML and the demo have it; a <p> would space the items apart on the public
+    // page). Read back, ProseMirror puts it in a paragraph again.
+    holder.querySelectorAll("li").forEach((item) => {
+      const first = item.firstElementChild;
+      if (first && first.tagName === "P" && item.firstChild === first) {
+        first.replaceWith(...first.childNodes);
+      }
+    });
     return holder.innerHTML;
   }
 
