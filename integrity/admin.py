@@ -8,17 +8,20 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from contests.admin_scoping import ScopedModelAdmin
+from contests.models import Contest
 from integrity.evidence import evidence_text
 from integrity.models import AnomalyFlag
 from integrity.rules.decisions import REASON_MAX
 from integrity.services.decisions import flag_clear, flag_disqualify
+from integrity.services.detection import detection_enqueue
 
 
 class FlagDecisionForm(forms.Form):
@@ -31,6 +34,21 @@ class FlagDecisionForm(forms.Form):
             "max_length": _("Lý do dài tối đa %(limit_value)s ký tự."),
         },
     )
+
+
+class ScanForm(forms.Form):
+    contest = forms.ModelChoiceField(
+        label=_("Cuộc thi"),
+        queryset=Contest.objects.none(),
+        error_messages={
+            "required": _("Vui lòng chọn cuộc thi."),
+            "invalid_choice": _("Vui lòng chọn một cuộc thi trong danh sách."),
+        },
+    )
+
+    def __init__(self, *args, contests, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contest"].queryset = contests
 
 
 @admin.register(AnomalyFlag)
@@ -64,6 +82,7 @@ class AnomalyFlagAdmin(ScopedModelAdmin):
     )
     readonly_fields = fields
     actions = ["clear_flags", "disqualify_flags"]
+    change_list_template = "admin/integrity/anomalyflag/change_list.html"
 
     def has_add_permission(self, request):
         return False  # found by detection only
@@ -99,6 +118,52 @@ class AnomalyFlagAdmin(ScopedModelAdmin):
         url = reverse("admin:integrity_anomalyflag_changelist")
         query = urlencode({"group_key": obj.group_key})
         return format_html('<a href="{}?{}">{}</a>', url, query, _("Xem cả nhóm"))
+
+    # --- Scan now (the hourly scan runs anyway) ------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_scan": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "quet/",
+                self.admin_site.admin_view(self.scan_view),
+                name="integrity_anomalyflag_scan",
+            ),
+            *super().get_urls(),
+        ]
+
+    def scan_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        # The contests the organiser sees in the admin (their own and those they take part in).
+        contests = (
+            self.admin_site.get_model_admin(Contest).get_queryset(request).order_by("-opens_at")
+        )
+        data = request.POST if request.method == "POST" else None
+        form = ScanForm(data, contests=contests)
+        if request.method == "POST" and form.is_valid():
+            contest = form.cleaned_data["contest"]
+            if detection_enqueue(contest_id=contest.pk):
+                messages.success(
+                    request,
+                    _("Đã bắt đầu quét “%(title)s”; các dấu hiệu mới sẽ hiện trong danh sách.")
+                    % {"title": contest.title},
+                )
+            else:
+                messages.warning(
+                    request, _("Chưa quét được lúc này; hệ thống sẽ tự quét trong vòng một giờ.")
+                )
+            return redirect("admin:integrity_anomalyflag_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Quét tìm dấu hiệu bất thường"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/integrity/anomalyflag/scan.html", context)
 
     # --- The two decisions --------------------------------------------------------------------
 

@@ -340,6 +340,8 @@ CELERY_BEAT_SCHEDULE = {
     "identities-purge": {"task": "participants.tasks.identities_purge", "schedule": 86400.0},
     # Closed accounts whose contests' retention has ended are anonymised (daily).
     "accounts-anonymise": {"task": "participants.tasks.accounts_anonymise", "schedule": 86400.0},
+    # Anomaly flags for the organisers' review queue (integrity): open contests, hourly.
+    "flags-detect": {"task": "integrity.tasks.flags_detect_open", "schedule": 3600.0},
 }
 # Export files: kept this long for download, then deleted by "exports-purge".
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
