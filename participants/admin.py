@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -23,7 +24,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from contests.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
@@ -48,7 +50,9 @@ from participants.models import (
     TimeAllowanceGrant,
 )
 from participants.posters import qr_svg
+from participants.rules import data_access_text
 from participants.rules.age_groups import age_group_key_label, age_group_label
+from participants.rules.identity_changes import date_text, identity_change_lines
 from participants.rules.time_allowance import MAX_EXTRA_MINUTES, REASON_MAX
 from participants.selectors import (
     contest_age_groups,
@@ -137,8 +141,35 @@ class IdentityChangeInline(admin.TabularInline):
     model = IdentityChange
     extra = 0
     can_delete = False
-    fields = ("at", "changed_by", "reason")
+    fields = ("at", "changed_by", "changes", "reason")
     readonly_fields = fields
+
+    @admin.display(description=_("nội dung sửa"))
+    def changes(self, obj):
+        """Before → after of each changed field; document numbers masked here (the full
+        number is on the identity change page, for those allowed and logged there)."""
+
+        def show(name, value):
+            if value in (None, ""):
+                return str(_("(trống)"))
+            if name == "document_number":
+                return mask_document(value)
+            if name == "date_of_birth":
+                return date_text(value) or str(value)
+            field = Participant._meta.get_field(name)
+            return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
+
+        lines = identity_change_lines(
+            before=obj.before,
+            after=obj.after,
+            fields=list(services.IDENTITY_FIELDS),
+            labels={
+                f: str(Participant._meta.get_field(f).verbose_name)
+                for f in services.IDENTITY_FIELDS
+            },
+            show=show,
+        )
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) or "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -623,9 +654,19 @@ class ConsentNoticeAdmin(SuperuserOnlyAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(SuperuserOnlyAdmin):
-    list_display = ("at", "user", "action", "target")
+    list_display = ("at", "user", "action_text", "target_text")
     list_filter = ("action",)
-    readonly_fields = ("at", "user", "action", "target")
+    fields = ("at", "user", "action_text", "target_text")
+    readonly_fields = fields
+
+    @admin.display(description=_("thao tác"), ordering="action")
+    def action_text(self, obj):
+        return data_access_text.action_text(obj.action)
+
+    @admin.display(description=_("dữ liệu đã xem"))
+    def target_text(self, obj):
+        models = {m._meta.model_name: str(m._meta.verbose_name) for m in apps.get_models()}
+        return data_access_text.target_text(obj.target, models)
 
     def has_add_permission(self, request):
         return False
@@ -822,4 +863,5 @@ class DuplicateSuspectAdmin(admin.ModelAdmin):
 admin.site.register(DuplicateSuspect, DuplicateSuspectAdmin)
 
 
-from participants import admin_roster  # noqa: E402, F401  (registers RosterEntryAdmin)
+# Registered after the admins above: the roster's, and Django's and axes' own in Vietnamese.
+from participants import admin_roster, admin_vietnamese  # noqa: E402, F401

@@ -268,7 +268,14 @@ class PersonalDataAccess(models.Model):
         permissions = [("view_full_identity", _("Xem đầy đủ số giấy tờ và số điện thoại"))]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.action} {self.target}"
+        from django.apps import apps
+
+        from participants.rules.data_access_text import action_text, target_text
+
+        models_named = {m._meta.model_name: str(m._meta.verbose_name) for m in apps.get_models()}
+        return (
+            f"{self.user_id}: {action_text(self.action)}, {target_text(self.target, models_named)}"
+        )
 
 
 class IdentityChange(models.Model):

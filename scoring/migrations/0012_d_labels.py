@@ -343,4 +343,16 @@ class Migration(migrations.Migration):
             name="version",
             field=models.PositiveIntegerField(verbose_name="phiên bản"),
         ),
+        migrations.AlterField(
+            model_name="certificate",
+            name="revoked_in_version",
+            field=models.PositiveIntegerField(
+                blank=True, null=True, verbose_name="thu hồi ở phiên bản"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="regradejob",
+            name="last_attempt_id",
+            field=models.BigIntegerField(default=0, verbose_name="bài thi cuối đã chấm lại"),
+        ),
     ]

@@ -62,7 +62,9 @@ class Certificate(models.Model):
     created_at = models.DateTimeField(verbose_name=_("tạo lúc"), auto_now_add=True)
     # Set when a later snapshot version no longer has this award.
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
-    revoked_in_version = models.PositiveIntegerField(null=True, blank=True)
+    revoked_in_version = models.PositiveIntegerField(
+        verbose_name=_("thu hồi ở phiên bản"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("giấy chứng nhận")

@@ -108,7 +108,7 @@ class RegradeJob(models.Model):
     )
     total = models.PositiveIntegerField(_("số bài cần chấm lại"), default=0)
     done = models.PositiveIntegerField(_("đã chấm lại"), default=0)
-    last_attempt_id = models.BigIntegerField(default=0)
+    last_attempt_id = models.BigIntegerField(verbose_name=_("bài thi cuối đã chấm lại"), default=0)
     error = models.TextField(verbose_name=_("lỗi"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
