@@ -287,6 +287,30 @@ def fingerprint_sql(tables: list[str]) -> str:
     return " UNION ALL ".join(parts)
 
 
+WRITE_COUNT_SQL = (
+    "SELECT coalesce(sum(pg_stat_get_xact_tuples_inserted(o) + "
+    "pg_stat_get_xact_tuples_updated(o) + pg_stat_get_xact_tuples_deleted(o)), 0) "
+    "FROM unnest(%s::oid[]) o"
+)
+
+
+def table_oids(tables: list[str]) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT oid FROM pg_class WHERE relname = ANY(%s)", [tables])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def write_count(oids: list[int]) -> int:
+    """Rows this transaction has inserted, updated or deleted in the tables `oids` so far
+    (PostgreSQL's per-transaction table statistics, rolled-back savepoints included: the
+    count only grows). An unchanged count means no row of those tables was written, so the
+    MD5 fingerprint can be skipped; a changed one (a write, possibly undone by the view
+    itself) sends the caller to the fingerprint."""
+    with connection.cursor() as cursor:
+        cursor.execute(WRITE_COUNT_SQL, [oids])
+        return int(cursor.fetchone()[0])
+
+
 def fingerprint(sql: str) -> dict[str, tuple[int, str]]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
