@@ -5,6 +5,7 @@ from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
 from devdata.services.demo_item_stats import seed_item_stats
 from devdata.services.demo_results import seed_finished_contests
+from devdata.services.demo_rich_text import seed_rich_text_demo
 from devdata.services.demo_rounds import seed_weekly_contest
 from devdata.services.demo_targets import seed_targets_and_roster
 
@@ -24,5 +25,6 @@ class Command(BaseCommand):
             *seed_item_stats(),
             *seed_weekly_contest(),
             *seed_targets_and_roster(),
+            *seed_rich_text_demo(),
         ]:
             self.stdout.write(line)
