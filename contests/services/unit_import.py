@@ -5,7 +5,12 @@ two-level units in force since the July 2025 reform).
 Both go through the same two phases: every row is validated first (unknown parent, duplicate
 code, cycle, missing name, wrong type, scope), and only a file with no error at all is written,
 in one transaction, parents before children. A bad file therefore changes nothing and gets a
-report of every bad row by its row number, in Vietnamese.
+report of every problem in one pass, each by its row number and column, in Vietnamese: a row
+with a bad cell still takes part in the checks between rows (a duplicate code, an unknown
+parent), so fixing one error never reveals another that was there all along.
+
+The "Loại" column takes the kind's Vietnamese label ("Phường/Xã/Thị trấn", as the template's
+drop-down offers) or its code ("ward", as older files have it).
 
 New units are bulk-inserted with their treebeard paths computed here (about 20 queries for
 10,000 rows) when they sort after their existing siblings, which is the usual case; otherwise
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -27,6 +33,7 @@ from typing import Any, BinaryIO
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,6 +74,8 @@ HEADER_ALIASES = [
     {"số người", "số người (biên chế/dân số)", "headcount"},
 ]
 
+CODE, NAME, PARENT, KIND, HEADCOUNT = range(5)  # column indexes, as in COLUMNS
+
 _THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 
 
@@ -76,15 +85,30 @@ _THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 @dataclass(frozen=True)
 class RowError:
     """One problem: `row` is the spreadsheet's row number (the header is row 1), None for a
-    problem with the whole file."""
+    problem with the whole file; `column` the index of the column in COLUMNS (None: the row
+    as a whole)."""
 
     row: int | None
     message: str
+    column: int | None = None
+
+    @property
+    def column_label(self) -> str:
+        """ "B (Tên đơn vị)": the letter Excel shows above the column, and its header."""
+        if self.column is None:
+            return ""
+        return f"{'ABCDE'[self.column]} ({COLUMNS[self.column]})"
 
     def __str__(self) -> str:
         if self.row is None:
             return self.message
-        return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        if self.column is None:
+            return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Dòng %(row)s, cột %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column_label,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -126,6 +150,10 @@ class _Row:
     parent_code: str  # "" = the default parent
     kind: str
     headcount: int | None
+    # False when a cell of the row is wrong: the row still takes part in the checks between
+    # rows (with its parent code when that cell is right), and the file is refused anyway.
+    complete: bool = True
+    parent_ok: bool = True
 
 
 # --- Public services ------------------------------------------------------------------------
@@ -223,11 +251,6 @@ def units_template_xlsx() -> bytes:
     for letter in "ABC":
         for row in range(2, 1002):
             sheet[f"{letter}{row}"].number_format = "@"
-    kinds = DataValidation(
-        type="list", formula1='"' + ",".join(Unit.Kind.values) + '"', allow_blank=True
-    )
-    sheet.add_data_validation(kinds)
-    kinds.add("D2:D1001")
     sheet.freeze_panes = "A2"
 
     guide = workbook.create_sheet(_("Hướng dẫn"))
@@ -244,23 +267,45 @@ def units_template_xlsx() -> bytes:
                 "hay sau đều được). Để trống: đơn vị nằm ngay dưới đơn vị được chọn khi nhập."
             ),
         ],
-        [str(COLUMNS[3]), _("Một trong các mã loại dưới đây (để trống: Đơn vị khác).")],
+        [
+            str(COLUMNS[3]),
+            _(
+                "Chọn trong danh sách: một trong các loại dưới đây (để trống: Đơn vị khác). Mã "
+                "loại cũ (cột bên phải) vẫn được chấp nhận."
+            ),
+        ],
         [str(COLUMNS[4]), _("Số nguyên không âm, có thể để trống; dùng để tính tỷ lệ tham gia.")],
         [],
-        [_("Mã loại"), _("Ý nghĩa")],
-        *[[value, str(label)] for value, label in Unit.Kind.choices],
+        [_("Loại"), _("Mã loại cũ")],
+        *[[str(label), value] for value, label in Unit.Kind.choices],
         [],
         [_("Ví dụ")],
         [str(c) for c in COLUMNS],
-        ["TX", "Quận Thanh Xuân", "", "district", 290000],
-        ["TX-NC", "Phường Nhân Chính", "TX", "ward", 40000],
-        ["TX-THCS1", "Trường THCS Nhân Chính", "TX-NC", "school", 900],
+        ["TX", "Quận Thanh Xuân", "", str(Unit.Kind.DISTRICT.label), 290000],
+        ["TX-NC", "Phường Nhân Chính", "TX", str(Unit.Kind.WARD.label), 40000],
+        ["TX-THCS1", "Trường THCS Nhân Chính", "TX-NC", str(Unit.Kind.SCHOOL.label), 900],
     ]
     for line in lines:
         guide.append(line)
-    for row in (1, 8):
+    kinds_header = 8
+    for row in (1, kinds_header):
         for cell in guide[row]:
             cell.font = Font(bold=True)
+    # The "Loại" drop-down lists the labels from the guide (a list typed into the rule itself
+    # cannot hold them: "Sở, ban, ngành" has commas).
+    first, last = kinds_header + 1, kinds_header + len(Unit.Kind.choices)
+    kinds = DataValidation(
+        type="list",
+        formula1=f"'{guide.title}'!$A${first}:$A${last}",
+        allow_blank=True,
+        # A warning, not a stop: an old code ("ward") typed in is still accepted on import.
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle=str(COLUMNS[3]),
+        error=_("Nên chọn một loại trong danh sách."),
+    )
+    sheet.add_data_validation(kinds)
+    kinds.add("D2:D1001")
 
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -367,17 +412,18 @@ def _parse_sheet(sheet) -> _Parsed:
                 % {"max": number_format(MAX_ROWS)}
             )
         row, row_errors = _parse_row(number, values)
-        if row_errors:
-            errors.extend(row_errors)
+        errors.extend(row_errors)
+        if row is not None:
+            rows.append(row)
+        elif row_errors:
             code = _text(values[0])
             if code:
                 bad_codes.add(code)
-        else:
-            rows.append(row)
     if not seen:
         return _file_error(_("Tệp không có dòng dữ liệu nào (dưới dòng tiêu đề)."))
-    # Rows with their own errors are left out of `rows`: the structural checks (duplicates,
-    # parents, cycles) look at the rows that parsed, and the file is refused anyway.
+    # Rows with a bad code are left out of `rows` (their code cannot be checked against the
+    # others); rows with another bad cell stay in, marked incomplete, for the checks between
+    # rows (duplicates, parents, cycles). Either way the file is refused.
     return rows, errors, bad_codes
 
 
@@ -396,18 +442,38 @@ def _text(value: Any) -> str | None:
     return None
 
 
-_KIND_LOOKUP: dict[str, str] = {}
+def _kind_key(text: str) -> str:
+    """A kind as typed, compared without case, Unicode form (Vietnamese typed in decomposed
+    form looks the same) or spaces around "/" and ","."""
+    text = unicodedata.normalize("NFC", text).lower()
+    text = re.sub(r"\s*([/,])\s*", r"\1", text)
+    return " ".join(text.split())
+
+
+def kind_labels() -> list[str]:
+    """The kinds' Vietnamese labels, in the order of Unit.Kind: what the template offers."""
+    return [str(label) for _value, label in Unit.Kind.choices]
+
+
+_KIND_LOOKUPS: dict[str, dict[str, str]] = {}
 
 
 def _kind_from(text: str) -> str | None:
-    if not _KIND_LOOKUP:
-        for value, label in Unit.Kind.choices:
-            _KIND_LOOKUP[value] = value
-            _KIND_LOOKUP[str(label).lower()] = value
     if not text:
         return Unit.Kind.OTHER
-    # Both the code ("ward") and the Vietnamese label ("Phường/Xã/Thị trấn") are accepted.
-    return _KIND_LOOKUP.get(text.lower())
+    # Both the Vietnamese label ("Phường/Xã/Thị trấn") and the code ("ward") are accepted;
+    # labels in the language of the request too (an English template says "Ward/Commune").
+    language = translation.get_language() or "vi"
+    lookup = _KIND_LOOKUPS.get(language)
+    if lookup is None:
+        lookup = {}
+        for value, label in Unit.Kind.choices:
+            lookup[value] = value
+            lookup[_kind_key(str(label))] = value
+            with translation.override("vi"):
+                lookup[_kind_key(str(label))] = value
+        _KIND_LOOKUPS[language] = lookup
+    return lookup.get(_kind_key(text))
 
 
 def _headcount_from(value: Any) -> tuple[int | None, bool]:
@@ -432,54 +498,60 @@ def _headcount_from(value: Any) -> tuple[int | None, bool]:
 
 
 def _parse_row(number: int, values: list[Any]) -> tuple[_Row | None, list[RowError]]:
+    """The row and every problem of its cells; no row when its code is unusable."""
     errors: list[RowError] = []
-    code = _text(values[0])
-    name = _text(values[1])
-    parent_code = _text(values[2])
-    kind_text = _text(values[3])
+    code = _text(values[CODE])
+    name = _text(values[NAME])
+    parent_code = _text(values[PARENT])
+    kind_text = _text(values[KIND])
+
+    def problem(column: int, message: str) -> None:
+        errors.append(RowError(number, message, column))
 
     if code is None:
-        errors.append(RowError(number, _("mã đơn vị phải là chữ hoặc số.")))
+        problem(CODE, _("mã đơn vị phải là chữ hoặc số."))
     elif not code:
-        errors.append(RowError(number, _("thiếu mã đơn vị.")))
+        problem(CODE, _("thiếu mã đơn vị."))
     elif len(code) > CODE_MAX_LENGTH:
-        errors.append(
-            RowError(number, _("mã đơn vị dài quá %(max)s ký tự.") % {"max": CODE_MAX_LENGTH})
-        )
+        problem(CODE, _("mã đơn vị dài quá %(max)s ký tự.") % {"max": CODE_MAX_LENGTH})
     elif not unit_code_validator.regex.search(code):
-        errors.append(
-            RowError(number, _("mã đơn vị chỉ gồm chữ cái không dấu, chữ số và các dấu - _ ."))
-        )
+        problem(CODE, _("mã đơn vị chỉ gồm chữ cái không dấu, chữ số và các dấu - _ ."))
+    code_ok = not errors
     if name is None:
-        errors.append(RowError(number, _("tên đơn vị phải là chữ.")))
+        problem(NAME, _("tên đơn vị phải là chữ."))
     elif not name:
-        errors.append(RowError(number, _("thiếu tên đơn vị.")))
+        problem(NAME, _("thiếu tên đơn vị."))
     elif len(name) > NAME_MAX_LENGTH:
-        errors.append(
-            RowError(number, _("tên đơn vị dài quá %(max)s ký tự.") % {"max": NAME_MAX_LENGTH})
-        )
+        problem(NAME, _("tên đơn vị dài quá %(max)s ký tự.") % {"max": NAME_MAX_LENGTH})
     if parent_code is None:
-        errors.append(RowError(number, _("mã đơn vị cấp trên phải là chữ hoặc số.")))
+        problem(PARENT, _("mã đơn vị cấp trên phải là chữ hoặc số."))
     kind = _kind_from(kind_text) if kind_text is not None else None
     if kind is None:
-        errors.append(
-            RowError(
-                number,
-                _("loại đơn vị «%(kind)s» không hợp lệ; dùng một trong: %(choices)s.")
-                % {"kind": values[3], "choices": ", ".join(Unit.Kind.values)},
-            )
+        problem(
+            KIND,
+            _("loại đơn vị «%(kind)s» không hợp lệ; chọn một trong: %(choices)s.")
+            % {"kind": values[KIND], "choices": "; ".join(kind_labels())},
         )
-    headcount, headcount_ok = _headcount_from(values[4])
+    headcount, headcount_ok = _headcount_from(values[HEADCOUNT])
     if not headcount_ok:
-        errors.append(
-            RowError(
-                number,
-                _("số người «%(value)s» không phải là số nguyên không âm.") % {"value": values[4]},
-            )
+        problem(
+            HEADCOUNT,
+            _("số người «%(value)s» không phải là số nguyên không âm.")
+            % {"value": values[HEADCOUNT]},
         )
-    if errors:
+    if not code_ok:
         return None, errors
-    return _Row(number, code, name, parent_code, kind, headcount), []
+    row = _Row(
+        number,
+        code,
+        name or "",
+        parent_code or "",
+        kind or Unit.Kind.OTHER,
+        headcount,
+        complete=not errors,
+        parent_ok=parent_code is not None,
+    )
+    return row, errors
 
 
 # --- Validating and writing -----------------------------------------------------------------
@@ -508,6 +580,7 @@ def _import_rows(
                     row.row,
                     _("mã đơn vị «%(code)s» trùng với dòng %(first)s.")
                     % {"code": row.code, "first": first.row},
+                    CODE,
                 )
             )
         else:
@@ -520,6 +593,8 @@ def _import_rows(
     # Resolve each row's parent: a unit already in the tree, a row of the file, or the default.
     parent_of: dict[str, Unit | str | None] = {}
     for row in unique_rows:
+        if not row.parent_ok:
+            continue  # its parent cell is reported; the row takes no part in parent checks
         if not row.parent_code:
             parent_of[row.code] = parent
         elif row.parent_code == row.code:
@@ -527,6 +602,7 @@ def _import_rows(
                 RowError(
                     row.row,
                     _("đơn vị «%(code)s» không thể là cấp trên của chính nó.") % {"code": row.code},
+                    PARENT,
                 )
             )
         elif row.parent_code in by_code:
@@ -541,6 +617,7 @@ def _import_rows(
                     row.row,
                     _("không tìm thấy đơn vị cấp trên có mã «%(code)s».")
                     % {"code": row.parent_code},
+                    PARENT,
                 )
             )
 
@@ -557,6 +634,7 @@ def _import_rows(
                     row.row,
                     _("mã đơn vị «%(code)s» đã được dùng cho một đơn vị khác.")
                     % {"code": row.code},
+                    CODE,
                 )
             )
             continue
@@ -579,11 +657,20 @@ def _import_rows(
                         "đơn vị, hãy sửa trong trang quản trị đơn vị."
                     )
                     % {"code": row.code},
+                    PARENT,
                 )
             )
 
     if errors:
-        errors.sort(key=lambda e: (e.row is not None, e.row or 0))
+        # By row, then by column as they stand in the sheet (a row's own cells before the
+        # checks between rows found afterwards).
+        errors.sort(
+            key=lambda e: (
+                e.row is not None,
+                e.row or 0,
+                e.column if e.column is not None else -1,
+            )
+        )
         return ImportReport(errors=errors)
     return _write(unique_rows, parent_of, existing, keep_headcount=keep_headcount)
 
@@ -610,6 +697,7 @@ def _cycle_errors(rows: list[_Row], parent_of: dict[str, Unit | str | None]) -> 
                         by_code[member].row,
                         _("mã đơn vị «%(code)s» nằm trong vòng lặp cấp trên: %(loop)s.")
                         % {"code": member, "loop": text},
+                        PARENT,
                     )
                 )
         for c in chain:

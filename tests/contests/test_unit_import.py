@@ -2,12 +2,14 @@
 numbers, nothing written), from vietnam-provinces, the template download and the admin page."""
 
 import io
+import unicodedata
 import zipfile
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from lxml import html as lxml_html
 from openpyxl import Workbook, load_workbook
 from vietnam_provinces import Province, Ward
 
@@ -182,23 +184,74 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(tree):
     )
     report = units_import_xlsx(file=file)
     assert report.error_lines() == [
-        "Dòng 3: thiếu tên đơn vị.",
-        "Dòng 4: mã đơn vị «A-3» trùng với dòng 2.",
-        "Dòng 5: không tìm thấy đơn vị cấp trên có mã «KHONG-CO».",
-        "Dòng 6: loại đơn vị «quận» không hợp lệ; dùng một trong: province, block, district, "
-        "ward, department, school, company, other.",
-        "Dòng 7: số người «nhiều» không phải là số nguyên không âm.",
-        "Dòng 8: số người «-5» không phải là số nguyên không âm.",
-        "Dòng 9: thiếu mã đơn vị.",
-        "Dòng 10: mã đơn vị «X1» nằm trong vòng lặp cấp trên: X1 → X2 → X1.",
-        "Dòng 11: mã đơn vị «X2» nằm trong vòng lặp cấp trên: X1 → X2 → X1.",
-        "Dòng 12: đơn vị «S» không thể là cấp trên của chính nó.",
-        "Dòng 13: tên đơn vị dài quá 255 ký tự.",
-        "Dòng 14: mã đơn vị «B-1» đã có, thuộc đơn vị cấp trên khác; muốn chuyển đơn vị, hãy "
-        "sửa trong trang quản trị đơn vị.",
+        "Dòng 3, cột B (Tên đơn vị): thiếu tên đơn vị.",
+        "Dòng 4, cột A (Mã đơn vị): mã đơn vị «A-3» trùng với dòng 2.",
+        "Dòng 5, cột C (Mã đơn vị cấp trên): không tìm thấy đơn vị cấp trên có mã «KHONG-CO».",
+        "Dòng 6, cột D (Loại): loại đơn vị «quận» không hợp lệ; chọn một trong: Tỉnh/Thành "
+        "phố; Khối; Quận/Huyện/Thị xã; Phường/Xã/Thị trấn; Sở, ban, ngành; Trường học; "
+        "Doanh nghiệp; Đơn vị khác.",
+        "Dòng 7, cột E (Số người): số người «nhiều» không phải là số nguyên không âm.",
+        "Dòng 8, cột E (Số người): số người «-5» không phải là số nguyên không âm.",
+        "Dòng 9, cột A (Mã đơn vị): thiếu mã đơn vị.",
+        "Dòng 10, cột C (Mã đơn vị cấp trên): mã đơn vị «X1» nằm trong vòng lặp cấp trên: "
+        "X1 → X2 → X1.",
+        "Dòng 11, cột C (Mã đơn vị cấp trên): mã đơn vị «X2» nằm trong vòng lặp cấp trên: "
+        "X1 → X2 → X1.",
+        "Dòng 12, cột C (Mã đơn vị cấp trên): đơn vị «S» không thể là cấp trên của chính nó.",
+        "Dòng 13, cột B (Tên đơn vị): tên đơn vị dài quá 255 ký tự.",
+        "Dòng 14, cột C (Mã đơn vị cấp trên): mã đơn vị «B-1» đã có, thuộc đơn vị cấp trên "
+        "khác; muốn chuyển đơn vị, hãy sửa trong trang quản trị đơn vị.",
     ]
     assert report.summary() == "Không nhập được: 12 lỗi, chưa có thay đổi nào được ghi."
     assert snapshot() == before
+
+
+def test_a_row_with_a_bad_cell_is_still_checked_against_the_others(tree):
+    """Every error in one pass: a bad cell does not hide the row's duplicate code or unknown
+    parent (the next import would only have found them then), and a row below a row with a
+    bad cell is not reported for it."""
+    before = snapshot()
+    file = xlsx(
+        [
+            ["A-3", "Phường A3", "A", "Phường/Xã/Thị trấn", 100],  # 2: fine
+            ["A-3", "", "A", "ward", "nhiều"],  # 3: no name, bad count, and duplicate of 2
+            ["A-4", "Phường A4", "KHONG-CO", "hạng sang", 1],  # 4: bad kind, unknown parent
+            ["A-5", "Phường A5", 2.5, "ward", 1],  # 5: bad parent cell only
+            ["A-5-1", "Tổ 1", "A-5", "other", 1],  # 6: below row 5, fine itself
+        ]
+    )
+    assert units_import_xlsx(file=file).error_lines() == [
+        "Dòng 3, cột A (Mã đơn vị): mã đơn vị «A-3» trùng với dòng 2.",
+        "Dòng 3, cột B (Tên đơn vị): thiếu tên đơn vị.",
+        "Dòng 3, cột E (Số người): số người «nhiều» không phải là số nguyên không âm.",
+        "Dòng 4, cột C (Mã đơn vị cấp trên): không tìm thấy đơn vị cấp trên có mã «KHONG-CO».",
+        "Dòng 4, cột D (Loại): loại đơn vị «hạng sang» không hợp lệ; chọn một trong: Tỉnh/Thành "
+        "phố; Khối; Quận/Huyện/Thị xã; Phường/Xã/Thị trấn; Sở, ban, ngành; Trường học; "
+        "Doanh nghiệp; Đơn vị khác.",
+        "Dòng 5, cột C (Mã đơn vị cấp trên): mã đơn vị cấp trên phải là chữ hoặc số.",
+    ]
+    assert snapshot() == before
+
+
+KINDS_TYPED = [
+    ("Phường/Xã/Thị trấn", Unit.Kind.WARD),
+    ("phường / xã / thị trấn", Unit.Kind.WARD),
+    # typed in decomposed Unicode (some Vietnamese keyboards): looks the same, is the same
+    (unicodedata.normalize("NFD", "Quận/Huyện/Thị xã"), Unit.Kind.DISTRICT),
+    ("Sở,ban, ngành", Unit.Kind.DEPARTMENT),
+    ("  Trường   học ", Unit.Kind.SCHOOL),
+    ("school", Unit.Kind.SCHOOL),  # the old codes still work
+    ("WARD", Unit.Kind.WARD),
+    ("", Unit.Kind.OTHER),
+]
+
+
+def test_kind_by_vietnamese_label_or_old_code(tree):
+    rows = [[f"K-{i}", f"Đơn vị {i}", "A", typed, 1] for i, (typed, _k) in enumerate(KINDS_TYPED)]
+    report = units_import_xlsx(file=xlsx(rows))
+    assert report.errors == []
+    kinds = dict(Unit.objects.filter(code__startswith="K-").values_list("code", "kind"))
+    assert kinds == {f"K-{i}": kind for i, (_typed, kind) in enumerate(KINDS_TYPED)}
 
 
 def test_longer_cycle_is_reported_on_every_row(tree):
@@ -212,9 +265,9 @@ def test_longer_cycle_is_reported_on_every_row(tree):
     )
     before = snapshot()
     assert units_import_xlsx(file=file).error_lines() == [
-        "Dòng 2: mã đơn vị «P» nằm trong vòng lặp cấp trên: P → R → Q → P.",
-        "Dòng 3: mã đơn vị «Q» nằm trong vòng lặp cấp trên: P → R → Q → P.",
-        "Dòng 4: mã đơn vị «R» nằm trong vòng lặp cấp trên: P → R → Q → P.",
+        f"Dòng {row}, cột C (Mã đơn vị cấp trên): mã đơn vị «{code}» nằm trong vòng lặp cấp "
+        "trên: P → R → Q → P."
+        for row, code in ((2, "P"), (3, "Q"), (4, "R"))
     ]
     assert snapshot() == before
 
@@ -231,10 +284,10 @@ def test_wrong_types_in_cells(tree):
         ]
     )
     assert units_import_xlsx(file=file).error_lines() == [
-        "Dòng 2: mã đơn vị phải là chữ hoặc số.",
-        "Dòng 3: tên đơn vị phải là chữ.",
-        "Dòng 4: số người «1.5» không phải là số nguyên không âm.",
-        "Dòng 5: mã đơn vị cấp trên phải là chữ hoặc số.",
+        "Dòng 2, cột A (Mã đơn vị): mã đơn vị phải là chữ hoặc số.",
+        "Dòng 3, cột B (Tên đơn vị): tên đơn vị phải là chữ.",
+        "Dòng 4, cột E (Số người): số người «1.5» không phải là số nguyên không âm.",
+        "Dòng 5, cột C (Mã đơn vị cấp trên): mã đơn vị cấp trên phải là chữ hoặc số.",
     ]
     assert not Unit.objects.filter(code__in=["A-3", "A-4", "A-5"]).exists()
 
@@ -388,9 +441,9 @@ def test_scoped_import_cannot_reach_outside_its_subtree(tree):
     )
     report = units_import_xlsx(file=file, within=tree["A"])
     assert report.error_lines() == [
-        "Dòng 3: không tìm thấy đơn vị cấp trên có mã «B».",
-        "Dòng 4: mã đơn vị «B-1» đã được dùng cho một đơn vị khác.",
-        "Dòng 5: mã đơn vị «A» đã được dùng cho một đơn vị khác.",
+        "Dòng 3, cột C (Mã đơn vị cấp trên): không tìm thấy đơn vị cấp trên có mã «B».",
+        "Dòng 4, cột A (Mã đơn vị): mã đơn vị «B-1» đã được dùng cho một đơn vị khác.",
+        "Dòng 5, cột A (Mã đơn vị): mã đơn vị «A» đã được dùng cho một đơn vị khác.",
     ]
     assert snapshot() == before
     report = units_import_xlsx(file=xlsx([["A-3", "Phường A3", "", "ward", 1]]), within=tree["A"])
@@ -440,8 +493,17 @@ def test_template_is_an_importable_xlsx_with_the_right_columns(tree):
     assert [c.value for c in sheet[1]] == HEADER
     assert sheet["A2"].number_format == "@"
     assert "Hướng dẫn" in workbook.sheetnames
+    # The "Loại" column offers the Vietnamese labels, listed on the guide sheet.
+    (rule,) = sheet.data_validations.dataValidation
+    assert (rule.type, str(rule.sqref)) == ("list", "D2:D1001")
+    guide = workbook["Hướng dẫn"]
+    listed = [c.value for (c,) in guide[rule.formula1.split("!")[1].replace("$", "")]]
+    assert listed == [str(label) for _value, label in Unit.Kind.choices]
+    assert listed[3] == "Phường/Xã/Thị trấn"
+    examples = [row for row in guide.iter_rows(values_only=True) if row[0] == "TX-NC"]
+    assert examples == [("TX-NC", "Phường Nhân Chính", "TX", "Phường/Xã/Thị trấn", 40000)]
     # Filled in, it imports.
-    sheet.append(["A-3", "Phường A3", "A", "ward", 100])
+    sheet.append(["A-3", "Phường A3", "A", "Phường/Xã/Thị trấn", 100])
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert units_import_xlsx(file=buffer).ok
@@ -466,7 +528,8 @@ def test_command_fails_with_every_error(tree, tmp_path):
     with pytest.raises(CommandError) as excinfo:
         call_command("import_units", xlsx=str(path), stderr=err)
     assert err.getvalue() == (
-        "Dòng 2: thiếu tên đơn vị.\nDòng 3: không tìm thấy đơn vị cấp trên có mã «Z».\n"
+        "Dòng 2, cột B (Tên đơn vị): thiếu tên đơn vị.\n"
+        "Dòng 3, cột C (Mã đơn vị cấp trên): không tìm thấy đơn vị cấp trên có mã «Z».\n"
     )
     assert str(excinfo.value) == "Không nhập được: 2 lỗi, chưa có thay đổi nào được ghi."
 
@@ -544,8 +607,14 @@ def test_admin_import_shows_every_error_row_by_row(organisers, tree):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Không nhập được: 2 lỗi, chưa có thay đổi nào được ghi." in html
-    assert "<li>Dòng 2: thiếu tên đơn vị.</li>" in html
-    assert "<li>Dòng 3: không tìm thấy đơn vị cấp trên có mã «B».</li>" in html
+    rows = [
+        [cell.text_content().strip() for cell in row.iter("td")]
+        for row in lxml_html.fromstring(html).xpath('//table[@class="import-errors"]/tbody/tr')
+    ]
+    assert rows == [
+        ["2", "B (Tên đơn vị)", "thiếu tên đơn vị."],
+        ["3", "C (Mã đơn vị cấp trên)", "không tìm thấy đơn vị cấp trên có mã «B»."],
+    ]
     assert snapshot() == before
 
 
@@ -555,7 +624,10 @@ def test_admin_import_of_a_non_xlsx_upload(organisers, tree):
     file.name = "don-vi.xlsx"
     response = csrf_post(client, IMPORT_URL, {"file": file})
     assert response.status_code == 200
-    assert f"<li>{NOT_XLSX}</li>" in response.content.decode()
+    cells = lxml_html.fromstring(response.content.decode()).xpath(
+        '//table[@class="import-errors"]//td'
+    )
+    assert [c.text_content() for c in cells] == ["—", "—", NOT_XLSX]
 
 
 def test_admin_import_without_a_file(organisers, tree):
