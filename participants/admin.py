@@ -194,6 +194,7 @@ class ParticipantAdmin(IdentityColumnsMixin, ScopedModelAdmin):
     search_fields = ("full_name",)
     search_help_text = _("Tìm chính xác theo số điện thoại hoặc số giấy tờ, hoặc theo họ tên.")
     list_select_related = ("residence_unit", "work_unit")
+    autocomplete_fields = ("residence_unit", "work_unit")
     fields = (
         "full_name",
         "date_of_birth",

@@ -71,6 +71,7 @@ class JudgeAdmin(ScopedModelAdmin):
     list_select_related = ["user", "home_unit"]
     ordering = ["user__username"]
     fields = ["home_unit"]
+    autocomplete_fields = ["home_unit"]
 
     @admin.display(description=gettext_lazy("tên đăng nhập"), ordering="user__username")
     def username(self, obj):
@@ -169,6 +170,7 @@ class PanelAdmin(ScopedModelAdmin):
     search_fields = ["name"]
     filter_horizontal = ["judges"]
     readonly_fields = ["closed_at"]
+    autocomplete_fields = ["unit"]
     actions = ["assign_action", "forward_action", "close_action"]
 
     def get_queryset(self, request):
