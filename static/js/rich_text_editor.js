@@ -18,6 +18,8 @@
     return;
   }
   const SAFE_URL = /^(https?:\/\/|mailto:)/i;
+  // Links already in a text may also be relative ("/cuoc-thi/...", "#muc-2"): nh3 keeps them.
+  const KEPT_URL = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
   const HAS_TAG = /<[a-zA-Z/!]/; // as contests.rich_text: no tag at all means plain text
 
   const schema = new PM.Schema({
@@ -88,7 +90,7 @@
             getAttrs: (dom) => {
               const href = dom.getAttribute("href") || "";
               // A javascript: (or any other) link is kept as its text only.
-              return SAFE_URL.test(href) ? { href, title: dom.getAttribute("title") } : false;
+              return KEPT_URL.test(href) ? { href, title: dom.getAttribute("title") } : false;
             },
           },
         ],

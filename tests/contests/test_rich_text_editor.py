@@ -229,3 +229,26 @@ def test_review_page_template_renders_explanation_sanitised():
         )
         == "<p>A &amp; B<br>C</p>"
     )
+
+
+def test_demo_names_the_editor_pages(tree):
+    from devdata.services.demo import DEMO_SLUG
+    from devdata.services.demo_rich_text import seed_rich_text_demo
+
+    assert seed_rich_text_demo() == ["  Trình soạn thảo: chưa có cuộc thi minh họa"]
+    contest = ContestFactory(
+        owner_unit=tree["C"],
+        participation_root=tree["C"],
+        slug=DEMO_SLUG,
+        rules="<h3>Thể lệ</h3>",
+        purpose="<table><tr><td>Giải</td></tr></table>",
+        summary="",
+        requirements="",
+        eligibility_note="",
+    )
+    assert seed_rich_text_demo() == [
+        "  Trình soạn thảo (kế hoạch, thể lệ; đăng nhập sotuphap): "
+        f"http://127.0.0.1:8000/quan-tri/contests/contest/{contest.pk}/change/"
+        " — 1/2 mục mở bằng trình soạn thảo",
+        "    giữ ô HTML vì có bảng: purpose",
+    ]
