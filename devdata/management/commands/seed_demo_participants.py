@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from devdata.services.demo_citizen import seed_demo_participant
 from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
+from devdata.services.demo_practice import seed_practice_demo
 from devdata.services.demo_item_stats import seed_item_stats
 from devdata.services.demo_results import seed_finished_contests
 from devdata.services.demo_rich_text import seed_rich_text_demo
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             *seed_invite_registrations(),
             *seed_identity_cases(),
             *seed_finished_contests(),
+            *seed_practice_demo(),
             *seed_item_stats(),
             *seed_weekly_contest(),
             *seed_targets_and_roster(),
