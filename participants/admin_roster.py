@@ -137,7 +137,6 @@ class RosterEntryAdmin(ScopedModelAdmin):
         "document_masked",
         "phone_masked",
         "registered",
-        "matched_at",
     ]
     list_select_related = ["unit"]
     list_filter = [MatchedFilter, "contest", "unit"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from contests.models import Contest, Unit
 from contests.templatetags.contest_tags import deadline_day
 from reports import selectors
+from reports.exports import roster
 from reports.exports.base import Column, SheetWriter
 
 
@@ -115,4 +116,5 @@ def write(writer: SheetWriter, *, contest: Contest, unit: Unit, progress=None, *
                 d["perfect_attempts"],
             )
         )
+    roster.write_targets(writer, contest=contest, unit=unit)  # "Chỉ tiêu", when any is set
     return writer.rows_written

@@ -211,3 +211,21 @@ def test_export_read_back_with_libreoffice(world, tree, organisers, soffice_path
             "Chưa đăng ký dự thi",
         ],
     ]
+
+
+def test_summary_workbook_has_the_targets_sheet(world, tree):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.exports import summary
+    from reports.exports.base import SheetWriter
+
+    contest, _people = world
+    writer = SheetWriter()
+    summary.write(writer, contest=contest, unit=tree["A"])
+    buffer = io.BytesIO()
+    writer.save(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()))["Chỉ tiêu"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[3], r[5] or "") for r in rows] == [("A", 4, 1, ""), ("A-1", 1, 1, "Có")]
