@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from devdata.services.demo_citizen import seed_demo_participant
+from devdata.services.demo_flags import seed_flags_demo
 from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
 from devdata.services.demo_practice import seed_practice_demo
@@ -28,5 +29,6 @@ class Command(BaseCommand):
             *seed_weekly_contest(),
             *seed_targets_and_roster(),
             *seed_rich_text_demo(),
+            *seed_flags_demo(),
         ]:
             self.stdout.write(line)
