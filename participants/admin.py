@@ -52,6 +52,7 @@ from participants.models import (
 from participants.posters import qr_svg
 from participants.rules import data_access_text
 from participants.rules.age_groups import age_group_key_label, age_group_label
+from participants.rules.duplicate_details import decision_details_lines
 from participants.rules.identity_changes import date_text, identity_change_lines
 from participants.rules.time_allowance import MAX_EXTRA_MINUTES, REASON_MAX
 from participants.selectors import (
@@ -759,7 +760,7 @@ class DuplicateSuspectAdmin(admin.ModelAdmin):
         "decided_by",
         "decided_at",
         "decision_note",
-        "decision_details",
+        "decision_details_text",
         "decide_link",
     )
     readonly_fields = fields
@@ -783,6 +784,11 @@ class DuplicateSuspectAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+    @admin.display(description=_("chi tiết"))
+    def decision_details_text(self, obj):
+        lines = decision_details_lines(obj.decision_details)
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) or "—"
 
     @admin.display(description=_("xử lý"))
     def decide_link(self, obj):

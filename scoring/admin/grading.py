@@ -107,8 +107,31 @@ class DisqualificationAdmin(ScopedModelAdmin):
 @admin.register(AnswerKeyChange)
 class AnswerKeyChangeAdmin(ReadOnlyMixin, ScopedModelAdmin):
     unit_path_field = "contest__owner_unit__path"
-    list_display = ["question", "contest", "before", "after", "by", "at", "job"]
+    list_display = ["question", "contest", "before_text", "after_text", "by", "at", "job"]
     list_select_related = ["question", "contest", "by", "job"]
+    fields = ["question", "contest", "before_text", "after_text", "by", "at", "job"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # The stored keys are option ids: shown by the options' positions and texts.
+        return super().get_queryset(request).prefetch_related("question__options")
+
+    def _key_text(self, obj, option_ids):
+        options = {o.pk: o for o in obj.question.options.all()}
+        shown = (
+            sorted((options[i] for i in option_ids if i in options), key=lambda o: o.position)
+            if isinstance(option_ids, list)
+            else []
+        )
+        return "; ".join(f"{o.position}. {o.text}" for o in shown) or "—"
+
+    @admin.display(description=_("đáp án trước"))
+    def before_text(self, obj):
+        return self._key_text(obj, obj.before)
+
+    @admin.display(description=_("đáp án sau"))
+    def after_text(self, obj):
+        return self._key_text(obj, obj.after)
 
     def has_view_permission(self, request, obj=None):
         # Before and after are answer keys.

@@ -28,6 +28,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.text import camel_case_to_spaces
 from django.utils.translation.trans_real import DjangoTranslation
 
 from tests.site.test_admin_isolation import CASES, both
@@ -175,6 +176,10 @@ def test_the_english_detector_sees_visible_english_only():
         "'Started' in 'Started at'",
         "'at' in 'Started at'",
     ]
+    # What a third-party app stores is data, skipped when given.
+    assert english_in(
+        "<p>Failed access: user x</p><p>Search</p>", frozenset({"Failed access: user x"})
+    ) == ["'Search' in 'Search'"]
 
 
 # --- Objects to show: CASES of the isolation matrix, then these, then any row --------------
@@ -409,6 +414,18 @@ def test_every_field_an_admin_shows_has_its_own_label():
             if str(field.verbose_name) == name.replace("_", " "):
                 unnamed.append(f"{model._meta.label}.{name}")
     assert unnamed == [], f"fields without a Vietnamese verbose_name: {unnamed}"
+
+
+def test_every_model_of_ours_has_a_vietnamese_name():
+    """Without verbose_name a model is named after its class ("topic unit stat"): in the
+    permission lists of the account pages, the history, the delete confirmations."""
+    unnamed = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in OURS
+        and str(model._meta.verbose_name) == camel_case_to_spaces(model.__name__)
+    ]
+    assert unnamed == [], f"models without a Vietnamese verbose_name: {unnamed}"
 
 
 DJANGO_CATALOGUES = [
