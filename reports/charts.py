@@ -22,9 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDE = 540
 NARROW = 360
-HEIGHT = 260
+HEIGHT = 256
 FONT = 13  # axis labels and titles: at least 12 px once shown (a phone shrinks by ≤ 1 %)
-TITLE_FONT = 15
 # Average width of a digit or letter of the labels, as a share of the font size.
 CHAR_WIDTH = 0.62
 LABEL_GAP = 6  # pixels between two axis labels
@@ -95,20 +94,22 @@ def label_step(count: int, plot_width: float, longest_label: int, font: int = FO
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart drawn at the two widths; `str(chart)` is the laptop one (tests, exports)."""
+    """One chart drawn at the two widths. In a template it is both drawings (a template
+    renders `str(value)`), each shown at the widths it is for."""
 
     wide: SafeString
     narrow: SafeString
     title: str
 
-    def __str__(self) -> str:
-        return self.wide
-
-    def __html__(self) -> str:
+    def __str__(self) -> SafeString:
         return mark_safe(  # noqa: S308  (both drawings are escaped SVG)
-            f'<figure class="chart-figure mb-1"><div class="chart-wide">{self.wide}</div>'
+            f'<figure class="chart-figure mb-1"><figcaption class="chart-title">'
+            f'{escape(self.title)}</figcaption><div class="chart-wide">{self.wide}</div>'
             f'<div class="chart-narrow">{self.narrow}</div></figure>'
         )
+
+    def __html__(self) -> SafeString:
+        return str(self)
 
 
 def _svg(
@@ -122,7 +123,9 @@ def _svg(
     longest_label: int,
     marker: tuple[float, str] | None,
 ) -> SafeString:
-    left, right, top, bottom = 62, 10, 30, 52
+    # The top margin holds the marker's label (the title is the figure's caption, in HTML:
+    # it wraps on a phone).
+    left, right, top, bottom = 62, 10, 26, 52
     height = HEIGHT
     inner_w, inner_h = width - left - right, height - top - bottom
     n = len(points)
@@ -134,7 +137,6 @@ def _svg(
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
         f'class="chart" font-family="system-ui, sans-serif">',
         f"<title>{escape(title)}</title>",
-        f'<text x="4" y="18" font-size="{TITLE_FONT}" font-weight="600">{escape(title)}</text>',
     ]
     for tick in ticks:
         y = base - inner_h * tick / axis_top
@@ -166,7 +168,7 @@ def _svg(
             parts.append(
                 f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{base}" stroke="#212529" '
                 f'stroke-dasharray="4 3"/>'
-                f'<text x="{x:.1f}" y="{top - 2}" font-size="{FONT}" '
+                f'<text x="{x:.1f}" y="{top - 6}" font-size="{FONT}" '
                 f'text-anchor="{"end" if x > width / 2 else "start"}">{escape(text)}</text>'
             )
     parts.append(

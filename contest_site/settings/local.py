@@ -14,6 +14,8 @@ EMBEDDED = not REDIS_URL
 if EMBEDDED:
     # The one place where inline Celery is right: the explicit demo default, no broker at all.
     CELERY_TASK_ALWAYS_EAGER = True
+# People in the demo's contest under way (devdata/services/demo_live.py); tests seed a few.
+DEMO_SCALE = env.int("DEMO_SCALE", default=30_000)
 
 # One line at start, on stderr, so that nobody wonders where the data went.
 _database = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]

@@ -45,9 +45,12 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     )
 
 
-def _contest(*, slug: str, title: str, opens_days_ago: int) -> Contest:
+def _contest(
+    *, slug: str, title: str, opens_days_ago: int, closes_at: datetime.datetime | None = None
+) -> Contest:
     """A published contest on the demo tree, open now (so that the demo citizen can take it
-    through the real services); `_close` moves its window into the past afterwards."""
+    through the real services); `_close` moves its window into the past afterwards. Its
+    close: `closes_at`, else in an hour (demo_live keeps one open for days)."""
     today = timezone.localdate()
     city = Unit.objects.get(code="HN")
     contest = Contest.objects.create(
@@ -57,7 +60,7 @@ def _contest(*, slug: str, title: str, opens_days_ago: int) -> Contest:
         owner_unit=city,
         participation_root=city,
         opens_at=_midnight(today - datetime.timedelta(days=opens_days_ago)),
-        closes_at=timezone.now() + datetime.timedelta(hours=1),
+        closes_at=closes_at or timezone.now() + datetime.timedelta(hours=1),
         status=Contest.Status.PUBLISHED,
         min_age=14,
         attempts_allowed=3,

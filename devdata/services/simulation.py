@@ -579,6 +579,7 @@ def contest_simulate(
     questions: int = 10,
     splits: Splits | None = None,
     progress=None,
+    until: datetime.datetime | None = None,
 ) -> dict:
     """Fill the contest `slug` (created with a Hà Nội-shaped tree when missing) with
     `registrants` people (default: `participants`), of whom `participants` have at least one
@@ -589,8 +590,9 @@ def contest_simulate(
     headcounts, to age groups as in seed 000, and each attempt is all-correct with probability
     `perfect_share`. Attempts are graded and the best one chosen by the scoring rules
     themselves (`attempt_grade_values`, `scoring.rules.best_attempt`). Deterministic for a
-    given seed on an empty database. Returns what was generated and the figures a direct
-    count must give."""
+    given seed on an empty database. `until` (a contest still open: now) ends the attempts
+    there instead of at the close, so that nothing is finished or graded in the future.
+    Returns what was generated and the figures a direct count must give."""
     if splits is None:
         splits = Splits(participants=participants, attempts=attempts, registrants=registrants)
     splits_check(splits)
@@ -648,7 +650,8 @@ def contest_simulate(
 
     ref = contest.age_reference_date or timezone.localdate(contest.opens_at)
     open_epoch = int(contest.opens_at.timestamp())
-    days = max(1, int((contest.closes_at - contest.opens_at).total_seconds() // 86400))
+    ends_at = min(contest.closes_at, until) if until is not None else contest.closes_at
+    days = max(1, int((ends_at - contest.opens_at).total_seconds() // 86400))
     # More people towards the end, as in real contests.
     day_cum = []
     acc = 0.0
@@ -656,7 +659,8 @@ def contest_simulate(
         acc += 1 + 2 * d / days
         day_cum.append(acc)
     time_limit = contest.time_limit_minutes * 60
-    last_start = int(contest.closes_at.timestamp()) - 3600
+    # An hour before the end: the longest test, and its grading, are over by then.
+    last_start = max(open_epoch + 60, int(ends_at.timestamp()) - 3600)
 
     writer = _Writer()
     clock = _Clock(writer.pg)

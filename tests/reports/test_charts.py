@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 
 from reports import charts
@@ -123,5 +124,7 @@ def test_drawings_label_sizes_separators_and_axis_titles():
         assert "TB 7,4 / 10 câu" in svg
         # Every score 0..10 has its bar, the empty ones with height 0.
         assert svg.count("<rect") == 11
-    html = chart.__html__()
-    assert 'class="chart-wide"' in html and 'class="chart-narrow"' in html
+    # In a template: both drawings, each in the box shown at its widths.
+    html = Template("{{ chart }}").render(Context({"chart": chart}))
+    assert html.count("<svg") == 2
+    assert '<div class="chart-wide"><svg' in html and '<div class="chart-narrow"><svg' in html

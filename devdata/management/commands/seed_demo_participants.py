@@ -6,6 +6,7 @@ from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
 from devdata.services.demo_practice import seed_practice_demo
 from devdata.services.demo_item_stats import seed_item_stats
+from devdata.services.demo_live import seed_live_contest
 from devdata.services.demo_results import seed_finished_contests
 from devdata.services.demo_rich_text import seed_rich_text_demo
 from devdata.services.demo_rounds import seed_weekly_contest
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             *seed_practice_demo(),
             *seed_item_stats(),
             *seed_weekly_contest(),
+            *seed_live_contest(),
             *seed_targets_and_roster(),
             *seed_rich_text_demo(),
             *seed_flags_demo(),
