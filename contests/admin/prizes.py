@@ -191,7 +191,7 @@ class TierRowsField(forms.Field):
 class PrizeStructureInlineForm(PrizeStructureForm):
     """A structure on the contest page, with its tiers."""
 
-    tier_rows = TierRowsField(label=_("các giải"))
+    tier_rows = TierRowsField(label=_("Các giải"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

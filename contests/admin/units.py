@@ -140,6 +140,8 @@ class UnitPickerMixin:
             # Only the chosen unit is rendered (the rest comes from the search): one query
             # for its ancestors, never one per option.
             field.label_from_instance = lambda unit: unit_path_labels([unit])[unit.pk]
+            # Wide enough for "Thành phố … › Quận … › Phường …" (select2 reads data-width).
+            getattr(field.widget, "widget", field.widget).attrs.setdefault("data-width", "34em")
         return field
 
 

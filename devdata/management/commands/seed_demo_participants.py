@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from devdata.services.demo_citizen import seed_demo_participant
+from devdata.services.demo_clerk_setup import seed_clerk_setup_demo
 from devdata.services.demo_flags import seed_flags_demo
 from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             *seed_live_contest(),
             *seed_targets_and_roster(),
             *seed_rich_text_demo(),
+            *seed_clerk_setup_demo(),
             *seed_flags_demo(),
         ]:
             self.stdout.write(line)
