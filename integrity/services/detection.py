@@ -346,7 +346,8 @@ SELECT who FROM (
 ) g
 WHERE gap IS NOT NULL
 GROUP BY who
-HAVING count(*) >= %s AND avg(gap) > 0 AND stddev_pop(gap) < %s * avg(gap)
+HAVING count(*) >= %s AND avg(gap) > 0 AND avg(gap) <= %s
+   AND stddev_pop(gap) < %s * avg(gap)
 """
 _REGULAR_SCOPES = (
     ("person", "registration_id", ""),
@@ -383,6 +384,7 @@ def find_regular_intervals(*, contest_id: int, sql: bool) -> list[Finding]:
             params = [
                 contest_id,
                 anomalies.REGULAR_MIN_ATTEMPTS - 1,
+                anomalies.REGULAR_MAX_MEAN_GAP_SECONDS * 1.01,
                 anomalies.REGULAR_MAX_CV * 1.01,
             ]
             who = sorted(row[0] for row in _rows(query, params))

@@ -70,8 +70,8 @@ def answered(attempt_id, registration_id, key, duration_ms, sig="A", n=20):
     [
         (60_000, 63_000, True),  # 3 s apart
         (60_000, 63_001, False),
-        (600_000, 630_000, True),  # 5 % of ten minutes
-        (600_000, 630_001, False),
+        (600_000, 606_000, True),  # 1 % of ten minutes
+        (600_000, 606_001, False),
     ],
 )
 def test_durations_near(a, b, near):
@@ -205,6 +205,9 @@ def test_phone_runs(numbers, runs):
         ([60, 60, 60], False),  # four attempts: too few
         ([0, 0, 0, 0], False),  # no gaps at all: nothing to measure
         ([100, 100, 100, 112], False),  # cv 5.1 %: just over the threshold
+        ([3600, 3600, 3600, 3600], True),  # hourly, to the second: the longest loop counted
+        ([3601, 3601, 3601, 3601], False),
+        ([86400, 86460, 86340, 86400], False),  # every evening at the same hour: a habit
     ],
 )
 def test_regularity(gaps_seconds, regular):
