@@ -10,6 +10,7 @@ from contests.admin_scoping import ScopedModelAdmin
 from contests.models import Contest, Round
 from contests.rich_text import rich_text_clean
 from contests.selectors import path_prefix_for
+from contests.widgets import RichTextEditor
 from essays.models import Criterion, EssayTask
 
 
@@ -31,6 +32,7 @@ class EssayTaskForm(forms.ModelForm):
             "third_mark_gap",
             "mc_weight",
         ]
+        widgets = {"questions": RichTextEditor()}
 
     def clean_questions(self):
         cleaned = rich_text_clean(self.cleaned_data.get("questions") or "")

@@ -158,6 +158,7 @@ def test_question_explanation_is_rich_text_and_the_question_stays_plain(
     url = reverse("admin:contests_question_change", args=[question.pk])
     response = client.get(url)
     assert list(_editors(response)) == ["explanation"]
+    assert "/static/js/rich_text_editor.js" in response.content.decode()
 
     # Saved unchanged: the stored plain text stays exactly as it was (no new version).
     Question.objects.filter(pk=question.pk).update(used=True)
@@ -197,6 +198,7 @@ def test_announcement_body_has_the_editor_and_is_sanitised(contest, organisers, 
     url = reverse("admin:contests_announcement_add")
     response = client.get(url)
     assert list(_editors(response)) == ["body"]
+    assert "/static/js/rich_text_editor.js" in response.content.decode()
     data = form_fields(response, "announcement_form")
     data.update(
         {
@@ -229,6 +231,13 @@ def test_review_page_template_renders_explanation_sanitised():
         )
         == "<p>A &amp; B<br>C</p>"
     )
+
+
+def test_essay_task_questions_have_the_editor(organisers, client):
+    client.force_login(organisers["city"])
+    response = client.get(reverse("admin:essays_essaytask_add"))
+    assert response.status_code == 200
+    assert list(_editors(response)) == ["questions"]
 
 
 def test_demo_names_the_editor_pages(tree):
