@@ -60,7 +60,6 @@ class AnomalyFlagAdmin(ScopedModelAdmin):
         "unit",
         "evidence_sentence",
         "status",
-        "detected_at",
         "group_link",
     )
     list_filter = ("kind", "status", "contest")
