@@ -3,6 +3,9 @@ edited nor deleted), scoped to the contest's owner side, and one action: publish
 now for the days whose figures changed (otherwise it is published with the next day's board)."""
 
 from django.contrib import admin, messages
+from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -10,6 +13,7 @@ from contests.admin_scoping import ScopedModelAdmin
 from contests.selectors import contest_owned_by
 from reports.models import BoardSnapshot
 from reports.services.board import board_corrections_publish
+from reports.views_public import change_lines, percent
 
 
 @admin.register(BoardSnapshot)
@@ -28,10 +32,27 @@ class BoardSnapshotAdmin(ScopedModelAdmin):
         "made_at",
         "made_by",
         "content_hash",
-        "changes",
-        "figures",
+        "changes_text",
+        "figures_table",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("nội dung đính chính"))
+    def changes_text(self, obj):
+        changes = obj.changes if isinstance(obj.changes, list) else []
+        readable = [c for c in changes if isinstance(c, dict) and {"name", "field"} <= set(c)]
+        lines = change_lines([{"before": None, "after": None, **c} for c in readable])
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) or "—"
+
+    @admin.display(description=_("số liệu theo đơn vị"))
+    def figures_table(self, obj):
+        figures = obj.figures if isinstance(obj.figures, dict) else {}
+        units = [
+            {**u, "percent": percent(u.get("rate"))}
+            for u in figures.get("units") or []
+            if isinstance(u, dict)
+        ]
+        return render_to_string("admin/reports/boardsnapshot/figures.html", {"units": units})
 
     def has_add_permission(self, request):
         return False
