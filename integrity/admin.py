@@ -21,7 +21,7 @@ from integrity.evidence import evidence_text
 from integrity.models import AnomalyFlag
 from integrity.rules.decisions import REASON_MAX
 from integrity.services.decisions import flag_clear, flag_disqualify
-from integrity.services.detection import detection_enqueue
+from integrity.tasks import detection_enqueue
 
 
 class FlagDecisionForm(forms.Form):

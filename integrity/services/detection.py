@@ -487,16 +487,3 @@ def contests_to_scan(*, now: datetime.datetime | None = None) -> list[int]:
 def open_contests_scan() -> dict[int, dict[str, int]]:
     """The periodic job: every contest that `contests_to_scan` names."""
     return {cid: contest_scan(contest_id=cid) for cid in contests_to_scan()}
-
-
-def detection_enqueue(*, contest_id: int) -> bool:
-    """Queue a scan of one contest (the admin's "scan now"); never raises: with the broker
-    down, the hourly scan still comes."""
-    from integrity.tasks import flags_detect
-
-    try:
-        flags_detect.apply_async((contest_id,), retry=False)
-    except Exception:  # broker errors are many; the periodic scan catches up
-        logger.warning("integrity scan of contest %s not queued", contest_id, exc_info=True)
-        return False
-    return True
