@@ -51,10 +51,6 @@ RUN_STALE_AFTER = datetime.timedelta(minutes=30)
 
 _OPTION_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
 
-# (unit id, question id, chosen option id or None) -> [count, Σc, Σc², upper, lower]
-Groups = dict[tuple[int, int, int | None], list[int]]
-
-
 class RecomputeRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
@@ -87,44 +83,81 @@ def score_histogram(*, contest_id: int) -> dict[int, int]:
     return {int(c or 0): n for c, n in rows}
 
 
-_GROUPS_SQL = """
-SELECT r.unit_id, e.q, CASE WHEN e.ans ~ '^[0-9]{1,18}$' THEN e.ans::bigint END AS o,
-       count(*), sum(a.correct_count), sum(a.correct_count * a.correct_count),
-       count(*) FILTER (WHERE a.correct_count >= %(upper_min)s),
-       count(*) FILTER (WHERE a.correct_count <= %(lower_max)s)
+@dataclass
+class Counts:
+    """The sufficient statistics of the item figures: every figure is a sum over these few
+    thousand counts (t is an attempt's correct count, 0..N):
+    - drawn[(q, t)]: items of question q in attempts with correct count t;
+    - chosen[(q, o, t)]: answers naming option id o for question q in such attempts;
+    - unit_drawn[(u, q)], unit_chosen[(u, q, o)]: the same per registration unit, all t."""
+
+    drawn: dict[tuple[int, int], int]
+    chosen: dict[tuple[int, int, int], int]
+    unit_drawn: dict[tuple[int, int], int]
+    unit_chosen: dict[tuple[int, int, int], int]
+
+
+# Two passes over the graded attempts, each unnesting one JSON column and feeding two small
+# hash aggregates at once (GROUPING SETS): no key look-up per item and no (unit, question,
+# option) × sums aggregate. The join to the registrations (their unit) is a hash join.
+_ITEMS_SQL = """
+SELECT GROUPING(r.unit_id), r.unit_id, (it ->> 'q')::bigint, a.correct_count, count(*)
 FROM scoring_attempt a
 JOIN participants_registration r ON r.id = a.registration_id
-CROSS JOIN LATERAL (
-    SELECT (it->>'q')::bigint AS q, a.answers->>(it->>'q') AS ans
-    FROM jsonb_array_elements(a.items) it
-) e
+CROSS JOIN LATERAL jsonb_array_elements(a.items) it
 WHERE a.contest_id = %(contest_id)s AND a.status = 'graded'
-GROUP BY 1, 2, 3
+GROUP BY GROUPING SETS ((3, 4), (2, 3))
+"""
+
+_ANSWERS_SQL = """
+SELECT GROUPING(r.unit_id), r.unit_id, kv.key, kv.value, a.correct_count, count(*)
+FROM scoring_attempt a
+JOIN participants_registration r ON r.id = a.registration_id
+CROSS JOIN LATERAL jsonb_each_text(a.answers) kv
+WHERE a.contest_id = %(contest_id)s AND a.status = 'graded'
+GROUP BY GROUPING SETS ((3, 4, 5), (2, 3, 4))
 """
 
 
-def answer_groups_sql(*, contest_id: int, groups: rules.Groups | None) -> Groups:
-    """PostgreSQL: one pass over the graded attempts (see the module docstring)."""
-    params = {
-        "contest_id": contest_id,
-        # No groups: cut-offs no correct count reaches.
-        "upper_min": groups.upper_min if groups else 1 << 30,
-        "lower_max": groups.lower_max if groups else -1,
-    }
-    sql = _GROUPS_SQL.replace("scoring_attempt", Attempt._meta.db_table).replace(
+def _tables(sql: str) -> str:
+    return sql.replace("scoring_attempt", Attempt._meta.db_table).replace(
         "participants_registration", Registration._meta.db_table
     )
-    out: Groups = {}
+
+
+def _question_id(key) -> int | None:
+    return int(key) if isinstance(key, str) and _OPTION_ID.fullmatch(key) else None
+
+
+def counts_sql(*, contest_id: int) -> Counts:
+    """PostgreSQL: the counts in two aggregate queries (see the module docstring)."""
+    out = Counts({}, {}, {}, {})
+    params = {"contest_id": contest_id}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for unit, q, o, n, s1, s2, up, low in cursor.fetchall():
-            out[(unit, q, o)] = [n, int(s1), int(s2), up, low]
+        cursor.execute(_tables(_ITEMS_SQL), params)
+        for by_t, unit, q, t, n in cursor.fetchall():
+            if by_t:
+                out.drawn[(q, int(t or 0))] = n
+            else:
+                out.unit_drawn[(unit, q)] = n
+        cursor.execute(_tables(_ANSWERS_SQL), params)
+        for by_t, unit, key, value, t, n in cursor.fetchall():
+            q, o = _question_id(key), answer_option(value)
+            if q is None or o is None:
+                continue
+            if by_t:
+                out.chosen[(q, o, int(t or 0))] = n
+            else:
+                out.unit_chosen[(unit, q, o)] = n
     return out
 
 
-def answer_groups_python(*, contest_id: int, groups: rules.Groups | None) -> Groups:
-    """Any database (the SQLite demo): the same groups from the same rows, streamed."""
-    out: Groups = defaultdict(lambda: [0, 0, 0, 0, 0])
+def counts_python(*, contest_id: int) -> Counts:
+    """Any database (the SQLite demo): the same counts from the same rows, streamed."""
+    drawn: dict = defaultdict(int)
+    chosen: dict = defaultdict(int)
+    unit_drawn: dict = defaultdict(int)
+    unit_chosen: dict = defaultdict(int)
     rows = (
         Attempt.objects.filter(contest_id=contest_id, status=Attempt.Status.GRADED)
         .values_list("registration__unit_id", "correct_count", "items", "answers")
@@ -132,18 +165,19 @@ def answer_groups_python(*, contest_id: int, groups: rules.Groups | None) -> Gro
         .iterator(chunk_size=2000)
     )
     for unit, correct_count, items, answers in rows:
-        c = int(correct_count or 0)
-        side = rules.group_of(correct_count=c, groups=groups)
-        answers = answers if isinstance(answers, dict) else {}
+        t = int(correct_count or 0)
         for item in items or []:
             q = int(item["q"])
-            acc = out[(unit, q, answer_option(answers.get(str(q))))]
-            acc[0] += 1
-            acc[1] += c
-            acc[2] += c * c
-            acc[3] += side == 1
-            acc[4] += side == -1
-    return dict(out)
+            drawn[(q, t)] += 1
+            unit_drawn[(unit, q)] += 1
+        for key, value in (answers if isinstance(answers, dict) else {}).items():
+            # jsonb_each_text's text of the value: a JSON string "12" and a number 12 alike.
+            q, o = _question_id(key), answer_option(value)
+            if q is None or o is None:
+                continue
+            chosen[(q, o, t)] += 1
+            unit_chosen[(unit, q, o)] += 1
+    return Counts(dict(drawn), dict(chosen), dict(unit_drawn), dict(unit_chosen))
 
 
 # --- from groups to figures ------------------------------------------------------------------
@@ -175,38 +209,54 @@ def figures_assemble(
     *,
     histogram: dict[int, int],
     groups: rules.Groups | None,
-    answer_groups: Groups,
+    counts: Counts,
     key: dict[int, frozenset[int]],
     question_topics: dict[int, int],
     question_options: dict[int, list[int]],
 ) -> Figures:
-    """Pure: the figures from the answer groups, the key, each question's topic and options.
-    Questions no longer in the bank (deleted versions) are left out."""
-    sums: dict[int, rules.Sums] = defaultdict(rules.Sums)
+    """Pure: the figures from the counts, the key, each question's topic and options.
+    Questions no longer in the bank (deleted versions) are left out.
+
+    Per question and correct count t, the n drawn attempts split into c with x = 1 (a key
+    option chosen) and n − c with x = 0; each part has one item score, so its sums follow
+    from count, Σt = count·t and Σt² = count·t² (`rules.sums_for_answer_group`)."""
     drawn: dict[int, int] = defaultdict(int)
     answered: dict[int, int] = defaultdict(int)
-    correct: dict[int, int] = defaultdict(int)
     chosen: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    topic_units: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for (unit, q, o), (n, s1, s2, up, low) in answer_groups.items():
+    right_at: dict[tuple[int, int], int] = defaultdict(int)  # (q, t) -> attempts with x = 1
+    for (q, o, t), n in counts.chosen.items():
         if q not in question_topics:
             continue
-        x = 1 if o is not None and o in key.get(q, ()) else 0
-        sums[q] = sums[q] + rules.sums_for_answer_group(
-            count=n, x=x, sum_correct=s1, sum_correct2=s2
-        )
+        answered[q] += n
+        if o in key.get(q, ()):
+            right_at[(q, t)] += n
+        side = rules.group_of(correct_count=t, groups=groups)
+        option = chosen[(q, o)]
+        option[0] += n
+        option[1] += n if side == 1 else 0
+        option[2] += n if side == -1 else 0
+    sums: dict[int, rules.Sums] = defaultdict(rules.Sums)
+    correct: dict[int, int] = defaultdict(int)
+    for (q, t), n in counts.drawn.items():
+        if q not in question_topics:
+            continue
+        right = right_at.get((q, t), 0)
         drawn[q] += n
-        correct[q] += x * n
-        tu = topic_units[(unit, question_topics[q])]
-        tu[0] += n
-        tu[2] += x * n
-        if o is not None:
-            answered[q] += n
+        correct[q] += right
+        for x, part in ((1, right), (0, n - right)):
+            if part:
+                sums[q] = sums[q] + rules.sums_for_answer_group(
+                    count=part, x=x, sum_correct=part * t, sum_correct2=part * t * t
+                )
+    topic_units: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (unit, q), n in counts.unit_drawn.items():
+        if q in question_topics:
+            topic_units[(unit, question_topics[q])][0] += n
+    for (unit, q, o), n in counts.unit_chosen.items():
+        if q in question_topics:
+            tu = topic_units[(unit, question_topics[q])]
             tu[1] += n
-            counts = chosen[(q, o)]
-            counts[0] += n
-            counts[1] += up
-            counts[2] += low
+            tu[2] += n if o in key.get(q, ()) else 0
     items = []
     for q in sorted(drawn):
         options = {
@@ -249,9 +299,8 @@ def item_figures_compute(*, contest_id: int, use_sql: bool | None = None) -> Fig
         use_sql = connection.vendor == "postgresql"
     histogram = score_histogram(contest_id=contest_id)
     groups = rules.score_groups(histogram)
-    read = answer_groups_sql if use_sql else answer_groups_python
-    answer_groups = read(contest_id=contest_id, groups=groups)
-    question_ids = {q for (_u, q, _o) in answer_groups}
+    counts = (counts_sql if use_sql else counts_python)(contest_id=contest_id)
+    question_ids = {q for (q, _t) in counts.drawn}
     questions = dict(
         Question.objects.filter(contest_id=contest_id, id__in=question_ids).values_list(
             "id", "topic_id"
@@ -270,7 +319,7 @@ def item_figures_compute(*, contest_id: int, use_sql: bool | None = None) -> Fig
     return figures_assemble(
         histogram=histogram,
         groups=groups,
-        answer_groups=answer_groups,
+        counts=counts,
         key={q: frozenset(ids) for q, ids in key.items()},
         question_topics=questions,
         question_options=options,
