@@ -76,6 +76,16 @@ class ItemStatsRun(models.Model):
     lower_max = models.PositiveSmallIntegerField(_("nhóm thấp: đến số câu đúng"), null=True)
     upper_attempts = models.PositiveIntegerField(_("số bài nhóm cao"), default=0)
     lower_attempts = models.PositiveIntegerField(_("số bài nhóm thấp"), default=0)
+    # What the next run needs to continue from this one instead of reading every attempt
+    # again (learning.services.item_stats): the latest graded_at counted, a checksum of the
+    # counted attempts (Σ id, Σ correct count), the key and topics it used, and the counts
+    # per correct count (histogram, drawn per question, chosen per option).
+    incremental = models.BooleanField(_("tính tiếp từ lần trước"), default=False)
+    graded_until = models.DateTimeField(_("đã tính các bài chấm đến"), null=True, blank=True)
+    counted_id_sum = models.BigIntegerField(default=0)
+    counted_correct_sum = models.BigIntegerField(default=0)
+    key_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    counts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("lần tính thống kê câu hỏi")

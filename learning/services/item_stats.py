@@ -34,13 +34,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.models import Contest, Option, Question
 from learning.models import ItemStat, ItemStatsRun, OptionStat, TopicUnitStat
 from learning.rules import item_stats as rules
+from learning.rules import item_stats_incremental as incremental
 from participants.models import Registration
 from scoring.models import Attempt
 
@@ -50,6 +51,7 @@ logger = logging.getLogger(__name__)
 RUN_STALE_AFTER = datetime.timedelta(minutes=30)
 
 _OPTION_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
+
 
 class RecomputeRefused(Exception):
     def __init__(self, message: str):
@@ -72,15 +74,54 @@ def answer_option(value) -> int | None:
 # --- reading the attempts --------------------------------------------------------------------
 
 
-def score_histogram(*, contest_id: int) -> dict[int, int]:
-    """{correct count: graded attempts} of the contest: one GROUP BY."""
+@dataclass
+class Summary:
+    """The histogram {correct count: attempts} of the attempts read, their checksum, and the
+    latest graded_at among them."""
+
+    histogram: dict[int, int]
+    checksum: incremental.Checksum
+    graded_until: datetime.datetime | None
+
+
+def _graded(contest_id: int, since: datetime.datetime | None):
+    attempts = Attempt.objects.filter(contest_id=contest_id, status=Attempt.Status.GRADED)
+    return attempts if since is None else attempts.filter(graded_at__gt=since)
+
+
+def attempts_summary(*, contest_id: int, since: datetime.datetime | None = None) -> Summary:
+    """One GROUP BY over the graded attempts (those graded after `since` when given)."""
     rows = (
-        Attempt.objects.filter(contest_id=contest_id, status=Attempt.Status.GRADED)
+        _graded(contest_id, since)
         .order_by()
         .values_list("correct_count")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), ids=Sum("id"), last=Max("graded_at"))
     )
-    return {int(c or 0): n for c, n in rows}
+    histogram: dict[int, int] = defaultdict(int)
+    id_sum = correct_sum = 0
+    lasts = []
+    for c, n, ids, last in rows:
+        histogram[int(c or 0)] += n
+        id_sum += int(ids or 0)
+        correct_sum += int(c or 0) * n
+        if last is not None:
+            lasts.append(last)
+    return Summary(
+        histogram=dict(histogram),
+        checksum=incremental.Checksum(sum(histogram.values()), id_sum, correct_sum),
+        graded_until=max(lasts) if lasts else None,
+    )
+
+
+def checksum_up_to(*, contest_id: int, mark: datetime.datetime) -> incremental.Checksum:
+    """The checksum of the graded attempts with graded_at up to `mark` (a range of
+    attempt_graded_idx)."""
+    row = (
+        _graded(contest_id, None)
+        .filter(graded_at__lte=mark)
+        .aggregate(n=Count("id"), ids=Sum("id"), correct=Sum("correct_count"))
+    )
+    return incremental.Checksum(row["n"], int(row["ids"] or 0), int(row["correct"] or 0))
 
 
 @dataclass
@@ -105,7 +146,7 @@ SELECT GROUPING(r.unit_id), r.unit_id, (it ->> 'q')::bigint, a.correct_count, co
 FROM scoring_attempt a
 JOIN participants_registration r ON r.id = a.registration_id
 CROSS JOIN LATERAL jsonb_array_elements(a.items) it
-WHERE a.contest_id = %(contest_id)s AND a.status = 'graded'
+WHERE a.contest_id = %(contest_id)s AND a.status = 'graded' {since}
 GROUP BY GROUPING SETS ((3, 4), (2, 3))
 """
 
@@ -114,12 +155,13 @@ SELECT GROUPING(r.unit_id), r.unit_id, kv.key, kv.value, a.correct_count, count(
 FROM scoring_attempt a
 JOIN participants_registration r ON r.id = a.registration_id
 CROSS JOIN LATERAL jsonb_each_text(a.answers) kv
-WHERE a.contest_id = %(contest_id)s AND a.status = 'graded'
+WHERE a.contest_id = %(contest_id)s AND a.status = 'graded' {since}
 GROUP BY GROUPING SETS ((3, 4, 5), (2, 3, 4))
 """
 
 
-def _tables(sql: str) -> str:
+def _tables(sql: str, since: datetime.datetime | None) -> str:
+    sql = sql.format(since="AND a.graded_at > %(since)s" if since is not None else "")
     return sql.replace("scoring_attempt", Attempt._meta.db_table).replace(
         "participants_registration", Registration._meta.db_table
     )
@@ -129,18 +171,19 @@ def _question_id(key) -> int | None:
     return int(key) if isinstance(key, str) and _OPTION_ID.fullmatch(key) else None
 
 
-def counts_sql(*, contest_id: int) -> Counts:
-    """PostgreSQL: the counts in two aggregate queries (see the module docstring)."""
+def counts_sql(*, contest_id: int, since: datetime.datetime | None = None) -> Counts:
+    """PostgreSQL: the counts in two aggregate queries (see the module docstring), over the
+    attempts graded after `since` when given."""
     out = Counts({}, {}, {}, {})
-    params = {"contest_id": contest_id}
+    params = {"contest_id": contest_id, "since": since}
     with connection.cursor() as cursor:
-        cursor.execute(_tables(_ITEMS_SQL), params)
+        cursor.execute(_tables(_ITEMS_SQL, since), params)
         for by_t, unit, q, t, n in cursor.fetchall():
             if by_t:
                 out.drawn[(q, int(t or 0))] = n
             else:
                 out.unit_drawn[(unit, q)] = n
-        cursor.execute(_tables(_ANSWERS_SQL), params)
+        cursor.execute(_tables(_ANSWERS_SQL, since), params)
         for by_t, unit, key, value, t, n in cursor.fetchall():
             q, o = _question_id(key), answer_option(value)
             if q is None or o is None:
@@ -152,14 +195,14 @@ def counts_sql(*, contest_id: int) -> Counts:
     return out
 
 
-def counts_python(*, contest_id: int) -> Counts:
+def counts_python(*, contest_id: int, since: datetime.datetime | None = None) -> Counts:
     """Any database (the SQLite demo): the same counts from the same rows, streamed."""
     drawn: dict = defaultdict(int)
     chosen: dict = defaultdict(int)
     unit_drawn: dict = defaultdict(int)
     unit_chosen: dict = defaultdict(int)
     rows = (
-        Attempt.objects.filter(contest_id=contest_id, status=Attempt.Status.GRADED)
+        _graded(contest_id, since)
         .values_list("registration__unit_id", "correct_count", "items", "answers")
         .order_by()
         .iterator(chunk_size=2000)
@@ -178,6 +221,29 @@ def counts_python(*, contest_id: int) -> Counts:
             chosen[(q, o, t)] += 1
             unit_chosen[(unit, q, o)] += 1
     return Counts(dict(drawn), dict(chosen), dict(unit_drawn), dict(unit_chosen))
+
+
+def _added(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, n in b.items():
+        out[k] = out.get(k, 0) + n
+    return out
+
+
+def counts_to_json(*, histogram: dict[int, int], counts: Counts) -> dict:
+    """What a run keeps for the next one (the per-unit counts live on as TopicUnitStat)."""
+    return {
+        "histogram": sorted([t, n] for t, n in histogram.items()),
+        "drawn": sorted([q, t, n] for (q, t), n in counts.drawn.items()),
+        "chosen": sorted([q, o, t, n] for (q, o, t), n in counts.chosen.items()),
+    }
+
+
+def counts_from_json(data: dict) -> tuple[dict[int, int], Counts]:
+    histogram = {int(t): int(n) for t, n in data.get("histogram", [])}
+    drawn = {(int(q), int(t)): int(n) for q, t, n in data.get("drawn", [])}
+    chosen = {(int(q), int(o), int(t)): int(n) for q, o, t, n in data.get("chosen", [])}
+    return histogram, Counts(drawn, chosen, {}, {})
 
 
 # --- from groups to figures ------------------------------------------------------------------
@@ -213,6 +279,7 @@ def figures_assemble(
     key: dict[int, frozenset[int]],
     question_topics: dict[int, int],
     question_options: dict[int, list[int]],
+    base_topic_units: dict[tuple[int, int], tuple[int, int, int]] | None = None,
 ) -> Figures:
     """Pure: the figures from the counts, the key, each question's topic and options.
     Questions no longer in the bank (deleted versions) are left out.
@@ -249,6 +316,8 @@ def figures_assemble(
                     count=part, x=x, sum_correct=part * t, sum_correct2=part * t * t
                 )
     topic_units: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for unit_topic, values in (base_topic_units or {}).items():
+        topic_units[unit_topic] = list(values)
     for (unit, q), n in counts.unit_drawn.items():
         if q in question_topics:
             topic_units[(unit, question_topics[q])][0] += n
@@ -292,38 +361,141 @@ def figures_assemble(
     )
 
 
-def item_figures_compute(*, contest_id: int, use_sql: bool | None = None) -> Figures:
-    """Read the contest's graded attempts once and return its figures (nothing written).
-    `use_sql` defaults to PostgreSQL's aggregate path where available."""
-    if use_sql is None:
-        use_sql = connection.vendor == "postgresql"
-    histogram = score_histogram(contest_id=contest_id)
-    groups = rules.score_groups(histogram)
-    counts = (counts_sql if use_sql else counts_python)(contest_id=contest_id)
-    question_ids = {q for (q, _t) in counts.drawn}
-    questions = dict(
-        Question.objects.filter(contest_id=contest_id, id__in=question_ids).values_list(
-            "id", "topic_id"
-        )
-    )
+@dataclass
+class Bank:
+    topics: dict[int, int]  # question id -> topic id
+    options: dict[int, list[int]]  # question id -> option ids by position
+    key: dict[int, frozenset[int]]  # question id -> correct option ids
+    fingerprint: str
+
+
+def bank_read(*, contest_id: int) -> Bank:
+    topics = dict(Question.objects.filter(contest_id=contest_id).values_list("id", "topic_id"))
     options: dict[int, list[int]] = defaultdict(list)
     key: dict[int, set[int]] = defaultdict(set)
     for option_id, q, is_correct in (
-        Option.objects.filter(question_id__in=list(questions))
+        Option.objects.filter(question_id__in=list(topics))
         .order_by("question_id", "position")
         .values_list("id", "question_id", "is_correct")
     ):
         options[q].append(option_id)
         if is_correct:
             key[q].add(option_id)
-    return figures_assemble(
-        histogram=histogram,
+    fingerprint = incremental.bank_fingerprint(
+        [(q, topic, options.get(q, []), key.get(q, ())) for q, topic in topics.items()]
+    )
+    return Bank(
+        topics=topics,
+        options=options,
+        key={q: frozenset(ids) for q, ids in key.items()},
+        fingerprint=fingerprint,
+    )
+
+
+@dataclass
+class Computation:
+    """A run's figures and what it keeps for the next run."""
+
+    figures: Figures
+    counts: Counts
+    summary: Summary
+    fingerprint: str
+    incremental: bool
+
+
+def _previous_run(*, contest_id: int, run_id: int | None) -> ItemStatsRun | None:
+    return (
+        ItemStatsRun.objects.filter(contest_id=contest_id, finished_at__isnull=False)
+        .exclude(pk=run_id)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def _compute(
+    *, contest_id: int, use_sql: bool | None, full: bool, run_id: int | None
+) -> Computation:
+    if use_sql is None:
+        use_sql = connection.vendor == "postgresql"
+    bank = bank_read(contest_id=contest_id)
+    previous = None if full else _previous_run(contest_id=contest_id, run_id=run_id)
+    since = None
+    if previous is not None and previous.graded_until is not None and previous.counts:
+        counted = incremental.Checksum(
+            previous.attempts_counted, previous.counted_id_sum, previous.counted_correct_sum
+        )
+        if incremental.may_continue(
+            has_previous=True,
+            previous_fingerprint=previous.key_fingerprint,
+            fingerprint=bank.fingerprint,
+            counted=counted,
+            now_up_to_mark=checksum_up_to(contest_id=contest_id, mark=previous.graded_until),
+        ):
+            since = previous.graded_until
+    summary = attempts_summary(contest_id=contest_id, since=since)
+    counts = (counts_sql if use_sql else counts_python)(contest_id=contest_id, since=since)
+    base_topic_units = None
+    if since is not None:
+        histogram, base = counts_from_json(previous.counts)
+        summary = Summary(
+            histogram=_added(histogram, summary.histogram),
+            checksum=incremental.Checksum(
+                counted.count + summary.checksum.count,
+                counted.id_sum + summary.checksum.id_sum,
+                counted.correct_sum + summary.checksum.correct_sum,
+            ),
+            graded_until=max(since, summary.graded_until or since),
+        )
+        counts = Counts(
+            drawn=_added(base.drawn, counts.drawn),
+            chosen=_added(base.chosen, counts.chosen),
+            unit_drawn=counts.unit_drawn,
+            unit_chosen=counts.unit_chosen,
+        )
+        base_topic_units = {
+            (unit, topic): (d, a, c)
+            for unit, topic, d, a, c in TopicUnitStat.objects.filter(
+                contest_id=contest_id
+            ).values_list("unit_id", "topic_id", "drawn", "answered", "correct")
+        }
+    groups = rules.score_groups(summary.histogram)
+    figures = figures_assemble(
+        histogram=summary.histogram,
         groups=groups,
         counts=counts,
-        key={q: frozenset(ids) for q, ids in key.items()},
-        question_topics=questions,
-        question_options=options,
+        key=bank.key,
+        question_topics=bank.topics,
+        question_options=bank.options,
+        base_topic_units=base_topic_units,
     )
+    return Computation(
+        figures=figures,
+        counts=counts,
+        summary=summary,
+        fingerprint=bank.fingerprint,
+        incremental=since is not None,
+    )
+
+
+def item_stats_compute(
+    *, contest_id: int, use_sql: bool | None = None, full: bool = False, run_id: int | None = None
+) -> Computation:
+    """Read the contest's figures in one snapshot (nothing written): from the previous
+    finished run's counts plus the attempts graded since, when that is exact
+    (`rules.item_stats_incremental.may_continue`), else from every graded attempt. On
+    PostgreSQL the reads share one REPEATABLE READ snapshot, so the previous run's TopicUnitStat
+    rows, the checksum and the new attempts agree."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return _compute(contest_id=contest_id, use_sql=use_sql, full=full, run_id=run_id)
+    return _compute(contest_id=contest_id, use_sql=use_sql, full=full, run_id=run_id)
+
+
+def item_figures_compute(*, contest_id: int, use_sql: bool | None = None) -> Figures:
+    """The figures from every graded attempt (a full recount; nothing written)."""
+    return item_stats_compute(contest_id=contest_id, use_sql=use_sql, full=True).figures
 
 
 # --- runs ------------------------------------------------------------------------------------
@@ -358,29 +530,37 @@ def _enqueue(run_id: int) -> None:
         logger.exception("item statistics run %s could not be queued", run_id)
 
 
-def item_stats_run(*, run_id: int, use_sql: bool | None = None) -> ItemStatsRun | None:
+def item_stats_run(
+    *, run_id: int, use_sql: bool | None = None, full: bool = False
+) -> ItemStatsRun | None:
     """Compute and write the figures of one run. Safe to run twice: a finished or missing run
     is left alone (None). The previous figures of the contest are replaced in one short
     transaction at the end, so pages never see half a computation."""
     run = ItemStatsRun.objects.filter(pk=run_id, finished_at__isnull=True).first()
     if run is None:
         return None
-    figures = item_figures_compute(contest_id=run.contest_id, use_sql=use_sql)
-    figures_write(run=run, figures=figures)
+    computation = item_stats_compute(
+        contest_id=run.contest_id, use_sql=use_sql, full=full, run_id=run.pk
+    )
+    figures_write(run=run, computation=computation)
     return run
 
 
-def item_stats_recompute(*, contest: Contest, use_sql: bool | None = None) -> ItemStatsRun:
-    """Open a run and compute it now (management command, demo, benchmark)."""
+def item_stats_recompute(
+    *, contest: Contest, use_sql: bool | None = None, full: bool = False
+) -> ItemStatsRun:
+    """Open a run and compute it now (management command, demo, benchmark); `full` reads
+    every graded attempt even when the previous run could be continued."""
     run = ItemStatsRun.objects.create(contest=contest, started_at=timezone.now())
-    item_stats_run(run_id=run.pk, use_sql=use_sql)
+    item_stats_run(run_id=run.pk, use_sql=use_sql, full=full)
     run.refresh_from_db()
     return run
 
 
 @transaction.atomic
-def figures_write(*, run: ItemStatsRun, figures: Figures) -> None:
+def figures_write(*, run: ItemStatsRun, computation: Computation) -> None:
     now = timezone.now()
+    figures = computation.figures
     Contest.objects.select_for_update().filter(pk=run.contest_id).values_list("pk").first()
     if not ItemStatsRun.objects.filter(pk=run.pk, finished_at__isnull=True).exists():
         return  # another worker finished this run meanwhile: its figures are the same
@@ -427,4 +607,10 @@ def figures_write(*, run: ItemStatsRun, figures: Figures) -> None:
         lower_max=groups.lower_max if groups else None,
         upper_attempts=groups.upper_attempts if groups else 0,
         lower_attempts=groups.lower_attempts if groups else 0,
+        incremental=computation.incremental,
+        graded_until=computation.summary.graded_until,
+        counted_id_sum=computation.summary.checksum.id_sum,
+        counted_correct_sum=computation.summary.checksum.correct_sum,
+        key_fingerprint=computation.fingerprint,
+        counts=counts_to_json(histogram=figures.histogram, counts=computation.counts),
     )

@@ -200,7 +200,7 @@ def stored(contest):
     return items, chosen, topic_units
 
 
-def assert_matches_recount(contest):
+def assert_matches_recount(contest, count=40):
     expected = recount(contest)
     items, chosen, topic_units = stored(contest)
     assert set(items) == set(expected["items"])
@@ -212,9 +212,9 @@ def assert_matches_recount(contest):
         assert got["discrimination"] == pytest.approx(want["discrimination"], abs=1e-12)
     assert chosen == expected["chosen"]
     assert topic_units == expected["topic_units"]
-    run = ItemStatsRun.objects.get(contest=contest)
+    run = ItemStatsRun.objects.filter(contest=contest).order_by("-finished_at", "-pk").first()
     assert (run.upper_min, run.lower_max) == expected["groups"]
-    assert run.attempts_counted == expected["count"] == 40
+    assert run.attempts_counted == expected["count"] == count
     assert run.finished_at is not None
 
 
@@ -260,6 +260,77 @@ def test_planted_question_is_flagged_and_every_figure_is_replaced_on_recompute(w
     assert "miskeyed" not in ItemStat.objects.get(contest=contest, question=questions[2]).flags
     assert ItemStat.objects.filter(contest=contest).count() == 6
     assert_matches_recount(contest)
+
+
+def _more_attempts(world, tree, count, seed):
+    """`count` more graded attempts (graded now, after any earlier run) in wards A-1 and B-1."""
+    contest, questions, options = world["contest"], world["questions"], world["options"]
+    key = answer_key_load(question_ids=options)
+    rng = random.Random(seed)
+    for i in range(count):
+        registration = RegistrationFactory(contest=contest, unit=tree["A-1" if i % 2 else "B-1"])
+        items = [{"q": q.pk, "o": options[q.pk]} for q in rng.sample(questions, 5)]
+        answers = {str(item["q"]): rng.choice(item["o"]) for item in items if rng.random() < 0.9}
+        _attempt(registration, contest, 1, items, answers, key)
+
+
+@pytest.mark.parametrize("use_sql", [True, pytest.param(False, marks=pytest.mark.sqlite)])
+def test_a_run_continues_from_the_previous_one_exactly(world, tree, use_sql):
+    contest = world["contest"]
+    first = service.item_stats_recompute(contest=contest, use_sql=use_sql)
+    assert not first.incremental and first.graded_until is not None
+    _more_attempts(world, tree, 12, seed=1)
+    second = service.item_stats_recompute(contest=contest, use_sql=use_sql)
+    # Only the 12 new attempts were read, and every figure is the full recount's.
+    assert second.incremental and second.attempts_counted == 52
+    assert_matches_recount(contest, count=52)
+    full = service.item_figures_compute(contest_id=contest.pk, use_sql=use_sql)
+    continued = service.item_stats_compute(contest_id=contest.pk, use_sql=use_sql)
+    assert continued.incremental and continued.figures == full
+    # Nothing new: the next run continues and changes nothing.
+    third = service.item_stats_recompute(contest=contest, use_sql=use_sql)
+    assert third.incremental
+    assert_matches_recount(contest, count=52)
+
+
+def test_a_regraded_attempt_makes_the_next_run_read_everything(world, tree):
+    contest = world["contest"]
+    service.item_stats_recompute(contest=contest)
+    _more_attempts(world, tree, 5, seed=2)
+    # A regrade moves graded_at past the previous run's mark (scoring's attempts_grade): the
+    # attempt would be counted twice; its correct count changes too.
+    regraded = Attempt.objects.filter(contest=contest).order_by("pk").first()
+    Attempt.objects.filter(pk=regraded.pk).update(
+        graded_at=timezone.now(), correct_count=regraded.correct_count
+    )
+    run = service.item_stats_recompute(contest=contest)
+    assert not run.incremental
+    assert_matches_recount(contest, count=45)
+
+
+def test_a_late_grading_before_the_mark_makes_the_next_run_read_everything(world, tree):
+    contest = world["contest"]
+    first = service.item_stats_recompute(contest=contest)
+    _more_attempts(world, tree, 3, seed=3)
+    # Graded before the mark but committed after the run read: never counted so far.
+    Attempt.objects.filter(contest=contest).order_by("-pk").filter(
+        pk=Attempt.objects.filter(contest=contest).order_by("-pk").first().pk
+    ).update(graded_at=first.graded_until - datetime.timedelta(seconds=1))
+    run = service.item_stats_recompute(contest=contest)
+    assert not run.incremental
+    assert_matches_recount(contest, count=43)
+
+
+def test_a_key_or_topic_change_makes_the_next_run_read_everything(world, tree):
+    contest, questions = world["contest"], world["questions"]
+    service.item_stats_recompute(contest=contest)
+    other_topic = questions[-1].topic_id
+    Question.objects.filter(pk=questions[0].pk).update(topic_id=other_topic)
+    _more_attempts(world, tree, 2, seed=4)
+    run = service.item_stats_recompute(contest=contest)
+    assert not run.incremental
+    assert_matches_recount(contest, count=42)
+    assert service.item_stats_recompute(contest=contest).incremental
 
 
 @pytest.mark.parametrize(
