@@ -34,8 +34,9 @@ from reports.rules.targets import (
 from scoring.models import Result
 
 PANEL_CACHE_SECONDS = 60
-# The panel lists at most this many targets (the unit's own and the nearest levels first).
-PANEL_MAX_ROWS = 200
+# The panel lists at most this many targets, in tree order (the unit's own and its two
+# levels below); every target is in the Excel files ("Chỉ tiêu" sheet).
+PANEL_MAX_ROWS = 40
 
 
 @dataclass
@@ -80,6 +81,7 @@ class TargetsPanel:
     own: TargetRow | None = None
     roster: RosterCounts = field(default_factory=RosterCounts)
     roster_units_complete: list[dict] = field(default_factory=list)
+    rows_left_out: int = 0  # targets not in `rows` (deeper, or past PANEL_MAX_ROWS)
 
 
 def _participants_by_unit(contest: Contest, unit_ids: list[int]) -> dict[int, int]:
@@ -266,7 +268,9 @@ def _panel(contest: Contest, unit: Unit) -> TargetsPanel:
     panel.reached = [r for r in rows if r.reached]
     for r in rows:
         r.level = r.depth - unit.depth
-    panel.rows = [r for r in rows if r.level <= 2][:PANEL_MAX_ROWS]
+    near = [r for r in rows if r.level <= 2]
+    panel.rows = near[:PANEL_MAX_ROWS]
+    panel.rows_left_out = len(rows) - len(panel.rows)
     units = roster_units(contest=contest, unit=unit)
     for u in units:
         panel.roster.listed += u["listed"]
