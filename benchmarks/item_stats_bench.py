@@ -299,9 +299,9 @@ def build(registrations: int, per_person: int, pool: int) -> dict:  # noqa: PLR0
     return figures
 
 
-def measure(contest) -> dict:
-    from learning.models import ItemStat
-    from learning.services.item_stats import item_stats_recompute
+def measure(contest, new_share: float) -> dict:
+    from learning.models import ItemStat, TopicUnitStat
+    from learning.services.item_stats import item_figures_compute, item_stats_recompute
 
     out: dict = {}
     _sql("SET max_parallel_workers_per_gather = 0")
@@ -321,7 +321,8 @@ def measure(contest) -> dict:
             [contest.pk],
         )
     )
-    run, out["recompute_s"] = _timed(lambda: item_stats_recompute(contest=contest))
+    run, out["recompute_s"] = _timed(lambda: item_stats_recompute(contest=contest, full=True))
+    out["recompute_incremental"] = run.incremental
     out["attempts_counted"] = run.attempts_counted
     out["groups"] = {
         "upper_min": run.upper_min,
@@ -346,8 +347,58 @@ def measure(contest) -> dict:
     out["planted_flagged"] = all(kind in flags for kind, (_f, _d, flags) in planted.items())
     out["items_flagged"] = sum(1 for _f, _d, flags in stats.values() if flags)
     out["items"] = len(stats)
+    out["peak_mb_after_full"] = _peak_mb()
+    if new_share > 0:
+        out["continued"] = continued(contest, run, new_share)
+        # Is the continued run exact? The stored figures against a full read of everything.
+        full, out["continued"]["full_again_s"] = _timed(
+            lambda: item_figures_compute(contest_id=contest.pk)
+        )
+        stored = {
+            s.question_id: (s.drawn, s.answered, s.correct, s.facility, s.discrimination)
+            for s in ItemStat.objects.filter(contest=contest)
+        }
+        out["continued"]["equals_full_read"] = stored == {
+            i.question_id: (i.drawn, i.answered, i.correct, i.facility, i.discrimination)
+            for i in full.items
+        } and full.topic_units == {
+            (t.unit_id, t.topic_id): (t.drawn, t.answered, t.correct)
+            for t in TopicUnitStat.objects.filter(contest=contest)
+        }
     out["peak_mb"] = _peak_mb()
     return out
+
+
+def continued(contest, previous, new_share: float) -> dict:
+    """`new_share` more attempts graded after the full run (copies of the first ones under a
+    new attempt number, graded now), then a run that continues from the full one."""
+    from learning.services.item_stats import item_stats_recompute
+
+    new = max(1, round(previous.attempts_counted * new_share))
+    _rows, insert_s = _timed(
+        lambda: _sql(
+            """
+            INSERT INTO scoring_attempt (registration_id, contest_id, number, status, items,
+                answers, client_key, started_at, deadline, finished_at, submitted_at,
+                correct_count, question_count, score, duration_ms, all_correct, graded_at)
+            SELECT registration_id, contest_id, number + 100, status, items, answers, '',
+                   started_at, deadline, finished_at, submitted_at, correct_count,
+                   question_count, score, duration_ms, all_correct, now()
+            FROM scoring_attempt WHERE contest_id = %s AND status = 'graded'
+            ORDER BY id LIMIT %s
+            """,
+            [contest.pk, new],
+        )
+    )
+    _sql("ANALYZE scoring_attempt")
+    run, seconds = _timed(lambda: item_stats_recompute(contest=contest))
+    return {
+        "new_attempts": new,
+        "insert_s": insert_s,
+        "run_s": seconds,
+        "incremental": run.incremental,
+        "attempts_counted": run.attempts_counted,
+    }
 
 
 def main() -> None:
@@ -356,6 +407,12 @@ def main() -> None:
     parser.add_argument("--per-person", type=int, default=5)
     parser.add_argument(
         "--pool", type=int, default=100_000, help="distinct answer sheets the attempts reuse"
+    )
+    parser.add_argument(
+        "--new-share",
+        type=float,
+        default=0.01,
+        help="share of attempts added after the full run, for the run that continues (0: none)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure on a --keep database")
@@ -385,7 +442,7 @@ def main() -> None:
         contest = Contest.objects.get(slug="thong-ke-cau-hoi-mo-phong")
         out["load1_before_measure"] = os.getloadavg()[0]
         if not args.build_only:
-            out["measure"] = measure(contest)
+            out["measure"] = measure(contest, args.new_share)
     finally:
         from django.db import connections
 

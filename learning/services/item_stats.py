@@ -1,29 +1,37 @@
-"""Item statistics of a contest's question bank, recomputed in full from the graded attempts.
+"""Item statistics of a contest's question bank, from the graded attempts.
 
 What it guarantees:
-- exact: every figure is a recount of the contest's graded `scoring.Attempt` rows at one
-  moment (one read), written in one short transaction that replaces the previous figures
-  (ItemStat, OptionStat, TopicUnitStat) and closes the run (ItemStatsRun.finished_at). The
-  definitions (unanswered = wrong, rest score, 27 % groups, flags) are the pure rules of
-  `learning.rules.item_stats`;
-- cheap at city scale: on PostgreSQL two aggregate queries and no model instance per attempt:
-  the histogram of correct counts (the group cut-offs need it first), then one pass over the
-  attempts that unnests their items (`jsonb_array_elements`) and groups by (registration unit,
-  question, chosen option) with count, Σ correct count and Σ correct count². Everything else
-  (the key, the topics, the sums of the point-biserial correlation) is applied to those few
-  thousand groups in Python: the item score is the same for every attempt in a group, so the
-  five additive sums follow from count, Σc and Σc² (`rules.sums_for_answer_group`);
-- the same numbers on SQLite (the demo): the plain-Python path builds the same groups from the
-  same rows and the same assembly turns them into figures (a test compares both paths).
-
-Full recompute only, not incremental: the sums are additive, but the 27 % cut-offs move with
-every new attempt, and so would every option's upper/lower counts; a full recompute of
-7.5 million attempts stays within a minute (benchmarks/item_stats_bench.py).
+- exact: every figure is a sum over counts of the contest's graded `scoring.Attempt` rows at
+  one moment (one REPEATABLE READ snapshot on PostgreSQL), written in one short transaction
+  that replaces the previous figures (ItemStat, OptionStat, TopicUnitStat) and closes the run
+  (ItemStatsRun.finished_at). The definitions (unanswered = wrong, rest score, 27 % groups,
+  flags) are the pure rules of `learning.rules.item_stats`;
+- small sufficient statistics (`Counts`): with t an attempt's correct count (0..N), the
+  counts of items drawn per (question, t) and of answers per (question, option, t), plus per
+  registration unit. Every figure derives from them exactly: an answer's item score x is 1
+  when its option is in the key, the rest score is t − x, so the point-biserial sums are
+  sums of n·t and n·t² (`rules.sums_for_answer_group`), and any 27 % cut-off is a sum over t;
+- on PostgreSQL two aggregate passes, each unnesting one JSON column (`jsonb_array_elements`
+  for the items, `jsonb_each_text` for the answers) into two small hash aggregates at once
+  (GROUPING SETS), and no model instance per attempt. The plain-Python path (the SQLite demo)
+  builds the same counts from the same rows (a test compares both paths);
+- continued, not redone: a run keeps its counts per t (ItemStatsRun.counts), its mark (the
+  latest graded_at counted) and a checksum, and the next run adds only the attempts graded
+  after the mark (`attempt_graded_idx`) when that is exact
+  (`learning.rules.item_stats_incremental.may_continue`: same key, topics and options, and
+  the attempts up to the mark are still the counted ones, which a regrade or a late grading
+  changes); otherwise it reads everything. A full read unnests every item and answer (at
+  7.5 million attempts, minutes on one core: benchmarks/README.md); the continued run reads
+  the new attempts and one index range for the checksum.
 
 An answer counts when it is an option id (a JSON integer or a string of ASCII digits, which is
-all `scoring.services.attempts.answers_clean` ever stores); anything else is unanswered. The
-key is the current one (Option.is_correct), as grading reads it: an answer-key fix regrades the
-attempts, after which a recompute agrees with their correct counts."""
+all `scoring.services.attempts.answers_clean` ever stores); anything else is unanswered.
+Answers are read from the answers object, which answers_clean keeps to the attempt's own
+items. The key is the current one (Option.is_correct), as grading reads it: an answer-key fix
+regrades the attempts, after which a run reads everything again and agrees with their correct
+counts. Not seen by the checksum: a registration moved to another unit after its attempts
+were counted keeps them in its old unit's TopicUnitStat until a full run
+(`item_stats_recompute(full=True)`)."""
 
 from __future__ import annotations
 
