@@ -1,30 +1,37 @@
-"""Item statistics benchmark (issue 18; not a test): the full recompute of a contest's item
-statistics over 7.5 million graded attempts of 20 questions (1.5 million registrations × 5).
+"""Item statistics benchmark (issue 18; not a test): the full read of a contest's item
+statistics over 7.5 million graded attempts of 20 questions (1.5 million registrations × 5),
+and a run that continues from it after 1 % more attempts.
 
 1. build, in its own database (BENCH_DATABASE_URL, default contest_items_bench: dropped,
    created, migrated, and dropped again at the end unless --keep), with SQL only: a city of
    30 districts × 20 wards; a contest of 4 topics × 10 questions (4 options each, option 1
    the key); 4 test variants of 20 questions (5 per topic); `--registrations` registrations
-   (default 1,500,000) in random wards and `--per-person` graded attempts each (default 5),
-   one INSERT … SELECT from generate_series. Each attempt has an ability θ (the sum of three
-   uniforms, centred); each question a difficulty b, and the answer is the key with
-   probability 1/(1+e^(b−θ)·1.7), else a distractor (the first wrong option twice as often as
-   the others), 3 % left blank. Planted: question 1 of topic 1 mis-keyed (the strong choose
-   option 2, which the key calls wrong), question 2 negatively discriminating (the strong do
-   worse, their wrong answers spread over the three distractors), question 3 nearly always
-   right, question 4 nearly always wrong. The correct count is the graded one (answers equal
+   (default 1,500,000) in random wards and `--per-person` graded attempts each (default 5).
+   First a pool of `--pool` answer sheets (default 100,000), each drawn with a correlated
+   LATERAL (fine for 100,000 rows, an hour for 7.5 M); then the attempts in one plain
+   INSERT … SELECT from generate_series, each taking a sheet by a fixed permutation of its
+   number. Each sheet has an ability θ (the sum of three uniforms, centred); each question a
+   difficulty b, and the answer is the key with probability 1/(1+e^(b−θ)·1.7), else a
+   distractor (the first wrong option twice as often as the others), 3 % left blank.
+   Planted: question 1 of topic 1 mis-keyed (the strong choose option 2, which the key calls
+   wrong), question 2 negatively discriminating (the strong do worse, their wrong answers
+   spread over the three distractors), question 3 nearly always right, question 4 nearly
+   always wrong. The correct count is the graded one (answers equal
    to the key). Foreign-key triggers are skipped during the load (rows consistent by
    construction; a registration points at one placeholder participant, and the
    registration's unique constraints are dropped in this throw-away database: the item
    statistics read only its unit);
 2. baselines in the same run: `SELECT count(*), sum(correct_count)` of the graded attempts
    (one plain scan), and the same scan unnesting every item (`jsonb_array_elements`);
-3. the full recompute (`item_stats_recompute`: histogram, one GROUP BY pass, the write),
-   one core (`max_parallel_workers_per_gather = 0`), target ≤ 60 s; peak memory of this
-   process (getrusage ru_maxrss); the planted questions' flags checked.
+3. the full read (`item_stats_recompute(full=True)`: histogram, two unnesting GROUP BY
+   passes, the write), one core (`max_parallel_workers_per_gather = 0`), target ≤ 60 s; peak
+   memory of this process (getrusage ru_maxrss); the planted questions' flags checked;
+4. `--new-share` (default 1 %) more attempts graded after it, then a run that continues
+   from the full one (timed), and its stored figures compared with a full read (timed).
 
 Usage (PostgreSQL as a superuser, as in the other benchmarks):
     .venv/bin/python benchmarks/item_stats_bench.py [--registrations 1500000] [--keep]
+        [--build-only] [--reuse] [--new-share 0.01]
 Prints one JSON object with the figures (benchmarks/README.md)."""
 
 from __future__ import annotations
