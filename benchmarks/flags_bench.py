@@ -16,7 +16,7 @@ default contest_flags_bench: dropped, created, migrated, and dropped again at th
   with three answers changed at random; the key of the registration, or another one;
 - planted: a farm of 30 registrations from one device in 10 minutes with consecutive phones;
   10 bots submitting 5 attempts 120 s apart; 20 perfect attempts in 25 s; 10 pairs of
-  people on one device with the same answers 1 s apart.
+  people on one device with the same answers (three same mistakes) 1 s apart.
 
 Then, one core (`max_parallel_workers_per_gather = 0`): baselines in the same run (one plain
 scan of the contest's attempts, and of its registrations joined to the people), each rule's
@@ -295,7 +295,10 @@ def _plant(params: dict) -> None:
         ), firsts AS (SELECT pair, answers, items FROM pairs WHERE side = 0)
         UPDATE scoring_attempt a
         SET client_key = 'c0ffee' || lpad(p.pair::text, 2, '0') || 'c0ffee00',
-            answers = f.answers, items = f.items, all_correct = false,
+            answers = jsonb_set(jsonb_set(jsonb_set(f.answers,
+                array[f.items -> 0 ->> 'q'], '1'), array[f.items -> 1 ->> 'q'], '2'),
+                array[f.items -> 2 ->> 'q'], '3'),
+            items = f.items, all_correct = false, correct_count = 17,
             duration_ms = 100000 + p.side * 1000
         FROM pairs p JOIN firsts f ON f.pair = p.pair
         WHERE a.id = p.id

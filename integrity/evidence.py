@@ -56,13 +56,15 @@ def _too_fast(e: dict) -> str:
 def _same_answers(e: dict) -> str:
     where = _("cùng một thiết bị") if e["same_device"] else _("cùng một địa chỉ mạng")
     return _(
-        "%(size)s bài thi của %(people)s người từ %(where)s có cùng %(answered)s câu trả lời "
-        "giống hệt nhau, thời gian làm bài gần như bằng nhau: %(durations)s."
+        "%(size)s bài thi của %(people)s người từ %(where)s có %(answered)s câu trả lời giống "
+        "hệt nhau, trong đó %(wrong)s câu sai giống nhau; thời gian làm bài gần như bằng "
+        "nhau: %(durations)s."
     ) % {
         "size": e["size"],
         "people": e["people"],
         "where": where,
         "answered": e["answered"],
+        "wrong": e["wrong"],
         "durations": ", ".join(duration_text(ms) for ms in e["durations_ms"]),
     }
 

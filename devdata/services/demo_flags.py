@@ -3,11 +3,12 @@ real detection, so that the review queue (Quản trị › Dấu hiệu bất th
 
 Six people registered from one device within ten minutes with six consecutive phone numbers
 (a registration burst and a phone run); two of them took the test on that device with the same
-questions, all correct and the same answers in about 40 seconds (faster than reading, same
-answers). Everything goes through the real services (registration, start, submit, grading)
-with the client key that a request from that device would carry; only the clock and the
-second draw are set, as a script would have them. Idempotent: the farm is planted once, and
-detection adds nothing it has already flagged."""
+questions, all correct in about 40 seconds (faster than reading: identical perfect papers alone
+prove nothing, every perfect paper is the same), and two more with the same answers, three of
+them the same mistakes, 62 and 63 seconds long (same answers). Everything goes through the real
+services (registration, start, submit, grading) with the client key that a request from that
+device would carry; only the clock and the later draws are set, as a script would have them.
+Idempotent: the farm is planted once, and detection adds nothing it has already flagged."""
 
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ FARM = [
     ("Đỗ Văn Huy", "001095007705", "0398765405"),
     ("Đỗ Văn Khánh", "001095007706", "0398765406"),
 ]
-SECONDS_TAKEN = (40, 41.5)  # the two attempts, seconds from start to submit
+# Seconds from start to submit, and how many answers the sheet gets wrong (the last ones):
+# a perfect pair typed from the key, then a pair copied from one sheet with its mistakes.
+SHEETS = ((40, 0), (41.5, 0), (62, 3), (63, 3))
 
 
 def _plant(contest: Contest, unit: Unit) -> None:
@@ -75,7 +78,7 @@ def _plant(contest: Contest, unit: Unit) -> None:
 
     taken = []
     began = start + datetime.timedelta(minutes=10)
-    for registration, seconds in zip(registrations, SECONDS_TAKEN, strict=False):
+    for registration, (seconds, wrong) in zip(registrations, SHEETS, strict=False):
         attempt = attempt_start(registration=registration, now=began, client_key=FARM_KEY)
         if taken:
             # The script answers the same test from the same sheet: the first one's questions.
@@ -86,7 +89,12 @@ def _plant(contest: Contest, unit: Unit) -> None:
                 question_id__in=[item["q"] for item in attempt.items], is_correct=True
             ).values_list("question_id", "id")
         )
-        answers = {str(item["q"]): keyed[item["q"]] for item in attempt.items}
+        answers = {}
+        for n, item in enumerate(attempt.items):
+            right = keyed[item["q"]]
+            if n >= len(attempt.items) - wrong:
+                right = next(o for o in item["o"] if o != right)
+            answers[str(item["q"])] = right
         attempt_submit(
             attempt=attempt, answers=answers, now=began + datetime.timedelta(seconds=seconds)
         )

@@ -51,6 +51,13 @@ def too_fast(
 # Identical answer sets are common among strong candidates when the test is short, so fewer
 # than this many answered questions prove nothing.
 SAME_ANSWERS_MIN_ANSWERED = 5
+# Identical *right* answers prove nothing: every perfect paper of a fixed test is the same,
+# and behind one mobile carrier's shared address thousands of honest perfect papers meet
+# (benchmarks/README.md: 15,910 false flags in 1.5 M attempts when perfect papers counted).
+# What copying leaves is the same *mistakes*, as answer-copying indices use; two shared wrong
+# answers with the same durations do not happen by chance. (A perfect paper typed from a key
+# is "faster than reading" instead.)
+SAME_ANSWERS_MIN_WRONG = 2
 # Two people who read and answer on their own differ by many seconds over a whole test; one
 # script (or one person entering a second account's answers from a sheet) does not. Near
 # means within 3 seconds, or 1 % of the shorter duration for long tests, whichever is wider.
@@ -75,6 +82,8 @@ class AnsweredAttempt:
     signature: str
     answered: int
     duration_ms: int
+    # Answered but wrong (the same ones in every attempt of a group: same answers).
+    wrong: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,12 +93,17 @@ class SameAnswersGroup:
 
 
 def same_answer_groups(attempts: Iterable[AnsweredAttempt]) -> list[SameAnswersGroup]:
-    """Attempts of two or more people from one address with the same answers and durations
-    near one another (chained: each within the tolerance of the next in order of duration).
-    A group is "same device" when every attempt has the same whole key."""
+    """Attempts of two or more people from one address with the same answers, among them the
+    same mistakes, and durations near one another (chained: each within the tolerance of the
+    next in order of duration). A group is "same device" when every attempt has the same
+    whole key."""
     by_answers: dict[tuple[str, str], list[AnsweredAttempt]] = defaultdict(list)
     for attempt in attempts:
-        if attempt.client_key and attempt.answered >= SAME_ANSWERS_MIN_ANSWERED:
+        if (
+            attempt.client_key
+            and attempt.answered >= SAME_ANSWERS_MIN_ANSWERED
+            and attempt.wrong >= SAME_ANSWERS_MIN_WRONG
+        ):
             key = (address_part(attempt.client_key), attempt.signature)
             by_answers[key].append(attempt)
     groups = []

@@ -140,14 +140,16 @@ def _signature(answers) -> str:
 
 
 _SAME_ANSWERS_SQL = """
-SELECT id, registration_id, client_key, duration_ms, sig FROM (
-    SELECT id, registration_id, client_key, duration_ms, sig,
+SELECT id, registration_id, client_key, duration_ms, sig, correct_count FROM (
+    SELECT id, registration_id, client_key, duration_ms, sig, correct_count,
            count(*) OVER w AS n, min(registration_id) OVER w AS lo,
            max(registration_id) OVER w AS hi
     FROM (
-        SELECT id, registration_id, client_key, duration_ms, md5(answers::text) AS sig
+        SELECT id, registration_id, client_key, duration_ms, correct_count,
+               md5(answers::text) AS sig
         FROM scoring_attempt
         WHERE contest_id = %s AND client_key <> '' AND duration_ms IS NOT NULL
+          AND correct_count IS NOT NULL AND NOT all_correct
     ) a
     WINDOW w AS (PARTITION BY left(client_key, %s), sig)
 ) t
@@ -164,29 +166,36 @@ def _answered_attempts_sql(contest_id: int) -> list[anomalies.AnsweredAttempt]:
         for attempt_id, answers in Attempt.objects.filter(id__in=ids).values_list("id", "answers"):
             answered[attempt_id] = len(answers) if isinstance(answers, dict) else 0
     return [
-        anomalies.AnsweredAttempt(a, r, key, sig, answered.get(a, 0), duration)
-        for a, r, key, duration, sig in candidates
+        anomalies.AnsweredAttempt(
+            a, r, key, sig, answered.get(a, 0), duration, answered.get(a, 0) - correct
+        )
+        for a, r, key, duration, sig, correct in candidates
     ]
 
 
 def _answered_attempts_orm(contest_id: int) -> list[anomalies.AnsweredAttempt]:
     rows = (
-        Attempt.objects.filter(contest_id=contest_id, duration_ms__isnull=False)
+        Attempt.objects.filter(
+            contest_id=contest_id,
+            duration_ms__isnull=False,
+            correct_count__isnull=False,
+            all_correct=False,
+        )
         .exclude(client_key="")
-        .values_list("id", "registration_id", "client_key", "duration_ms", "answers")
+        .values_list(
+            "id", "registration_id", "client_key", "duration_ms", "answers", "correct_count"
+        )
         .iterator(chunk_size=BATCH)
     )
-    return [
-        anomalies.AnsweredAttempt(
-            a,
-            r,
-            key,
-            _signature(answers),
-            len(answers) if isinstance(answers, dict) else 0,
-            duration,
+    out = []
+    for a, r, key, duration, answers, correct in rows:
+        answered = len(answers) if isinstance(answers, dict) else 0
+        out.append(
+            anomalies.AnsweredAttempt(
+                a, r, key, _signature(answers), answered, duration, answered - correct
+            )
         )
-        for a, r, key, duration, answers in rows
-    ]
+    return out
 
 
 def find_same_answers(*, contest_id: int, sql: bool) -> list[Finding]:
@@ -199,6 +208,7 @@ def find_same_answers(*, contest_id: int, sql: bool) -> list[Finding]:
             "people": len({a.registration_id for a in group.attempts}),
             "same_device": group.same_device,
             "answered": first.answered,
+            "wrong": first.wrong,
             "durations_ms": [a.duration_ms for a in group.attempts][:EVIDENCE_DURATIONS_MAX],
         }
         group_key = f"same:{first.client_key[:PART_LENGTH]}:{first.attempt_id}"

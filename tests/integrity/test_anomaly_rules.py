@@ -61,8 +61,8 @@ def test_too_fast(all_correct, duration_ms, question_count, text_chars, flagged)
 # --- Same answers -------------------------------------------------------------------------------
 
 
-def answered(attempt_id, registration_id, key, duration_ms, sig="A", n=20):
-    return AnsweredAttempt(attempt_id, registration_id, key, sig, n, duration_ms)
+def answered(attempt_id, registration_id, key, duration_ms, sig="A", n=20, wrong=3):
+    return AnsweredAttempt(attempt_id, registration_id, key, sig, n, duration_ms, wrong)
 
 
 @pytest.mark.parametrize(
@@ -119,6 +119,29 @@ def test_durations_near(a, b, near):
                 answered(2, 11, ADDR + PHONE, 62_000, n=4),
             ],
             [],
+        ),
+        # Perfect papers: identical right answers are what every strong candidate gives.
+        (
+            [
+                answered(1, 10, ADDR + PHONE, 62_000, wrong=0),
+                answered(2, 11, ADDR + PHONE, 62_000, wrong=0),
+            ],
+            [],
+        ),
+        # One shared mistake is chance; two are copying.
+        (
+            [
+                answered(1, 10, ADDR + PHONE, 62_000, wrong=1),
+                answered(2, 11, ADDR + PHONE, 62_000, wrong=1),
+            ],
+            [],
+        ),
+        (
+            [
+                answered(1, 10, ADDR + PHONE, 62_000, wrong=2),
+                answered(2, 11, ADDR + PHONE, 62_000, wrong=2),
+            ],
+            [([1, 2], True)],
         ),
         # No key (attempts from before keys were recorded).
         ([answered(1, 10, "", 62_000), answered(2, 11, "", 62_000)], []),

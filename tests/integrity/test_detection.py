@@ -156,8 +156,9 @@ def test_evidence_reads_as_sentences(planted):
         "phương án (25 ký tự/giây, ít nhất 3 giây mỗi câu) đã cần ít nhất 30 giây."
     )
     assert texts["same_answers"] == (
-        "2 bài thi của 2 người từ cùng một thiết bị có cùng 10 câu trả lời giống hệt nhau, "
-        "thời gian làm bài gần như bằng nhau: 1 phút 2 giây, 1 phút 3,5 giây."
+        "2 bài thi của 2 người từ cùng một thiết bị có 10 câu trả lời giống hệt nhau, trong đó "
+        "5 câu sai giống nhau; thời gian làm bài gần như bằng nhau: 1 phút 2 giây, 1 phút 3,5 "
+        "giây."
     )
     assert texts["registration_burst"] == (
         "5 lượt đăng ký từ cùng một thiết bị trong 8 phút (12:00–12:08 ngày 05/09/2023); "
