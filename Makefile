@@ -50,6 +50,7 @@ bench: install-dev messages
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/contest_city_bench} \
 		REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13} $(PY) benchmarks/accounts_bench.py
 	$(PY) benchmarks/item_stats_bench.py
+	$(PY) benchmarks/flags_bench.py
 	DATABASE_URL=$${BENCH_ROSTER_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/contest_roster_bench} \
 		REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13} $(PY) benchmarks/roster_bench.py
 
