@@ -3,7 +3,7 @@
 
 The item statistics benchmark's database (benchmarks/item_stats_bench.py) is dropped when it
 ends and holds neither phones nor client keys (one placeholder participant, empty keys), which
-every flag but one reads; so this builds its own, in its own database (BENCH_DATABASE_URL,
+every flag but one reads; so this builds its own, in its own database (BENCH_FLAGS_DATABASE_URL,
 default contest_flags_bench: dropped, created, migrated, and dropped again at the end unless
 --keep), with SQL only:
 - `--registrations` (default 300,000) people, each with an account, a random mobile number
@@ -46,7 +46,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contest_flags_bench"
+    "BENCH_FLAGS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contest_flags_bench"
 )
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
