@@ -154,6 +154,7 @@ def loops(graph: dict[str, set[str]]) -> list[list[str]]:
 
 # A service enqueues its task after commit; the task calls the services back.
 KNOWN_LOOPS = [
+    ["learning.services.item_stats", "learning.tasks"],
     ["reports.services.exports", "reports.tasks"],
     [
         "scoring.services.certificates",

@@ -69,6 +69,7 @@ class ChildrenTargetForm(forms.Form):
     contest = forms.ModelChoiceField(label=_("Cuộc thi"), queryset=Contest.objects.none())
     parent = forms.ModelChoiceField(label=_("Đơn vị cấp trên"), queryset=Unit.objects.none())
     percent = forms.IntegerField(
+        # xgettext:no-python-format
         label=_("Chỉ tiêu (% số người của mỗi đơn vị)"), min_value=1, max_value=100
     )
     replace = forms.BooleanField(

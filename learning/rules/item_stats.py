@@ -47,6 +47,7 @@ FLAGS = {
     EASY: (
         _("Gần như ai cũng đúng"),
         _(
+            # xgettext:no-python-format
             "Từ 95% số lượt trở lên trả lời đúng: câu hỏi quá dễ, gần như không phân biệt được "
             "người hiểu luật với người chưa hiểu."
         ),
@@ -54,6 +55,7 @@ FLAGS = {
     HARD: (
         _("Gần như ai cũng sai"),
         _(
+            # xgettext:no-python-format
             "Không quá 20% số lượt trả lời đúng: câu hỏi quá khó, diễn đạt gây hiểu nhầm, "
             "hoặc đáp án có vấn đề. Nên xem lại."
         ),

@@ -80,12 +80,13 @@ def test_roles_grant_what_each_app_lists_for_organisers():
     }
     managed = {
         "contests": "unit contest milestone round excludedperson topic question option "
-        "blueprintitem prizestructure prizetier category announcement",
-        "participants": "participant registration",
+        "blueprintitem prizestructure prizetier category announcement unittarget",
+        "participants": "participant registration rosterentry",
         "essays": "essaytask criterion entry panel judge assignment",
         "scoring": "attempt disqualification regradejob answerkeychange resultssnapshot appeal "
         "certificatejob certificate",
         "reports": "boardsnapshot",
+        "learning": "itemstatsrun practiceattempt",
         "integrity": "anomalyflag",
     }
     assert granted == {

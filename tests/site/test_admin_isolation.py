@@ -265,6 +265,47 @@ def _anomaly_flag(w):
     )
 
 
+@case("contests.UnitTarget")
+def _unit_target(w):
+    from contests.models import UnitTarget
+
+    return tuple(
+        UnitTarget.objects.create(contest=c, unit=w[f"unit:{d}-1"], percent=60)
+        for c, d in zip(both(w, "contests.Contest"), ("A", "B"), strict=True)
+    )
+
+
+@case("participants.RosterEntry")
+def _roster_entry(w):
+    RosterEntry = apps.get_model("participants", "RosterEntry")
+    return tuple(
+        RosterEntry.objects.create(
+            contest=c, unit=w[f"unit:{d}-1"], full_name=f"Cán bộ {d}", phone=f"091234567{i}"
+        )
+        for i, (c, d) in enumerate(zip(both(w, "contests.Contest"), ("A", "B"), strict=True))
+    )
+
+
+@case("learning.PracticeAttempt")
+def _practice_attempt(w):
+    PracticeAttempt = apps.get_model("learning", "PracticeAttempt")
+    now = timezone.now()
+    return tuple(
+        PracticeAttempt.objects.create(
+            participant=p,
+            contest=c,
+            kind="practice",
+            items=[],
+            started_at=now,
+            deadline=now + datetime.timedelta(minutes=20),
+            question_count=0,
+        )
+        for p, c in zip(
+            both(w, "participants.Participant"), both(w, "contests.Contest"), strict=True
+        )
+    )
+
+
 def _judging_task(w, d):
     """An essay task of a contest owned by district d (judging cases)."""
     key = f"judging:task:{d}"
