@@ -70,7 +70,9 @@ class ChildrenTargetForm(forms.Form):
     parent = forms.ModelChoiceField(label=_("Đơn vị cấp trên"), queryset=Unit.objects.none())
     percent = forms.IntegerField(
         # xgettext:no-python-format
-        label=_("Chỉ tiêu (% số người của mỗi đơn vị)"), min_value=1, max_value=100
+        label=_("Chỉ tiêu (% số người của mỗi đơn vị)"),
+        min_value=1,
+        max_value=100,
     )
     replace = forms.BooleanField(
         label=_("Thay cả chỉ tiêu đã đặt trước đây"),

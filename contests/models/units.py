@@ -97,7 +97,9 @@ class UnitTarget(models.Model):
     people = models.PositiveIntegerField(_("chỉ tiêu (người)"), null=True, blank=True)
     percent = models.PositiveSmallIntegerField(
         # xgettext:no-python-format
-        _("chỉ tiêu (% số người của đơn vị)"), null=True, blank=True
+        _("chỉ tiêu (% số người của đơn vị)"),
+        null=True,
+        blank=True,
     )
 
     class Meta:

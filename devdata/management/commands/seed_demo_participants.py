@@ -5,9 +5,9 @@ from devdata.services.demo_clerk_setup import seed_clerk_setup_demo
 from devdata.services.demo_flags import seed_flags_demo
 from devdata.services.demo_identity import seed_identity_cases
 from devdata.services.demo_invites import seed_invite_registrations
-from devdata.services.demo_practice import seed_practice_demo
 from devdata.services.demo_item_stats import seed_item_stats
 from devdata.services.demo_live import seed_live_contest
+from devdata.services.demo_practice import seed_practice_demo
 from devdata.services.demo_results import seed_finished_contests
 from devdata.services.demo_rich_text import seed_rich_text_demo
 from devdata.services.demo_rounds import seed_weekly_contest
