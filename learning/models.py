@@ -26,15 +26,23 @@ class PracticeAttempt(models.Model):
         SUBMITTED = "submitted", _("Đã nộp bài")
 
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="practice_attempts"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="practice_attempts",
+        verbose_name=_("người dự thi"),
     )
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="practice_attempts")
+    contest = models.ForeignKey(
+        Contest,
+        on_delete=models.CASCADE,
+        related_name="practice_attempts",
+        verbose_name=_("cuộc thi"),
+    )
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    items = models.JSONField()
-    answers = models.JSONField(default=dict)
+    items = models.JSONField(_("đề thi"))
+    answers = models.JSONField(_("bài làm"), default=dict)
     started_at = models.DateTimeField(_("bắt đầu lúc"))
     # Practice is timed like the contest; a review is not (null).
     deadline = models.DateTimeField(_("hạn nộp"), null=True, blank=True)
@@ -65,7 +73,12 @@ class PracticeAttempt(models.Model):
 class ItemStatsRun(models.Model):
     """One computation of a contest's item statistics (learning.services.item_stats)."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="item_stats_runs")
+    contest = models.ForeignKey(
+        Contest,
+        on_delete=models.CASCADE,
+        related_name="item_stats_runs",
+        verbose_name=_("cuộc thi"),
+    )
     started_at = models.DateTimeField(_("bắt đầu lúc"))
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
     attempts_counted = models.PositiveIntegerField(_("số bài thi đã tính"), default=0)
@@ -101,8 +114,12 @@ class ItemStat(models.Model):
     facility (share correct), discrimination (point-biserial against the rest of the test)
     and the flags read from them (learning.rules.item_stats)."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="item_stats")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="item_stats", verbose_name=_("cuộc thi")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("câu hỏi")
+    )
     drawn = models.PositiveIntegerField(_("số lần ra đề"), default=0)
     answered = models.PositiveIntegerField(_("số lần trả lời"), default=0)
     correct = models.PositiveIntegerField(_("số lần đúng"), default=0)
@@ -126,8 +143,15 @@ class OptionStat(models.Model):
     """How often one option of an item was chosen, overall and by the strongest and weakest
     participants (the upper and lower groups of learning.rules.item_stats)."""
 
-    item = models.ForeignKey(ItemStat, on_delete=models.CASCADE, related_name="options")
-    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(
+        ItemStat,
+        on_delete=models.CASCADE,
+        related_name="options",
+        verbose_name=_("thống kê câu hỏi"),
+    )
+    option = models.ForeignKey(
+        Option, on_delete=models.CASCADE, related_name="+", verbose_name=_("phương án")
+    )
     chosen = models.PositiveIntegerField(_("số lần chọn"), default=0)
     chosen_upper = models.PositiveIntegerField(_("số lần chọn (nhóm cao)"), default=0)
     chosen_lower = models.PositiveIntegerField(_("số lần chọn (nhóm thấp)"), default=0)
@@ -147,16 +171,24 @@ class TopicUnitStat(models.Model):
     """Answers and correct answers per topic for the registrations of one unit (the unit the
     person entered for); a district's figure is the sum over its subtree."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="+", verbose_name=_("cuộc thi")
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="+", verbose_name=_("chủ đề")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị")
+    )
     # Times the topic's questions were drawn for this unit's attempts: the denominator of the
     # share correct (an unanswered question counts as wrong, as in the item facility).
-    drawn = models.PositiveIntegerField(default=0)
-    answered = models.PositiveIntegerField(default=0)
-    correct = models.PositiveIntegerField(default=0)
+    drawn = models.PositiveIntegerField(_("số lần ra đề"), default=0)
+    answered = models.PositiveIntegerField(_("số lần trả lời"), default=0)
+    correct = models.PositiveIntegerField(_("số lần đúng"), default=0)
 
     class Meta:
+        verbose_name = _("thống kê chủ đề theo đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "thống kê chủ đề theo đơn vị")
         constraints = [
             models.UniqueConstraint(
                 fields=["contest", "topic", "unit"], name="topic_unit_stat_unique"

@@ -19,7 +19,7 @@ from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contest_site.untrusted import parse_id
 from contests.dates import contest_date_problem
@@ -96,6 +96,7 @@ def _breadcrumbs(user, contest: Contest, unit: Unit) -> list[Unit]:
 
 
 @staff_member_required
+@require_safe
 def index(request):
     contests = selectors.contests_visible_to(user=request.user)
     return render(request, "reports/index.html", {"contests": contests})
@@ -220,6 +221,7 @@ def _rankings_cached(contest: Contest, unit: Unit, state) -> list[rankings.Round
 
 
 @staff_member_required
+@require_safe
 def dashboard(request, slug: str):
     contest = _contest_for(request.user, slug)
     # The organiser's scope is checked here, before any cached figure is looked at: the cache
@@ -291,6 +293,7 @@ def refresh(request, slug: str):
 
 
 @staff_member_required
+@require_safe
 def ranking(request, slug: str):
     """The full ranking of a round (`vong`: its number) or the overall one (no `vong`), of
     the unit's subtree, PAGE_SIZE people a page (`trang`). A round this contest does not
@@ -326,6 +329,7 @@ def ranking(request, slug: str):
 
 
 @staff_member_required
+@require_safe
 def summary(request, slug: str):
     contest = _contest_for(request.user, slug)
     unit = selectors.unit_for(user=request.user, contest=contest, code=request.GET.get("unit"))
@@ -388,12 +392,14 @@ def _job_for(user, job_id: int) -> ExportJob:
 
 
 @staff_member_required
+@require_safe
 def export_list(request):
     jobs = selectors.export_jobs_for(user=request.user)[:50]
     return render(request, "reports/export_list.html", {"jobs": jobs, "now": timezone.now()})
 
 
 @staff_member_required
+@require_safe
 def export_detail(request, job_id: int):
     job = _job_for(request.user, job_id)
     context = {
@@ -406,6 +412,7 @@ def export_detail(request, job_id: int):
 
 
 @staff_member_required
+@require_safe
 def export_download(request, job_id: int):
     job = _job_for(request.user, job_id)
     if not export_job_downloadable(user=request.user, job=job):
