@@ -34,7 +34,7 @@ from learning.selectors.practice import (
 from learning.selectors.review import review_next_number, review_question, review_summary
 from learning.services import practice as practice_service
 from learning.services import practice_review as review_service
-from scoring.selectors.attempts import GRACE, question_contents, seconds_remaining
+from scoring.selectors.attempts import GRACE, exam_questions, seconds_remaining
 
 PRACTICE, REVIEW = PracticeAttempt.Kind.PRACTICE, PracticeAttempt.Kind.REVIEW
 OPEN = PracticeAttempt.Status.OPEN
@@ -122,24 +122,9 @@ def practice_take(request: HttpRequest, slug: str, practice_id: int) -> HttpResp
 
 
 def _render_take(request, attempt: PracticeAttempt, *, now, error=None, posted=None, status=200):
-    contents = question_contents(question_ids=[item["q"] for item in attempt.items])
-    answers = {**attempt.answers, **(posted or {})}
-    questions = []
-    for number, item in enumerate(attempt.items, start=1):
-        content = contents.get(item["q"], {"text": "", "options": {}})
-        chosen = parse_id(answers.get(str(item["q"])))
-        questions.append(
-            {
-                "number": number,
-                "id": item["q"],
-                "text": content["text"],
-                "options": [
-                    {"id": o, "text": content["options"].get(o, ""), "checked": o == chosen}
-                    for o in item["o"]
-                ],
-            }
-        )
-    answered = sum(1 for q in questions if any(o["checked"] for o in q["options"]))
+    questions, answered = exam_questions(
+        items=attempt.items, answers={**attempt.answers, **(posted or {})}
+    )
     remaining = seconds_remaining(attempt=attempt, now=now)
     slug = attempt.contest.slug
     return render(

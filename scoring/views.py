@@ -37,7 +37,7 @@ from scoring.selectors.attempts import (
     attempt_review,
     attempts_allowed,
     attempts_left,
-    question_contents,
+    exam_questions,
     seconds_remaining,
 )
 from scoring.selectors.certificates import certificates_of_user
@@ -155,25 +155,9 @@ def take(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _render_take(request, attempt: Attempt, *, now, error=None, posted=None, status=200):
-    contents = question_contents(question_ids=[item["q"] for item in attempt.items])
-    answers = {**attempt.answers, **(posted or {})}
-    questions = []
-    for number, item in enumerate(attempt.items, start=1):
-        content = contents.get(item["q"], {"text": "", "options": {}})
-        chosen = answers.get(str(item["q"]))
-        chosen = int(chosen) if str(chosen).isdecimal() else None
-        questions.append(
-            {
-                "number": number,
-                "id": item["q"],
-                "text": content["text"],
-                "options": [
-                    {"id": o, "text": content["options"].get(o, ""), "checked": o == chosen}
-                    for o in item["o"]
-                ],
-            }
-        )
-    answered = sum(1 for q in questions if any(o["checked"] for o in q["options"]))
+    questions, answered = exam_questions(
+        items=attempt.items, answers={**attempt.answers, **(posted or {})}
+    )
     remaining = seconds_remaining(attempt=attempt, now=now)
     # A round with its own prediction question asks it instead of the contest's.
     question = prediction_question(attempt.contest, attempt.round if attempt.round_id else None)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from contests.models import Contest, Option, Question
+from contests.models import Contest, Question
 from learning.models import PracticeAttempt
 from participants.models import Participant
+from scoring.selectors.attempts import answer_sheet
 
 PRACTICE_POOLS = (Question.Pool.PRACTICE, Question.Pool.BOTH)
 
@@ -70,37 +71,9 @@ def practice_result(*, attempt: PracticeAttempt) -> list[dict]:
     question whose pool no longer includes practice is not shown (`key_shown` False)."""
     if attempt.status != PracticeAttempt.Status.SUBMITTED:
         return []
-    question_ids = [item["q"] for item in attempt.items]
-    options = {
-        o.id: o
-        for o in Option.objects.filter(question_id__in=question_ids).select_related("question")
-    }
-    shown_items = []
-    for number, item in enumerate(attempt.items, start=1):
-        chosen = attempt.answers.get(str(item["q"]))
-        shown = [options[o] for o in item["o"] if o in options]
-        if not shown:
-            continue
-        question = shown[0].question
-        key_shown = question.pool in PRACTICE_POOLS
-        is_correct = any(o.is_correct and o.id == chosen for o in shown)
-        shown_items.append(
-            {
-                "number": number,
-                "text": question.text,
-                "key_shown": key_shown,
-                "options": [
-                    {
-                        "text": o.text,
-                        "chosen": o.id == chosen,
-                        "correct": key_shown and o.is_correct,
-                    }
-                    for o in shown
-                ],
-                "answered": chosen is not None,
-                "is_correct": key_shown and is_correct,
-                "explanation": question.explanation if key_shown else "",
-                "legal_reference": question.legal_reference if key_shown else "",
-            }
-        )
-    return shown_items
+    return answer_sheet(
+        items=attempt.items,
+        answers=attempt.answers,
+        explanations=True,
+        key_shown=lambda question: question.pool in PRACTICE_POOLS,
+    )

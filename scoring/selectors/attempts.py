@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.crypto import constant_time_compare
 
 from contest_site import clock
+from contest_site.untrusted import parse_id
 from contests.access import review_shows_explanations, review_visible
 from contests.models import Contest, ExcludedPerson, Option, Round
 from participants.models import Participant, Registration
@@ -98,6 +99,30 @@ def question_contents(*, question_ids: list[int]) -> dict[int, dict]:
                 {content_key(q): v for q, v in loaded.items()}, timeout=CONTENT_CACHE_TIMEOUT
             )
     return contents
+
+
+def exam_questions(*, items: list[dict], answers: dict) -> tuple[list[dict], int]:
+    """What the exam page shows of a drawn test (a real attempt's or a practice one's): each
+    question with its options in display order, the chosen one checked (`answers`: {question
+    id: option id}, ids as posted or stored); and how many are answered."""
+    contents = question_contents(question_ids=[item["q"] for item in items])
+    questions = []
+    for number, item in enumerate(items, start=1):
+        content = contents.get(item["q"], {"text": "", "options": {}})
+        chosen = parse_id(answers.get(str(item["q"])))
+        questions.append(
+            {
+                "number": number,
+                "id": item["q"],
+                "text": content["text"],
+                "options": [
+                    {"id": o, "text": content["options"].get(o, ""), "checked": o == chosen}
+                    for o in item["o"]
+                ],
+            }
+        )
+    answered = sum(1 for q in questions if any(o["checked"] for o in q["options"]))
+    return questions, answered
 
 
 def attempt_for_user(*, attempt_id: int, user) -> Attempt | None:
@@ -254,32 +279,46 @@ def attempt_review(*, attempt: Attempt, now: datetime.datetime | None = None) ->
     and only after that check."""
     if not review_allowed(attempt=attempt, now=now):
         return None
-    question_ids = [item["q"] for item in attempt.items]
+    return answer_sheet(
+        items=attempt.items,
+        answers=attempt.answers,
+        explanations=review_shows_explanations(contest=attempt.contest),
+    )
+
+
+def answer_sheet(*, items: list[dict], answers: dict, explanations: bool, key_shown=None) -> list:
+    """A finished test question by question in display order (a real attempt's review, a
+    practice result): the text, each option with "chosen"/"correct", whether it was answered
+    and right, and with `explanations` the explanation and the legal reference. `key_shown`
+    (question -> bool; default: every key) hides the key of a question it refuses. Reads the
+    key: callers decide first that it may be shown."""
+    question_ids = [item["q"] for item in items]
     options = {
         o.id: o
         for o in Option.objects.filter(question_id__in=question_ids).select_related("question")
     }
-    show_explanations = review_shows_explanations(contest=attempt.contest)
-    review = []
-    for number, item in enumerate(attempt.items, start=1):
-        chosen = attempt.answers.get(str(item["q"]))
+    sheet = []
+    for number, item in enumerate(items, start=1):
+        chosen = answers.get(str(item["q"]))
         shown = [options[o] for o in item["o"] if o in options]
         if not shown:
             continue
         question = shown[0].question
-        correct = any(o.is_correct and o.id == chosen for o in shown)
-        review.append(
+        key = key_shown(question) if key_shown is not None else True
+        explained = key and explanations
+        sheet.append(
             {
                 "number": number,
                 "text": question.text,
+                "key_shown": key,
                 "options": [
-                    {"text": o.text, "chosen": o.id == chosen, "correct": o.is_correct}
+                    {"text": o.text, "chosen": o.id == chosen, "correct": key and o.is_correct}
                     for o in shown
                 ],
                 "answered": chosen is not None,
-                "is_correct": correct,
-                "explanation": question.explanation if show_explanations else "",
-                "legal_reference": question.legal_reference if show_explanations else "",
+                "is_correct": key and any(o.is_correct and o.id == chosen for o in shown),
+                "explanation": question.explanation if explained else "",
+                "legal_reference": question.legal_reference if explained else "",
             }
         )
-    return review
+    return sheet
