@@ -35,10 +35,9 @@ from contests.models import Contest, Option, Round
 from participants.models import Registration
 from scoring.models import Attempt, Result
 from scoring.rules import best_attempt
-from scoring.rules.score import score_for
+from scoring.rules.score import answer_is_correct, duration_ms_for, score_for
+from scoring.services import grading_sql
 from scoring.services.queueing import doorbell_clear, grading_enqueue
-
-ONE_MS = datetime.timedelta(milliseconds=1)
 
 
 def answer_key_load(*, question_ids: Iterable[int]) -> dict[int, frozenset[int]]:
@@ -52,17 +51,6 @@ def answer_key_load(*, question_ids: Iterable[int]) -> dict[int, frozenset[int]]
     return {q: frozenset(ids) for q, ids in key.items()}
 
 
-def _is_correct(answer, correct: frozenset[int] | None) -> bool:
-    if answer is None or not correct:
-        return False
-    try:
-        if isinstance(answer, list):
-            return {int(a) for a in answer} == correct
-        return int(answer) in correct
-    except (TypeError, ValueError):
-        return False
-
-
 def attempt_grade_values(
     *,
     items: list,
@@ -73,52 +61,64 @@ def attempt_grade_values(
     finished_at: datetime.datetime | None,
     key: dict[int, frozenset[int]],
 ) -> tuple[int, Decimal, int, bool]:
-    """(correct count, score, duration in ms, all correct) for one attempt: a pure function."""
+    """(correct count, score, duration in ms, all correct) for one attempt: a pure function of
+    the rules in `scoring.rules.score`."""
     answers = answers or {}
     correct = 0
     for item in items or []:
         question_id = int(item["q"])
-        if _is_correct(answers.get(str(question_id)), key.get(question_id)):
+        if answer_is_correct(answers.get(str(question_id)), key.get(question_id)):
             correct += 1
     total = question_count or len(items or [])
     score = score_for(correct=correct, total=total)
-    end = min(finished_at or deadline, deadline)
-    duration_ms = max(0, (end - started_at) // ONE_MS)
+    duration_ms = duration_ms_for(started_at=started_at, deadline=deadline, finished_at=finished_at)
     return correct, score, duration_ms, bool(total) and correct == total
 
 
-def attempts_grade(*, attempt_ids: Iterable[int], regrade: bool = False) -> int:
+def sql_grading() -> bool:
+    """Whether grading runs as SQL statements (PostgreSQL) or in Python (the embedded SQLite
+    demo). Both apply the rules of `scoring.rules.score` and `scoring.rules.best_attempt`."""
+    return connection.vendor == "postgresql"
+
+
+def attempts_grade(
+    *, attempt_ids: Iterable[int], regrade: bool = False, in_sql: bool | None = None
+) -> int:
     """Grade the given attempts and recompute their owners' results.
 
     Without `regrade`, only attempts still "submitted" are graded (status → graded, graded_at
     set once); attempts already graded or still open are left alone, so running this twice, or
     in two workers at once, gives the same rows. With `regrade`, graded attempts are graded
     again from the current key (graded_at moves so that roll-ups see the change). Attempt ids
-    that do not exist are ignored. Returns the number of attempts written."""
+    that do not exist are ignored. Returns the number of attempts written.
+
+    On PostgreSQL the grading and the result rows are two SQL statements
+    (`grading_sql`); elsewhere, or with `in_sql=False` (the equivalence test and the
+    benchmark's baseline), Python applies the same rules to rows it reads."""
     ids = sorted({int(i) for i in attempt_ids})
     if not ids:
         return 0
     statuses = [Attempt.Status.SUBMITTED]
     if regrade:
         statuses.append(Attempt.Status.GRADED)
+    in_sql = sql_grading() if in_sql is None else in_sql
     with transaction.atomic():
-        registration_ids = sorted(
-            set(
-                Attempt.objects.filter(id__in=ids, status__in=statuses).values_list(
-                    "registration_id", flat=True
-                )
-            )
-        )
-        if not registration_ids:
-            return 0
         # One lock per person, taken in id order by every worker: grading two attempts of the
         # same person in two workers serialises here, and the second sees the first's grade.
-        list(
-            Registration.objects.filter(id__in=registration_ids)
+        owners = Attempt.objects.filter(id__in=ids, status__in=statuses).values("registration_id")
+        registration_ids = list(
+            Registration.objects.filter(id__in=owners)
             .order_by("id")
             .select_for_update()
             .values_list("id", flat=True)
         )
+        if not registration_ids:
+            return 0
+        now = timezone.now()
+        if in_sql:
+            written = grading_sql.attempts_grade_sql(ids=ids, statuses=statuses, now=now)
+            grading_sql.results_recompute_sql(registration_ids=registration_ids, now=now)
+            return written
         rows = list(
             Attempt.objects.filter(id__in=ids, status__in=statuses).values_list(
                 "id", "items", "answers", "question_count", "started_at", "deadline", "finished_at"
@@ -139,8 +139,8 @@ def attempts_grade(*, attempt_ids: Iterable[int], regrade: bool = False) -> int:
                 key=key,
             )
             graded.append((attempt_id, *values))
-        written = _attempts_write(graded=graded, statuses=statuses, now=timezone.now())
-        results_recompute(registration_ids=registration_ids)
+        written = _attempts_write(graded=graded, statuses=statuses, now=now)
+        results_recompute(registration_ids=registration_ids, in_sql=False)
     return written
 
 
@@ -313,7 +313,7 @@ def _activity(per_day: dict[datetime.date | None, list[int]]) -> dict:
     }
 
 
-def results_recompute(*, registration_ids: Iterable[int]) -> int:
+def results_recompute(*, registration_ids: Iterable[int], in_sql: bool | None = None) -> int:
     """Rewrite the result rows (contest level, and per round) of these registrations from their
     graded attempts: the best attempt counts, and the row summarises all the scope's graded
     attempts (count, count with every answer correct, both per local day: what the report
@@ -323,6 +323,10 @@ def results_recompute(*, registration_ids: Iterable[int]) -> int:
     registration_ids = sorted({int(i) for i in registration_ids})
     if not registration_ids:
         return 0
+    if sql_grading() if in_sql is None else in_sql:
+        return grading_sql.results_recompute_sql(
+            registration_ids=registration_ids, now=timezone.now()
+        )
     attempts = Attempt.objects.filter(
         registration_id__in=registration_ids, status=Attempt.Status.GRADED
     ).values_list(

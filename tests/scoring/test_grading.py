@@ -183,19 +183,27 @@ def test_results_per_round_and_for_the_contest(contest, questions, tree):
     assert best == {None: a1.pk, week1.pk: a1.pk, week2.pk: a3.pk}
 
 
-def test_a_batch_costs_a_fixed_number_of_queries(contest, questions, tree):
+@pytest.mark.parametrize(
+    ("in_sql", "queries"),
+    [
+        # savepoint, lock the owners, grade (UPDATE), result rows, release
+        (True, 5),
+        # savepoint, lock the owners, attempts, key, update, graded attempts, contest,
+        # results, insert, release
+        (False, 10),
+    ],
+)
+def test_a_batch_costs_a_fixed_number_of_queries(contest, questions, tree, in_sql, queries):
     small = [
         make_attempt(register(contest, tree["A-1"]), questions, correct=5).pk for _ in range(2)
     ]
     big = [make_attempt(register(contest, tree["B-1"]), questions, correct=9).pk for _ in range(25)]
     with CaptureQueriesContext(connection) as two:
-        attempts_grade(attempt_ids=small)
+        attempts_grade(attempt_ids=small, in_sql=in_sql)
     with CaptureQueriesContext(connection) as many:
-        attempts_grade(attempt_ids=big)
+        attempts_grade(attempt_ids=big, in_sql=in_sql)
     assert len(two.captured_queries) == len(many.captured_queries)
-    # savepoint, owners, lock, attempts, key, update, graded attempts, contest, results,
-    # insert, release
-    assert len(many.captured_queries) == 11
+    assert len(many.captured_queries) == queries
     assert Result.objects.count() == 27
 
 

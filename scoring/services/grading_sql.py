@@ -1,0 +1,225 @@
+"""Grading as SQL on PostgreSQL: a batch's answers against the key in one UPDATE, its owners'
+result rows in one statement, no row read into Python and no model instance built.
+
+Each statement is the twin of a pure rule, and tests/scoring/test_grading_sql.py grades the
+same random attempts both ways and compares every column:
+- `attempts_grade_sql`: `scoring.rules.score` (which answer is correct, score, duration) as
+  `grading.attempt_grade_values` applies it;
+- `results_recompute_sql`: `scoring.rules.best_attempt` and the result row's summary as
+  `grading.results_recompute` builds it in Python.
+
+Callers (`grading.attempts_grade`) hold the owners' registration locks."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import connection
+
+from contests.models import Contest, Option, Round
+from scoring.models import Attempt, Result
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# An option id as `contest_site.untrusted.parse_id` reads it: 1–18 ASCII digits, whether the
+# JSON value is a number or a string (`#>> '{}'` is the text of either; a number that is not a
+# whole one — 1.5 — or negative has other characters; null gives NULL, so no match).
+OPTION_ID = "'^[0-9]{1,18}$'"
+
+# The item's answer is correct (`scoring.rules.score.answer_is_correct`); `k.ids` is the
+# question's correct option ids, sorted. A list: its distinct ids, sorted, equal to the key,
+# any element that is not an option id making a NULL that equals nothing. The CASE keeps each
+# cast behind its check (SQL does not promise to evaluate AND's operands in order).
+ANSWER_CORRECT = f"""
+    CASE jsonb_typeof(i.answer)
+        WHEN 'array' THEN coalesce(
+            (SELECT array_agg(DISTINCT CASE WHEN x #>> '{{}}' ~ {OPTION_ID}
+                                            THEN (x #>> '{{}}')::bigint END)
+             FROM jsonb_array_elements(i.answer) AS x) = k.ids,
+            false)
+        ELSE CASE WHEN i.answer #>> '{{}}' ~ {OPTION_ID}
+                  THEN (i.answer #>> '{{}}')::bigint = ANY (k.ids)
+                  ELSE false END
+    END"""
+
+
+def attempts_grade_sql(*, ids: list[int], statuses: list[str], now: datetime.datetime) -> int:
+    """Grade the attempts among `ids` whose status is in `statuses` (status → graded,
+    graded_at = now): one UPDATE … FROM a query that unnests each attempt's drawn items,
+    looks its answer up by question id, and joins the current key (the correct options of the
+    drawn question *versions*). Returns the number of attempts written."""
+    attempt, option = _table(Attempt), _table(Option)
+    # Only table names are interpolated; every value is a parameter.
+    sql = f"""
+        WITH batch AS MATERIALIZED (
+            SELECT id, items, answers, question_count, started_at, deadline, finished_at,
+                   CASE WHEN jsonb_typeof(items) = 'array' THEN items ELSE '[]' END AS drawn
+            FROM {attempt}
+            WHERE id = ANY (%(ids)s) AND status = ANY (%(statuses)s)
+        ), item AS (
+            SELECT b.id, (e.value ->> 'q')::bigint AS q,
+                   b.answers -> ((e.value ->> 'q')::bigint)::text AS answer
+            FROM batch AS b CROSS JOIN LATERAL jsonb_array_elements(b.drawn) AS e
+        ), k AS (
+            SELECT question_id AS q, array_agg(id ORDER BY id) AS ids
+            FROM {option}
+            WHERE is_correct AND question_id IN (SELECT q FROM item)
+            GROUP BY question_id
+        ), tally AS (
+            SELECT i.id, count(*) FILTER (WHERE {ANSWER_CORRECT}) AS correct
+            FROM item AS i JOIN k USING (q)
+            GROUP BY i.id
+        ), graded AS (
+            SELECT b.id, coalesce(t.correct, 0)::int AS correct,
+                   coalesce(nullif(b.question_count, 0), jsonb_array_length(b.drawn)) AS total,
+                   greatest(0, floor(1000 * (
+                       extract(epoch FROM least(coalesce(b.finished_at, b.deadline), b.deadline))
+                       - extract(epoch FROM b.started_at))))::int AS duration
+            FROM batch AS b LEFT JOIN tally AS t USING (id)
+        )
+        UPDATE {attempt} AS a
+        SET correct_count = g.correct,
+            score = CASE WHEN g.total = 0 THEN 0
+                         ELSE round(100 * g.correct::numeric / g.total, 2) END,
+            duration_ms = g.duration,
+            all_correct = g.total > 0 AND g.correct = g.total,
+            status = %(graded)s,
+            graded_at = %(now)s
+        FROM graded AS g
+        WHERE a.id = g.id AND a.status = ANY (%(statuses)s)
+    """  # noqa: S608
+    params = {
+        "ids": ids,
+        "statuses": list(statuses),
+        "graded": Attempt.Status.GRADED,
+        "now": now,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+# The result row's columns the recompute decides, in `grading.RESULT_FIELDS` order.
+RESULT_COLUMNS = [
+    "best_attempt_id",
+    "correct_count",
+    "score",
+    "duration_ms",
+    "finished_at",
+    "prediction",
+    "prediction_error",
+    "graded_attempts",
+    "perfect_attempts",
+    "days",
+    "day_attempts",
+    "day_perfect_attempts",
+    "rounds_correct_total",
+    "perfect_rounds",
+    "first_started_at",
+]
+
+
+def results_recompute_sql(*, registration_ids: list[int], now: datetime.datetime) -> int:
+    """`grading.results_recompute` in one statement: the rows these registrations should have
+    (contest level: scope 0; each round: its id), then UPDATE the rows that differ, INSERT the
+    missing ones and DELETE those whose scope has no graded attempt any more, as data-modifying
+    CTEs (each sees the table as the statement found it, and they touch disjoint rows).
+    Returns the number of rows written or deleted."""
+    attempt, result = _table(Attempt), _table(Result)
+    contest, round_ = _table(Contest), _table(Round)
+    cols = ", ".join(RESULT_COLUMNS)
+    w_cols = ", ".join(f"w.{c}" for c in RESULT_COLUMNS)
+    r_cols = ", ".join(f"r.{c}" for c in RESULT_COLUMNS)
+    sets = ", ".join(f"{c} = w.{c}" for c in RESULT_COLUMNS)
+    same_scope = "r.registration_id = w.registration_id AND coalesce(r.round_id, 0) = w.scope"
+    sql = f"""
+        WITH a AS (
+            SELECT id, registration_id, contest_id, coalesce(round_id, 0) AS round_scope,
+                   correct_count, score, duration_ms, finished_at, prediction, all_correct,
+                   started_at, (finished_at AT TIME ZONE %(tz)s)::date AS day
+            FROM {attempt}
+            WHERE registration_id = ANY (%(regs)s) AND status = %(graded)s
+        ), scoped AS (
+            SELECT a.*, 0::bigint AS scope FROM a
+            UNION ALL
+            SELECT a.*, a.round_scope FROM a WHERE a.round_scope <> 0
+        ), best AS (
+            -- scoring.rules.best_attempt.sort_key
+            SELECT DISTINCT ON (registration_id, scope)
+                   registration_id, scope, id, contest_id, correct_count, score, duration_ms,
+                   finished_at, prediction
+            FROM scoped
+            ORDER BY registration_id, scope, correct_count DESC, duration_ms, finished_at, id
+        ), per_day AS (
+            SELECT registration_id, scope, day, count(*)::int AS n,
+                   (count(*) FILTER (WHERE all_correct))::int AS p, min(started_at) AS first
+            FROM scoped GROUP BY registration_id, scope, day
+        ), activity AS (
+            SELECT registration_id, scope, sum(n)::int AS n, sum(p)::int AS p,
+                   min(first) AS first,
+                   coalesce(array_agg(day ORDER BY day) FILTER (WHERE day IS NOT NULL),
+                            '{{}}') AS days,
+                   coalesce(array_agg(n ORDER BY day) FILTER (WHERE day IS NOT NULL),
+                            '{{}}') AS day_n,
+                   coalesce(array_agg(p ORDER BY day) FILTER (WHERE day IS NOT NULL),
+                            '{{}}') AS day_p
+            FROM per_day GROUP BY registration_id, scope
+        ), rounds AS (
+            -- The contest row's cumulative columns, from each round's best (CumulativeRule).
+            SELECT b.registration_id, sum(b.correct_count)::int AS total,
+                   (count(*) FILTER (WHERE act.p > 0))::int AS perfect
+            FROM best AS b JOIN activity AS act USING (registration_id, scope)
+            WHERE b.scope <> 0
+            GROUP BY b.registration_id
+        ), w AS (
+            SELECT b.registration_id, b.scope, b.contest_id, nullif(b.scope, 0) AS round_id,
+                   b.id AS best_attempt_id, b.correct_count, b.score, b.duration_ms,
+                   b.finished_at, b.prediction,
+                   abs(b.prediction - CASE WHEN b.scope = 0 THEN c.prediction_actual
+                                           ELSE rd.prediction_actual END) AS prediction_error,
+                   act.n AS graded_attempts, act.p AS perfect_attempts, act.days,
+                   act.day_n AS day_attempts, act.day_p AS day_perfect_attempts,
+                   CASE WHEN b.scope = 0 THEN coalesce(rs.total, 0) ELSE 0 END
+                       AS rounds_correct_total,
+                   CASE WHEN b.scope = 0 THEN coalesce(rs.perfect, 0) ELSE 0 END
+                       AS perfect_rounds,
+                   act.first AS first_started_at
+            FROM best AS b
+            JOIN activity AS act USING (registration_id, scope)
+            JOIN {contest} AS c ON c.id = b.contest_id
+            LEFT JOIN {round_} AS rd ON rd.id = b.scope
+            LEFT JOIN rounds AS rs ON rs.registration_id = b.registration_id
+        ), updated AS (
+            UPDATE {result} AS r SET {sets}, updated_at = %(now)s
+            FROM w
+            WHERE r.registration_id = ANY (%(regs)s) AND {same_scope}
+              AND ({r_cols}) IS DISTINCT FROM ({w_cols})
+            RETURNING 1
+        ), inserted AS (
+            INSERT INTO {result} (registration_id, contest_id, round_id, {cols}, updated_at)
+            SELECT w.registration_id, w.contest_id, w.round_id, {w_cols}, %(now)s
+            FROM w
+            WHERE NOT EXISTS (SELECT 1 FROM {result} AS r WHERE {same_scope})
+            RETURNING 1
+        ), deleted AS (
+            DELETE FROM {result} AS r
+            WHERE r.registration_id = ANY (%(regs)s)
+              AND NOT EXISTS (SELECT 1 FROM w WHERE {same_scope})
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted)
+               + (SELECT count(*) FROM deleted)
+    """  # noqa: S608
+    params = {
+        "regs": registration_ids,
+        "graded": Attempt.Status.GRADED,
+        "tz": settings.TIME_ZONE,
+        "now": now,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
