@@ -25,24 +25,23 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-# An option id as `contest_site.untrusted.parse_id` reads it: 1–18 ASCII digits, whether the
-# JSON value is a number or a string (`#>> '{}'` is the text of either; a number that is not a
-# whole one — 1.5 — or negative has other characters; null gives NULL, so no match).
-OPTION_ID = "'^[0-9]{1,18}$'"
-
 # The item's answer is correct (`scoring.rules.score.answer_is_correct`); `k.ids` is the
-# question's correct option ids, sorted. A list: its distinct ids, sorted, equal to the key,
-# any element that is not an option id making a NULL that equals nothing. The CASE keeps each
-# cast behind its check (SQL does not promise to evaluate AND's operands in order).
-ANSWER_CORRECT = f"""
+# question's correct option ids, sorted. An option id is read as
+# `contest_site.untrusted.parse_id` reads it: 1–18 ASCII digits, whether the JSON value is a
+# number or a string (`#>> '{}'` is the text of either; a number that is not whole — 1.5 — or
+# negative has other characters, true is 'true', null gives NULL: no match). A list: its
+# distinct ids, sorted, equal to the key; an element that is not an option id makes a NULL,
+# which equals no id. The CASEs keep each cast behind its check (SQL does not promise to
+# evaluate AND's operands in order).
+ANSWER_CORRECT = """
     CASE jsonb_typeof(i.answer)
         WHEN 'array' THEN coalesce(
-            (SELECT array_agg(DISTINCT CASE WHEN x #>> '{{}}' ~ {OPTION_ID}
-                                            THEN (x #>> '{{}}')::bigint END)
+            (SELECT array_agg(DISTINCT CASE WHEN x #>> '{}' ~ '^[0-9]{1,18}$'
+                                            THEN (x #>> '{}')::bigint END)
              FROM jsonb_array_elements(i.answer) AS x) = k.ids,
             false)
-        ELSE CASE WHEN i.answer #>> '{{}}' ~ {OPTION_ID}
-                  THEN (i.answer #>> '{{}}')::bigint = ANY (k.ids)
+        ELSE CASE WHEN i.answer #>> '{}' ~ '^[0-9]{1,18}$'
+                  THEN (i.answer #>> '{}')::bigint = ANY (k.ids)
                   ELSE false END
     END"""
 
