@@ -5,10 +5,10 @@ server's listen backlog; each start costs a draw and an INSERT, so the last one 
 all the others and time out. Here a start POST beyond settings.EXAM_START_RATE per second
 (a virtual queue in Redis for the whole site) is answered at once with a small "Vui lòng chờ"
 page (HTTP 503 + Retry-After) that holds a signed ticket for a later slot and posts the start
-again by itself when the slot comes: no session load, no query, no draw. The admitted starts go
+again by itself when the slot comes (to the millisecond: the page's script waits the delay the
+server gives, `data-retry-ms`): no session load, no query, no draw. The admitted starts go
 on at the rate the servers can carry, and each person waits once."""
 
-import random
 import re
 
 from django.http import HttpRequest, HttpResponse
@@ -36,20 +36,20 @@ class StartAdmissionMiddleware:
         if request.method == "POST" and path.startswith(self.prefix()):
             slug = path[len(self.prefix()) :].rstrip("/")
             if SLUG.fullmatch(slug):  # anything else is the URL resolver's 404
-                retry_after, ticket = start_admit(ticket=request.POST.get(TICKET_FIELD, ""))
-                if retry_after:
+                wait_ms, ticket = start_admit(ticket=request.POST.get(TICKET_FIELD, ""))
+                if wait_ms:
                     return wait_page(
                         request,
                         start_url=f"{self.prefix()}{slug}/",
-                        retry_after=retry_after,
+                        wait_ms=wait_ms,
                         ticket=ticket,
                     )
         return self.get_response(request)
 
 
-def wait_page(
-    request: HttpRequest, *, start_url: str, retry_after: int, ticket: str
-) -> HttpResponse:
+def wait_page(request: HttpRequest, *, start_url: str, wait_ms: int, ticket: str) -> HttpResponse:
+    # Whole seconds for the header (HTTP's unit) and the text; the script uses the ms.
+    retry_after = -(-wait_ms // 1000)
     response = render(
         request,
         "scoring/wait.html",
@@ -58,8 +58,9 @@ def wait_page(
             "retry_after": retry_after,
             "ticket": ticket,
             "ticket_field": TICKET_FIELD,
-            # The script comes back just after the slot (plus a little jitter).
-            "retry_ms": retry_after * 1000 + random.randint(0, 300),  # noqa: S311
+            # The script comes back exactly at the slot: no jitter (the slots themselves are
+            # 1/rate apart), no rounding to the second (which left the gate idle).
+            "retry_ms": wait_ms,
         },
         status=503,
     )

@@ -17,7 +17,6 @@ import contextlib
 import datetime
 import json
 import logging
-import math
 import re
 import secrets
 import time
@@ -37,6 +36,8 @@ from contests.rules.draw import DrawItem, draw
 from contests.selectors import questions_drawable
 from participants.models import Registration
 from scoring.models import Attempt
+from scoring.rules.admission import admission_wait_ms
+from scoring.rules.autosave import SEQ_MAX, batch_applies, batch_held
 from scoring.rules.deadline import attempt_deadline
 from scoring.rules.start import StartFacts, start_refusal
 from scoring.selectors.attempts import (
@@ -86,11 +87,6 @@ def refuse(code: str) -> Refused:
 
 GATE_KEY = "scoring:gate:next"
 GATE_SALT = "scoring.start-gate"
-# A start whose slot is at most this far ahead goes in at once (so up to EXAM_START_RATE
-# starts can go together within a second).
-GATE_TOLERANCE = 1.0
-# A ticket admits for this long after its slot came (then its holder queues again).
-GATE_TICKET_LIFE = 120
 
 # Reserve the next start slot atomically: slot = max(next, now) + 1/rate.
 _RESERVE = """
@@ -107,10 +103,12 @@ def start_admit(*, now: datetime.datetime | None = None, ticket: str = "") -> tu
     """Mass-start admission control: a virtual queue of start slots, settings.EXAM_START_RATE
     per second for the whole site (one Redis key shared by every web process and node).
 
-    Returns (0, "") when this start may go ahead now. Otherwise (seconds, ticket): the person
-    has been given the next free slot, `seconds` from now, and comes back with `ticket` (signed,
-    carried by the "Vui lòng chờ" page), which admits them from that slot on without queueing
-    again — so each person waits once, and starts go in at the rate. Fails open: without
+    Returns (0, "") when this start may go ahead now. Otherwise (milliseconds, ticket): the
+    person has been given the next free slot, exactly that many ms from now
+    (`scoring.rules.admission`), and comes back with `ticket` (signed, carried by the
+    "Vui lòng chờ" page, whose script posts it again when the slot comes), which admits them
+    from that slot on without queueing again — so each person waits once, and the starts go in
+    one after the other at the rate, with no idle second between them. Fails open: without
     Redis everyone is admitted."""
     rate = getattr(settings, "EXAM_START_RATE", 0)
     if rate <= 0:
@@ -121,18 +119,18 @@ def start_admit(*, now: datetime.datetime | None = None, ticket: str = "") -> tu
             slot = float(signing.loads(ticket, salt=GATE_SALT, max_age=3600))
         except (signing.BadSignature, TypeError, ValueError):
             slot = None
-        # A ticket whose slot is long past is not a pass round the queue.
-        if slot is not None and slot >= t - GATE_TICKET_LIFE:
-            if slot <= t + GATE_TOLERANCE / 2:
-                return 0, ""
-            return math.ceil(slot - t), ticket
+        if slot is not None:
+            wait_ms = admission_wait_ms(now=t, slot=slot, ticket=True)
+            if wait_ms is not None:
+                return wait_ms, ticket if wait_ms else ""
     try:
         slot = _gate_reserve(now=t, step=1.0 / rate)
     except Exception:
         return 0, ""
-    if slot - t <= GATE_TOLERANCE + 1e-9:
+    wait_ms = admission_wait_ms(now=t, slot=slot, ticket=False)
+    if not wait_ms:
         return 0, ""
-    return math.ceil(slot - t - 1e-9), signing.dumps(repr(slot), salt=GATE_SALT)
+    return wait_ms, signing.dumps(repr(slot), salt=GATE_SALT)
 
 
 def _gate_reserve(*, now: float, step: float) -> float:
@@ -391,12 +389,19 @@ def prediction_clean(value) -> int | None:
 
 
 def _open_attempt_write(
-    *, attempt: Attempt, clean: dict[str, int], predicted: int | None, now, submit: bool
+    *,
+    attempt: Attempt,
+    clean: dict[str, int],
+    predicted: int | None,
+    now,
+    submit: bool,
+    seq: int | None = None,
 ) -> int:
     """The conditional UPDATE of an autosave and of an in-time submit: the answers merged over
     the stored ones, the prediction, and for a submit the status and times (finished_at =
-    min(now, deadline)); only while the attempt is open and deadline + GRACE has not passed.
-    Returns the number of rows written (0 or 1).
+    min(now, deadline)); only while the attempt is open and deadline + GRACE has not passed,
+    and for a numbered autosave batch only over older batches (`rules.autosave.batch_applies`,
+    the batch's number stored with it). Returns the number of rows written (0 or 1).
 
     On PostgreSQL the merge happens in the UPDATE (`answers || %s::jsonb`), so two racing
     writers never drop each other's keys, and the statement is written by hand: building it
@@ -412,13 +417,20 @@ def _open_attempt_write(
             fields.update(
                 status=Status.SUBMITTED, finished_at=min(now, attempt.deadline), submitted_at=now
             )
-        return Attempt.objects.filter(
-            pk=attempt.pk, status=Status.OPEN, deadline__gte=now - GRACE
-        ).update(**fields)
+        rows = Attempt.objects.filter(pk=attempt.pk, status=Status.OPEN, deadline__gte=now - GRACE)
+        if seq is not None:
+            fields["autosave_seq"] = seq
+            rows = rows.filter(autosave_seq__lt=seq)
+        return rows.update(**fields)
     sets, params = ["answers = answers || %s::jsonb"], [json.dumps(clean)]
+    where, where_params = "", []
     if predicted is not None:
         sets.append("prediction = %s")
         params.append(predicted)
+    if seq is not None:
+        sets.append("autosave_seq = %s")
+        params.append(seq)
+        where, where_params = " AND autosave_seq < %s", [seq]
     if submit:
         sets += ["status = %s", "finished_at = LEAST(%s, deadline)", "submitted_at = %s"]
         params += [Status.SUBMITTED, now, now]
@@ -426,10 +438,20 @@ def _open_attempt_write(
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {', '.join(sets)} "  # noqa: S608 (placeholders only)
-            "WHERE id = %s AND status = %s AND deadline >= %s",
-            [*params, attempt.pk, Status.OPEN, now - GRACE],
+            f"WHERE id = %s AND status = %s AND deadline >= %s{where}",
+            [*params, attempt.pk, Status.OPEN, now - GRACE, *where_params],
         )
         return cursor.rowcount
+
+
+def seq_clean(value) -> int | None:
+    """An autosave batch's number: absent (None), or a whole number 1..SEQ_MAX in ASCII digits."""
+    if value is None:
+        return None
+    seq = parse_id(value)
+    if seq is None or not 1 <= seq <= SEQ_MAX:
+        raise refuse("bad_request")
+    return seq
 
 
 def attempt_autosave(
@@ -437,16 +459,25 @@ def attempt_autosave(
     attempt: Attempt,
     answers: dict,
     prediction=None,
+    seq: int | None = None,
     now: datetime.datetime | None = None,
-) -> Attempt:
-    """Store answers (merged over the saved ones) and the prediction of an open attempt.
+) -> tuple[Attempt, bool]:
+    """Store a batch of answers (merged over the saved ones) and the prediction of an open
+    attempt, in one conditional UPDATE. Returns (attempt, saved): `saved` is True only when
+    the row now holds every answer of the batch — what lets the page say "Đã lưu".
 
-    Idempotent (saving the same answers twice changes nothing). One conditional UPDATE
-    `WHERE status='open' AND deadline >= now - GRACE`: it cannot land after the submission
-    (a racing submit holds the row; when it commits, the UPDATE's condition is re-checked and
-    fails). Refused with the reason when the attempt is submitted or past deadline + GRACE,
-    or when an answer names a question not in the attempt or an option not of its question;
-    nothing is written then."""
+    `seq` is the page's batch number (`scoring.rules.autosave`): the UPDATE also requires
+    `autosave_seq < seq` and stores seq, so a batch overtaken by a newer one (a retry that
+    arrived late, the leaving page's last request landing after the reloaded page's first) is
+    not written over it; replaying a batch changes nothing. When a numbered batch is not
+    written, the row is read once and `saved` says whether it already holds the batch's answers
+    (a replay: yes; overtaken by another tab's different answers: no, and the page sends them
+    again with a newer number). Without `seq` (the no-JavaScript "save" button) the batch is
+    always written. `WHERE status='open' AND deadline >= now - GRACE`: it cannot land after
+    the submission (a racing submit holds the row; when it commits, the UPDATE's condition is
+    re-checked and fails). Refused with the reason when the attempt is submitted or past
+    deadline + GRACE, or when an answer names a question not in the attempt or an option not
+    of its question; nothing is written then."""
     now = now or clock.now()
     clean = answers_clean(attempt=attempt, answers=answers)
     predicted = prediction_clean(prediction)
@@ -455,14 +486,29 @@ def attempt_autosave(
     if now > attempt.deadline + GRACE:
         raise refuse("expired")
     updated = _open_attempt_write(
-        attempt=attempt, clean=clean, predicted=predicted, now=now, submit=False
+        attempt=attempt, clean=clean, predicted=predicted, now=now, submit=False, seq=seq
     )
-    if not updated:
+    if updated:
+        attempt.answers = {**attempt.answers, **clean}
+        if predicted is not None:
+            attempt.prediction = predicted
+        if seq is not None:
+            attempt.autosave_seq = seq
+        return attempt, True
+    # Not written: submitted meanwhile, or (numbered batch) overtaken or replayed.
+    attempt.refresh_from_db(fields=["status", "deadline", "answers", "prediction", "autosave_seq"])
+    if attempt.status != Attempt.Status.OPEN:
         raise refuse("submitted")
-    attempt.answers = {**attempt.answers, **clean}
-    if predicted is not None:
-        attempt.prediction = predicted
-    return attempt
+    if now > attempt.deadline + GRACE:
+        raise refuse("expired")
+    if batch_applies(seq=seq, stored_seq=attempt.autosave_seq):
+        return attempt, False  # the row changed between the UPDATE and this read: send again
+    return attempt, batch_held(
+        answers=clean,
+        prediction=predicted,
+        stored_answers=attempt.answers,
+        stored_prediction=attempt.prediction,
+    )
 
 
 def attempt_submit(

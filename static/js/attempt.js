@@ -8,10 +8,18 @@
   "use strict";
 
   // --- "Vui lòng chờ": retry the start by itself ------------------------------------------
+  // The server gives the delay to this person's slot in ms; the time since its reply arrived
+  // (the page's own loading) is taken off, so the start is posted again when the slot comes,
+  // not later: a late return leaves the gate idle while others wait.
   var retryForm = document.getElementById("start-retry");
   if (retryForm) {
-    window.setTimeout(function () { retryForm.submit(); },
-      parseInt(retryForm.dataset.retryMs, 10) || 3000);
+    var delay = parseInt(retryForm.dataset.retryMs, 10);
+    if (!(delay >= 0)) { delay = 3000; }
+    var nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    if (nav && nav.responseStart > 0) {
+      delay -= performance.now() - nav.responseStart;
+    }
+    window.setTimeout(function () { retryForm.submit(); }, Math.max(0, delay));
     return;
   }
 
@@ -65,86 +73,202 @@
     }
   }
 
-  function collect() {
-    var answers = {};
-    form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
-      answers[input.name.slice(1)] = parseInt(input.value, 10);
-    });
-    var body = { answers: answers };
-    if (prediction && prediction.value !== "") { body.prediction = prediction.value; }
-    return body;
-  }
-
   function countAnswered() {
     var n = form.querySelectorAll("input[type=radio]:checked").length;
     answeredEl.textContent = n;
     return n;
   }
 
-  // --- Autosave: one request in flight, the whole answer set each time, retried ------------
-  var dirty = false, inFlight = false, stopped = false, backoff = 1000, retryTimer = null;
+  // --- Autosave in batches ------------------------------------------------------------------
+  // Answers not yet acknowledged by the server are kept in `pending` and in localStorage (one
+  // entry per attempt, keyed by its autosave address), so a reload, a crash or a dead network
+  // loses none of them. They go out as ONE numbered batch (docs/exam.md, autosave): after
+  // `pause` without a new answer but at most once per `every`, at the latest `every` after the
+  // first unsent answer, when the page is left or hidden (keepalive), and with the submit (the
+  // form carries every answer). Each batch carries every pending answer, so a batch overtaken
+  // by a newer one holds nothing the newer lacks (the server skips it by its number). "Đã lưu"
+  // only when the server said it holds a batch built after the last change: each pending
+  // answer records its change number `c`, and a reply clears only the answers its batch had.
+  var pauseMs = (parseFloat(d.autosavePause) || 3) * 1000;
+  var everyMs = (parseFloat(d.autosaveEvery) || 120) * 1000;
+  var storeKey = "attempt-answers:" + url;
+  var serverSeq = parseInt(d.seq, 10) || 0;  // the last batch the server wrote, as far as known
+  var seqUsed = serverSeq;                    // the last number this page (or tab) gave a batch
+  var pending = {};          // question id → {v: option id, c: change number, b: base, t: time}
+  var predictionPending = null;                // {v, c, b, t} likewise
+  var edits = 0, lastChange = -Infinity, lastSent = -Infinity, retryAt = 0;
+  var inFlight = 0, stopped = false, backoff = 1000, timer = null, leftAt = -1;
 
-  function schedule(ms) {
-    if (retryTimer) { window.clearTimeout(retryTimer); }
-    retryTimer = window.setTimeout(function () { retryTimer = null; save(); }, ms);
+  function hasPending() {
+    return predictionPending !== null || Object.keys(pending).length > 0;
   }
 
-  function save() {
-    if (inFlight || stopped || !dirty) { return; }
-    if (remaining() < stopBefore) { stopped = true; return; }
-    dirty = false;
-    inFlight = true;
-    setState("saving");
+  function readStore() {
+    try { return JSON.parse(window.localStorage.getItem(storeKey) || "null"); }
+    catch (e) { return null; }
+  }
+
+  // `b` (base) is the newest batch number known when the answer changed: after a reload, an
+  // answer is restored only if the server has written no batch newer than that since.
+  function writeStore() {
+    try {
+      if (!hasPending()) { window.localStorage.removeItem(storeKey); return; }
+      var answers = {};
+      Object.keys(pending).forEach(function (q) { answers[q] = [pending[q].v, pending[q].b]; });
+      var entry = { seq: seqUsed, answers: answers, saved: Date.now() };
+      if (predictionPending) { entry.prediction = [predictionPending.v, predictionPending.b]; }
+      window.localStorage.setItem(storeKey, JSON.stringify(entry));
+    } catch (e) { /* private mode or full: the page still holds them */ }
+  }
+
+  function nextSeq() {
+    // Another tab of the same attempt may have numbered batches meanwhile.
+    var stored = readStore();
+    seqUsed = Math.max(seqUsed, serverSeq, (stored && stored.seq) || 0) + 1;
+    writeStore();
+    return seqUsed;
+  }
+
+  function firstPendingTime() {
+    var first = predictionPending ? predictionPending.t : Infinity;
+    Object.keys(pending).forEach(function (q) { first = Math.min(first, pending[q].t); });
+    return first;
+  }
+
+  function plan() {
+    if (timer) { window.clearTimeout(timer); timer = null; }
+    if (!hasPending() || inFlight || stopped) { return; }
+    var due = Math.min(Math.max(lastChange + pauseMs, lastSent + everyMs),
+      firstPendingTime() + everyMs);
+    due = Math.max(due, retryAt);
+    timer = window.setTimeout(function () { timer = null; send(false); },
+      Math.max(0, due - performance.now()));
+  }
+
+  function changed(record) {
+    var now = performance.now();
+    record.c = ++edits;
+    record.b = Math.max(seqUsed, serverSeq);
+    record.t = now;
+    lastChange = now;
+    writeStore();
+    setState("unsaved");
+    plan();
+    return record;
+  }
+
+  function acknowledge(upTo) {
+    Object.keys(pending).forEach(function (q) {
+      if (pending[q].c <= upTo) { delete pending[q]; }
+    });
+    if (predictionPending && predictionPending.c <= upTo) { predictionPending = null; }
+    writeStore();
+  }
+
+  function send(leaving) {
+    if (!hasPending() || stopped || (inFlight && !leaving)) { return; }
+    if (leaving && leftAt === edits) { return; }  // pagehide after visibilitychange: once
+    if (remaining() < stopBefore) { stopped = true; return; }  // the submit carries them
+    var upTo = edits;
+    var body = { seq: nextSeq(), answers: {} };
+    Object.keys(pending).forEach(function (q) { body.answers[q] = pending[q].v; });
+    if (predictionPending) { body.prediction = predictionPending.v; }
+    if (leaving) { leftAt = upTo; }
+    inFlight += 1;
+    lastSent = performance.now();
+    if (!leaving) { setState("saving"); }
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
+      keepalive: leaving,  // outlives the page being left
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf,
         "X-Requested-With": "fetch" },
-      body: JSON.stringify(collect())
+      body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (response.ok) {
+        if (response.ok && data.ok) {
           if (typeof data.remaining === "number") { resync(data.remaining); }
+          if (typeof data.seq === "number") { serverSeq = Math.max(serverSeq, data.seq); }
           backoff = 1000;
-          setState(dirty ? "unsaved" : "saved");
+          retryAt = 0;
+          if (data.saved === false) {
+            // Overtaken by another tab's different answers: ours go again, numbered newer.
+            lastSent = -Infinity;
+          } else {
+            acknowledge(upTo);
+          }
+          setState(hasPending() ? "unsaved" : "saved");
         } else if (response.status === 409) {
           // Submitted elsewhere or time is up: the result page says what happened.
           stopped = true;
+          pending = {};
+          predictionPending = null;
+          writeStore();
           window.alert(data.error);
           window.location.href = data.result_url;
         } else if (response.status === 400 || response.status === 403) {
           // Refused input (or the session ended): retrying the same thing will not help.
           setState("unsaved");
           failing = true;
+          retryAt = Infinity;
           if (data.error) { window.alert(data.error); }
         } else {
           throw new Error("HTTP " + response.status);
         }
       });
     }).catch(function () {
-      dirty = true;
       setState("offline");
       backoff = Math.min(backoff * 2, 30000);
-      schedule(backoff);
+      retryAt = performance.now() + backoff;
     }).then(function () {
-      inFlight = false;
-      if (dirty && !retryTimer) { schedule(300); }
+      inFlight -= 1;
+      plan();
     });
   }
 
-  form.addEventListener("change", function () {
-    dirty = true;
+  // Unsent answers of this attempt left by an earlier visit (a reload, a crash, a lost
+  // connection) come back into the form and are sent, unless the server has written a newer
+  // batch since they were given (then what it rendered is newer).
+  (function restore() {
+    var stored = readStore();
+    if (!stored) { return; }
+    seqUsed = Math.max(seqUsed, stored.seq || 0);
+    var now = performance.now();
+    Object.keys(stored.answers || {}).forEach(function (q) {
+      var value = stored.answers[q][0], base = stored.answers[q][1];
+      var input = form.querySelector("input[type=radio][name='q" + q + "'][value='" + value + "']");
+      if (!input || base < serverSeq) { return; }
+      input.checked = true;
+      pending[q] = { v: value, c: ++edits, b: base, t: now };
+    });
+    if (stored.prediction && prediction && stored.prediction[1] >= serverSeq) {
+      prediction.value = stored.prediction[0];
+      predictionPending = { v: stored.prediction[0], c: ++edits, b: stored.prediction[1], t: now };
+    }
+    writeStore();
+  })();
+
+  form.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "radio" || input.name.charAt(0) !== "q") { return; }
+    pending[input.name.slice(1)] = changed({ v: parseInt(input.value, 10) });
     countAnswered();
-    setState("unsaved");
-    save();
   });
   if (prediction) {
     prediction.addEventListener("input", function () {
-      dirty = true;
-      setState("unsaved");
-      schedule(800);
+      if (prediction.value === "") {
+        predictionPending = null;
+        writeStore();
+        return;
+      }
+      predictionPending = changed({ v: prediction.value });
     });
   }
+  // Leaving (another app, a closed tab, a reload): what is pending goes now, with keepalive.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { send(true); }
+  });
+  window.addEventListener("pagehide", function () { send(true); });
 
   // --- Submit: by the button (confirm if questions are left), or at time-out --------------
   var submitting = false;
@@ -158,12 +282,27 @@
     }
     submitting = true;
     stopped = true;
+    forget();
+  });
+
+  // The submit carries every answer of the form (restored ones are checked in it), so the
+  // stored copy goes; if the post never arrives, "back" shows this page again (below).
+  function forget() {
+    try { window.localStorage.removeItem(storeKey); } catch (e) { /* nothing stored */ }
+  }
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted || !submitting) { return; }
+    submitting = false;
+    stopped = remaining() < stopBefore;
+    writeStore();
+    plan();
   });
 
   function submitNow() {
     if (submitting) { return; }
     submitting = true;
     stopped = true;
+    forget();
     timerEl.textContent = d.textTimeup;
     announce(d.textTimeup);
     form.submit();  // the answers go with the form: nothing is lost after autosave stops
@@ -209,8 +348,9 @@
     if (left <= 0) { submitNow(); }
   }
 
-  setState("saved");
+  setState(hasPending() ? "unsaved" : "saved");
   countAnswered();
+  plan();
   tick();
   window.setInterval(tick, 250);
 })();

@@ -481,22 +481,23 @@ def test_admission_gate_is_a_queue_of_slots_with_tickets(settings):
     settings.EXAM_START_RATE = 3
     now = timezone.now()
     replies = [start_admit(now=now) for _ in range(7)]
-    # Three slots within the second go at once; then one slot every 1/3 s, given out in order.
-    assert [wait for wait, _ticket in replies] == [0, 0, 0, 2, 2, 2, 3]
+    # Three slots within the second go at once; then one slot every 1/3 s, given out in order,
+    # each told to the millisecond (scoring.rules.admission), not rounded up to the second.
+    assert [wait for wait, _ticket in replies] == [0, 0, 0, 1334, 1667, 2000, 2334]
     assert [bool(ticket) for _wait, ticket in replies] == [False] * 3 + [True] * 4
     ticket = replies[3][1]  # slot at now + 4/3 s
-    # Back too early (the "Thử lại ngay" button): the same slot, not a new one.
-    assert start_admit(now=now + datetime.timedelta(seconds=0.5), ticket=ticket) == (1, ticket)
+    # Back too early (the "Thử lại ngay" button): the rest of the wait, the same slot.
+    assert start_admit(now=now + datetime.timedelta(seconds=0.5), ticket=ticket) == (834, ticket)
     # Back at the slot: in, without queueing again.
-    assert start_admit(now=now + datetime.timedelta(seconds=1.2), ticket=ticket) == (0, "")
+    assert start_admit(now=now + datetime.timedelta(seconds=1.334), ticket=ticket) == (0, "")
     # A forged ticket counts for nothing: a new slot at the end of the queue.
     wait, new_ticket = start_admit(now=now, ticket="forged:ticket")
-    assert wait == 3
+    assert wait == 2667
     assert new_ticket and new_ticket != "forged:ticket"
     # A ticket whose slot is long past is no pass round a new queue.
     later = now + datetime.timedelta(seconds=300)
     assert [start_admit(now=later)[0] for _ in range(3)] == [0, 0, 0]
     wait, fresh = start_admit(now=later, ticket=ticket)
-    assert wait == 2 and fresh != ticket
+    assert wait == 1334 and fresh != ticket
     settings.EXAM_START_RATE = 0
     assert start_admit(now=now) == (0, "")

@@ -416,6 +416,9 @@ def test_overloaded_start_gets_a_wait_page_with_a_ticket(exam, person, settings,
     response = person.start(exam.slug)
     assert response.status_code == 503
     assert response["Retry-After"] in ("5", "6")
+    # The script's delay is the server's, to the millisecond (about 5 s here).
+    retry_ms = int(re.search(r'data-retry-ms="(\d+)"', text(response)).group(1))
+    assert 4000 < retry_ms <= 6000
     html = text(response)
     assert "Vui lòng chờ" in html
     assert 'id="start-retry"' in html
