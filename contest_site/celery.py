@@ -1,9 +1,25 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contest_site.settings.local")
 
 app = Celery("contest_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# Observability (deploy/README.md "Metrics, logs and alerts"): the request id of the request
+# that published a task goes with it; each worker writes a heartbeat without beat and serves
+# its processes' metrics. Imported here, not at the top: they read Django's settings.
+def _wire_observability() -> None:
+    from contest_site import request_id, worker_health
+
+    signals.before_task_publish.connect(request_id.task_publish_add_id, weak=False)
+    signals.task_prerun.connect(request_id.task_id_enter, weak=False)
+    signals.task_postrun.connect(request_id.task_id_leave, weak=False)
+    signals.worker_init.connect(lambda **_kwargs: worker_health.worker_metrics_serve(), weak=False)
+    app.steps["worker"].add(worker_health.Heartbeat)
+
+
+_wire_observability()

@@ -3,7 +3,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from contest_site.health import healthz
+from contest_site.metrics import metrics_view
+from contest_site.worker_health import BrokerCollector
 from contests.admin.units import unit_autocomplete_view
+from reports.metrics import DatabaseCollector
 
 admin.site.site_header = _("Quản trị cuộc thi trực tuyến tìm hiểu pháp luật")
 admin.site.site_title = _("Quản trị cuộc thi")
@@ -24,4 +27,11 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # Not public: configured addresses or a bearer token, else 404 (contest_site/metrics.py).
+    path(
+        "metrics",
+        metrics_view,
+        {"collectors": [DatabaseCollector(), BrokerCollector()]},
+        name="metrics",
+    ),
 ]

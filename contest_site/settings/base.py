@@ -46,6 +46,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and every task it publishes, carries its id; the
+    # metrics time the whole stack (contest_site/request_id.py, contest_site/metrics.py).
+    "contest_site.request_id.RequestIdMiddleware",
+    "contest_site.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Hostile values (NUL bytes, ids that are not ids) are a 400/404 before anything reads
     # them (contest_site/middleware.py).
@@ -353,17 +357,47 @@ EXPORT_ROWS_PER_SHEET = 1_000_000
 EXAM_START_RATE = env.int("EXAM_START_RATE", default=200)
 # The start gate, deadlines and durations read one clock, the database's (contest_site/clock.py).
 EXAM_CLOCK_FROM_DATABASE = env.bool("EXAM_CLOCK_FROM_DATABASE", default=True)
+# The page sends its unsent answers as one batch after this many seconds without a new answer,
+# but at most once per EXAM_AUTOSAVE_EVERY_SECONDS (and at the latest that long after the first
+# unsent one), on leaving the page, and with the submit; meanwhile they are kept in the page
+# and in localStorage. The longer, the fewer requests per attempt (docs/exam.md, autosave).
+EXAM_AUTOSAVE_PAUSE_SECONDS = env.float("EXAM_AUTOSAVE_PAUSE_SECONDS", default=3.0)
+EXAM_AUTOSAVE_EVERY_SECONDS = env.float("EXAM_AUTOSAVE_EVERY_SECONDS", default=120.0)
 # A submission's grading task starts this many seconds after the doorbell rang
 # (scoring/services/queueing.py): the submissions of that second are graded in one batch
 # instead of a few per task. Measured in benchmarks/README.md; the grading lag target is 5 s.
 GRADING_DELAY_SECONDS = env.float("GRADING_DELAY_SECONDS", default=1.0)
 
 # --- Logging -------------------------------------------------------------------------------
+# Every record carries the request id (contest_site/request_id.py). LOG_FORMAT=json writes one
+# JSON object per line (contest_site/logs.py); production's default.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: 'plain' or 'json'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "contest_site.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "contest_site.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# The worker logs through the LOGGING above (JSON, request ids), not Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Metrics (contest_site/metrics.py) -------------------------------------------------------
+# /metrics answers only these client addresses (CIDR, comma-separated; REMOTE_ADDR, so scrape
+# the node directly, not through nginx) or a request with "Authorization: Bearer METRICS_TOKEN".
+# Neither set: /metrics is a 404 for everyone.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
