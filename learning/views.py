@@ -34,7 +34,7 @@ from learning.selectors.practice import (
 from learning.selectors.review import review_next_number, review_question, review_summary
 from learning.services import practice as practice_service
 from learning.services import practice_review as review_service
-from scoring.selectors.attempts import GRACE, exam_questions, seconds_remaining
+from scoring.selectors.attempts import GRACE, autosave_timing, exam_questions, seconds_remaining
 
 PRACTICE, REVIEW = PracticeAttempt.Kind.PRACTICE, PracticeAttempt.Kind.REVIEW
 OPEN = PracticeAttempt.Status.OPEN
@@ -139,6 +139,7 @@ def _render_take(request, attempt: PracticeAttempt, *, now, error=None, posted=N
             "remaining": remaining,
             "remaining_display": f"{remaining // 60:02d}:{remaining % 60:02d}",
             "autosave_stop": AUTOSAVE_STOP_SECONDS,
+            **autosave_timing(),
             "error": error,
             "submit_url": reverse("learning:practice_submit", args=[slug, attempt.pk]),
             "autosave_url": reverse("learning:practice_autosave", args=[slug, attempt.pk]),

@@ -37,6 +37,7 @@ from scoring.selectors.attempts import (
     attempt_review,
     attempts_allowed,
     attempts_left,
+    autosave_timing,
     exam_questions,
     seconds_remaining,
 )
@@ -49,6 +50,7 @@ from scoring.services.attempts import (
     attempt_autosave,
     attempt_start,
     attempt_submit,
+    seq_clean,
 )
 
 # Seconds before the deadline at which the page stops autosaving (and submits at 0).
@@ -174,6 +176,7 @@ def _render_take(request, attempt: Attempt, *, now, error=None, posted=None, sta
             "remaining": remaining,
             "remaining_display": f"{remaining // 60:02d}:{remaining % 60:02d}",
             "autosave_stop": AUTOSAVE_STOP_SECONDS,
+            **autosave_timing(),
             "error": error,
         },
         status=status,
@@ -183,8 +186,10 @@ def _render_take(request, attempt: Attempt, *, now, error=None, posted=None, sta
 @require_POST
 @attempt_to_answer
 def autosave(request: HttpRequest, attempt: Attempt) -> HttpResponse:
-    """JSON {"answers": {question id: option id}, "prediction": n} from the page's script, or
-    the no-JS "save" button's form post. Idempotent."""
+    """JSON {"seq": n, "answers": {question id: option id}, "prediction": n} from the page's
+    script: a numbered batch of every answer the server has not acknowledged yet; or the no-JS
+    "save" button's form post. Idempotent. The reply's "saved" is true only when the server
+    holds every answer of this batch; "seq" is the number of the last batch written."""
     is_json = request.content_type == "application/json"
     if is_json:
         try:
@@ -196,11 +201,15 @@ def autosave(request: HttpRequest, attempt: Attempt) -> HttpResponse:
                 {"ok": False, "error": _("Dữ liệu gửi lên không hợp lệ.")}, status=400
             )
         answers, prediction = payload.get("answers") or {}, payload.get("prediction")
+        seq = payload.get("seq")
     else:
         answers, prediction = _form_answers(request.POST), request.POST.get("prediction")
+        seq = None
     now = clock.now()
     try:
-        attempt = attempt_autosave(attempt=attempt, answers=answers, prediction=prediction, now=now)
+        attempt, saved = attempt_autosave(
+            attempt=attempt, answers=answers, prediction=prediction, seq=seq_clean(seq), now=now
+        )
     except Refused as refused:
         final = refused.code in ("submitted", "expired")
         if is_json:
@@ -216,6 +225,8 @@ def autosave(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         return JsonResponse(
             {
                 "ok": True,
+                "saved": saved,
+                "seq": attempt.autosave_seq,
                 "answered": len(attempt.answers),
                 "total": attempt.question_count,
                 "remaining": seconds_remaining(attempt=attempt, now=now),

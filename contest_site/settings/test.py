@@ -48,6 +48,10 @@ CELERY_TASK_ALWAYS_EAGER = False
 # query once a minute would change the query counts the tests pin. tests/site/test_clock_skew.py
 # turns the database clock on (contest_site/clock.py).
 EXAM_CLOCK_FROM_DATABASE = False
+# The browser tests wait for "Đã lưu": the page's batches go out within a second or two here
+# (production waits up to two minutes; tests/scoring/test_autosave_browser.py sets its own).
+EXAM_AUTOSAVE_PAUSE_SECONDS = 0.3
+EXAM_AUTOSAVE_EVERY_SECONDS = 1.0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "participants.sms.backends.locmem.SmsBackend"
 STORAGES = {

@@ -54,6 +54,9 @@ class Attempt(models.Model):
     items = models.JSONField(verbose_name=_("câu hỏi đã rút"))
     answers = models.JSONField(verbose_name=_("câu trả lời"), default=dict)
     prediction = models.BigIntegerField(_("dự đoán"), null=True, blank=True)
+    # The sequence number of the last autosave batch applied (the page numbers its batches):
+    # a batch that arrives after a newer one is not applied over it (docs/exam.md, autosave).
+    autosave_seq = models.PositiveIntegerField(default=0, editable=False)
     # A keyed hash of the address and device that started the attempt (never the address
     # itself): evidence for the integrity app's anomaly flags ("one address, same answers").
     client_key = models.CharField(max_length=16, blank=True, default="", editable=False)

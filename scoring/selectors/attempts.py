@@ -149,7 +149,16 @@ def attempt_for_user_to_answer(*, attempt_id: int, user) -> Attempt | None:
     )
 
 
-ANSWER_FIELDS = ("id", "status", "deadline", "items", "answers", "prediction", "question_count")
+ANSWER_FIELDS = (
+    "id",
+    "status",
+    "deadline",
+    "items",
+    "answers",
+    "prediction",
+    "autosave_seq",
+    "question_count",
+)
 
 
 @functools.cache
@@ -213,6 +222,17 @@ def attempt_list_for_user(*, user) -> QuerySet[Attempt]:
         .select_related("contest", "round")
         .order_by("-started_at")
     )
+
+
+def autosave_timing() -> dict[str, float]:
+    """When the page's script sends its batch of answers (static/js/attempt.js): after
+    `autosave_pause` seconds without a new answer, but not sooner than `autosave_every` seconds
+    after its previous batch, and never later than `autosave_every` seconds after the first
+    answer it has not sent (docs/exam.md, autosave). Template context for the exam form."""
+    return {
+        "autosave_pause": settings.EXAM_AUTOSAVE_PAUSE_SECONDS,
+        "autosave_every": settings.EXAM_AUTOSAVE_EVERY_SECONDS,
+    }
 
 
 def seconds_remaining(*, attempt: Attempt, now: datetime.datetime | None = None) -> int:

@@ -214,7 +214,7 @@ def test_keyboard_only_citizen_flow(browser, live_server, tree):
     page.wait_for_selector("#save-state[data-state=saved]", timeout=20_000)
     wait_until(page, "window.__said.length === 2")
     assert page.evaluate("window.__said") == [
-        "Chưa lưu — mất kết nối, đang thử lại",
+        "Chưa lưu được — sẽ thử lại",
         "Đã lưu lại được các câu trả lời.",
     ]
 
