@@ -16,6 +16,12 @@ from django.utils.translation import pgettext_lazy
 
 from contests.models import Category, Contest, Round, Unit
 
+# The roll-up tables' foreign keys: a cache of the raw rows, rebuilt from them, so no database
+# constraint (the deferred checks of 100,000 written rows cost about 0.4 s at COMMIT) and no
+# index of their own where the (contest, round_key, own, unit, …) index leads with the column.
+# Deleting a unit or a contest still deletes its rows (Django's cascade).
+_CACHE_KEY = {"on_delete": models.CASCADE, "db_constraint": False, "db_index": False}
+
 
 class UnitRollup(models.Model):
     """Per contest × round × unit × block × age group × category: registrants, participants
@@ -23,13 +29,13 @@ class UnitRollup(models.Model):
     correct, and the sum of the participants' best scores (for the mean). `category` is the
     registration's (contests.Category; null: none yet)."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    contest = models.ForeignKey(Contest, related_name="+", **_CACHE_KEY)
     round_key = models.BigIntegerField(default=0)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     own = models.BooleanField(default=False)
-    block = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
+    block = models.ForeignKey(Unit, null=True, related_name="+", **_CACHE_KEY)
     age_group = models.CharField(max_length=5)
-    category = models.ForeignKey(Category, null=True, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, null=True, related_name="+", **_CACHE_KEY)
     registrants = models.BigIntegerField(default=0)
     participants = models.BigIntegerField(default=0)
     attempts = models.BigIntegerField(default=0)
@@ -48,9 +54,9 @@ class UnitRollup(models.Model):
 class DailyRollup(models.Model):
     """Per contest × round × unit × day (Asia/Ho_Chi_Minh date of the finish time)."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    contest = models.ForeignKey(Contest, related_name="+", **_CACHE_KEY)
     round_key = models.BigIntegerField(default=0)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     own = models.BooleanField(default=False)
     day = models.DateField()
     # Distinct people with a graded attempt finished that day.
@@ -72,9 +78,9 @@ class DailyRollup(models.Model):
 class ScoreRollup(models.Model):
     """Per contest × round × unit × best number of correct answers: how many people."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    contest = models.ForeignKey(Contest, related_name="+", **_CACHE_KEY)
     round_key = models.BigIntegerField(default=0)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     own = models.BooleanField(default=False)
     correct_count = models.IntegerField()
     participants = models.BigIntegerField(default=0)
@@ -95,6 +101,9 @@ class RollupState(models.Model):
     # Attempts graded at or after (graded_watermark - a safety lag) are looked at again.
     graded_watermark = models.DateTimeField(null=True, blank=True)
     registration_watermark = models.BigIntegerField(default=0)
+    # reports.services.rollups: the fingerprint of the contest's unit tree the subtree rows
+    # were summed over (RollupTree); a moved unit changes it and the next refresh re-sums.
+    tree_hash = models.CharField(max_length=40, blank=True, default="")
     recomputed_at = models.DateTimeField(null=True, blank=True)
     refreshed_at = models.DateTimeField(null=True, blank=True)
 
@@ -104,6 +113,26 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contest_id}: {self.graded_watermark}"
+
+
+class RollupTree(models.Model):
+    """The contest's participation tree as (ancestor, descendant) unit id pairs, each unit
+    its own ancestor: the subtree roll-ups are sums of own rows joined with it (after the
+    own rows are aggregated, so the raw rows are never multiplied by the tree's depth).
+    Rewritten whenever the tree's fingerprint (RollupState.tree_hash) changes. Plain ids,
+    not foreign keys: a derived table, checked against the tree on every refresh."""
+
+    contest = models.ForeignKey(Contest, related_name="+", **_CACHE_KEY)
+    ancestor = models.BigIntegerField()
+    descendant = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("cây đơn vị để tổng hợp")
+        verbose_name_plural = pgettext_lazy("plural", "cây đơn vị để tổng hợp")
+        indexes = [models.Index(fields=["contest", "descendant", "ancestor"])]
+
+    def __str__(self) -> str:
+        return f"{self.contest_id}: {self.ancestor} ⊇ {self.descendant}"
 
 
 class ExportJob(models.Model):

@@ -18,23 +18,25 @@ How (figures in docs/reports.md, "Benchmark"):
    round), which grading rewrites from all the person's graded attempts in the same
    transaction (`scoring.services.grading.results_recompute`): besides the best attempt it
    holds the number of graded and of perfect attempts and, per local day, the same two counts
-   (parallel lists sorted by day). 1.5 million result rows are counted instead of 7.5 million
-   attempts; the attempts are not read at all.
-2. Two statements (`_per_person`, `_per_day`), each one hash join of the result rows with the
-   registrations, grouped by the registration's own unit (block, age group): these are the
-   *own* rows, a few thousand at most. The transaction lets PostgreSQL use one parallel
-   worker (both cores) and hash aggregates (`SESSION_SETTINGS`).
-3. Subtree totals are sums of own rows over path prefixes, done in Python over the (small)
-   list of own rows: no per-row work, no recursive SQL; rows are written with COPY.
+   (parallel lists sorted by day). The attempts are not read at all.
+2. *Own* rows (a unit's own registrations, a few thousand rows): two statements, each one hash
+   join of the result rows with the registrations, grouped by the registration's own unit
+   (block, age group, category; or day): `_per_person`, folded in Python, and `_per_day`,
+   written by the database itself (INSERT … SELECT) on PostgreSQL.
+3. *Subtree* rows: the own rows joined with the tree's (ancestor, descendant) pairs
+   (`RollupTree`) and summed, by the database (`_subtree_write`, portable SQL): the tree is
+   joined after the aggregation, so only the small own rows are multiplied by its depth.
 
 `rollups_recompute` rebuilds everything and is the truth. `rollups_refresh` looks at what was
 graded (and who registered) since its last run, recomputes the own rows of exactly those units
-and the subtree rows of those units and their ancestors. Both are safe to run twice and run
-under a lock on the contest's RollupState row."""
+and re-sums the subtree rows of those units and their ancestors; a changed tree (a unit moved,
+added or removed: its fingerprint, `RollupState.tree_hash`) re-sums every subtree row. Both
+are safe to run twice and run under a lock on the contest's RollupState row."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -46,7 +48,7 @@ from django.utils import timezone
 
 from contests.models import Contest, Unit
 from participants.models import Registration
-from reports.models import DailyRollup, RollupState, ScoreRollup, UnitRollup
+from reports.models import DailyRollup, RollupState, RollupTree, ScoreRollup, UnitRollup
 from scoring.models import Attempt, Result
 
 # Attempts graded this long before the watermark are looked at again: a grading transaction
@@ -77,12 +79,29 @@ class _Tree:
                 out.append(uid)
         return out
 
+    def fingerprint(self) -> str:
+        """Changes whenever a unit of the tree is moved, added or removed (or the contest's
+        participation root changes): the subtree rows were summed over another tree."""
+        text = ";".join(f"{i}:{p}" for i, p in sorted(self.path_of.items()))
+        return hashlib.sha1(f"{self.root_path}|{text}".encode(), usedforsecurity=False).hexdigest()
+
 
 def _tree(contest: Contest) -> _Tree:
     root = Unit.objects.only("path").get(pk=contest.participation_root_id)
     rows = Unit.objects.filter(path__startswith=root.path).values_list("id", "path")
     path_of = dict(rows)
     return _Tree(path_of=path_of, id_of={p: i for i, p in path_of.items()}, root_path=root.path)
+
+
+def _tree_store(contest: Contest, tree: _Tree) -> None:
+    """Rewrite the contest's (ancestor, descendant) pairs (1,600 units: about 6,000 rows)."""
+    RollupTree.objects.filter(contest=contest).delete()
+    pairs = (
+        (contest.pk, ancestor, unit_id)
+        for unit_id in tree.path_of
+        for ancestor in tree.ancestors_and_self(unit_id)
+    )
+    _insert(RollupTree, pairs)
 
 
 def _in_units(column: str, unit_ids: list[int] | None) -> tuple[str, list]:
@@ -98,19 +117,28 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _own_rows(contest: Contest, unit_ids: list[int] | None) -> tuple[list, list, list]:
-    """Own UnitRollup, ScoreRollup and DailyRollup rows (of the given units only when
-    refreshing), from the registrations and their result rows: `_per_person` (registrants,
-    participants, attempts, perfect attempts, best scores), then `_per_day`."""
+def _execute(sql: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def _own_write(contest: Contest, unit_ids: list[int] | None) -> dict:
+    """Write the own UnitRollup, ScoreRollup and DailyRollup rows (of the given units only
+    when refreshing; their old own rows are deleted by the caller)."""
     unit_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Decimal(0)])
     score_rows: dict[tuple, int] = defaultdict(int)
-    daily_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
     _per_person(unit_rows, score_rows, contest, unit_ids)
+    _insert(UnitRollup, _unit_objects(contest, unit_rows.items()))
+    _insert(ScoreRollup, _score_objects(contest, score_rows.items()))
     if connection.vendor == "postgresql":
-        _per_day(daily_rows, contest, unit_ids)
+        daily = _per_day(contest, unit_ids)
     else:
+        daily_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
         _per_day_portable(daily_rows, contest, unit_ids)
-    return _as_list(unit_rows), _as_list(score_rows), _as_list(daily_rows)
+        _insert(DailyRollup, _daily_objects(contest, daily_rows.items()))
+        daily = len(daily_rows)
+    return {"unit_rows": len(unit_rows), "score_rows": len(score_rows), "daily_rows": daily}
 
 
 def _per_person(unit_rows, score_rows, contest: Contest, unit_ids: list[int] | None) -> None:
@@ -147,19 +175,22 @@ def _per_person(unit_rows, score_rows, contest: Contest, unit_ids: list[int] | N
             score_rows[(round_key, unit_id, int(best or 0))] += people
 
 
-def _per_day(daily_rows, contest: Contest, unit_ids: list[int] | None) -> None:
+def _per_day(contest: Contest, unit_ids: list[int] | None) -> int:
     """PostgreSQL: the result rows joined to the registrations and their day lists unnested
-    (2.4 days per person at full scale), grouped by round key × unit × day: participants that
-    day, new participants (the day is the person's first: the lists are sorted by day),
-    attempts, perfect attempts. The unnest is in the select list (one ProjectSet node): as a
-    LATERAL function scan it materialised each row's lists, 8.6–9.3 s against 5.2–5.9 s at
-    full scale. (The join repeats the contest: the hash then holds this contest's
-    registrations, not every contest's.)"""
+    (2.4 days per person at full scale), grouped by round key × unit × day and written as own
+    rows by the database (no round trip through Python): participants that day, new
+    participants (the day is the person's first: the lists are sorted by day), attempts,
+    perfect attempts. The unnest is in the select list (one ProjectSet node): as a LATERAL
+    function scan it materialised each row's lists, 8.6–9.3 s against 5.2–5.9 s at full
+    scale. (The join repeats the contest: the hash then holds this contest's registrations,
+    not every contest's.)"""
     reg = Registration._meta.db_table
     res = Result._meta.db_table
     extra, extra_params = _in_units("r.unit_id", unit_ids)
+    columns = ", ".join(connection.ops.quote_name(c) for c in DAILY_COLUMNS)
     sql = f"""
-        SELECT d.round_key, d.unit_id, d.day, COUNT(*),
+        INSERT INTO {DailyRollup._meta.db_table} ({columns})
+        SELECT %s, d.round_key, d.unit_id, TRUE, d.day, COUNT(*),
                SUM(CASE WHEN d.day = d.first_day THEN 1 ELSE 0 END), SUM(d.n), SUM(d.p)
         FROM (
             SELECT COALESCE(x.round_id, 0) AS round_key, r.unit_id, x.days[1] AS first_day,
@@ -171,14 +202,7 @@ def _per_day(daily_rows, contest: Contest, unit_ids: list[int] | None) -> None:
         ) d
         GROUP BY d.round_key, d.unit_id, d.day
     """  # noqa: S608
-    for round_key, unit_id, day, people, new, n, p in _fetch(
-        sql, [contest.pk, *extra_params, contest.pk]
-    ):
-        row = daily_rows[(int(round_key), unit_id, _as_date(day))]
-        row[0] += people
-        row[1] += int(new or 0)
-        row[2] += int(n or 0)
-        row[3] += int(p or 0)
+    return _execute(sql, [contest.pk, contest.pk, *extra_params, contest.pk])
 
 
 def _per_day_portable(daily_rows, contest: Contest, unit_ids: list[int] | None) -> None:
@@ -197,36 +221,44 @@ def _per_day_portable(daily_rows, contest: Contest, unit_ids: list[int] | None) 
             row[3] += p
 
 
-def _as_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value[:10])
-    return value
+# The subtree rows: each table's own rows joined with the tree pairs and summed per ancestor,
+# in the database (portable SQL). `grouped` are the columns a subtree row is keyed by besides
+# the unit, `summed` its figures.
+_SUBTREE = {
+    UnitRollup: (
+        ("block_id", "age_group", "category_id"),
+        ("registrants", "participants", "attempts", "perfect_attempts", "best_score_sum"),
+    ),
+    ScoreRollup: (("correct_count",), ("participants",)),
+    DailyRollup: (("day",), ("participants", "new_participants", "attempts", "perfect_attempts")),
+}
 
 
-def _as_list(rows: dict) -> list:
-    return [(key, value) for key, value in rows.items()]
-
-
-def _subtree(tree: _Tree, own: list, only: set[int] | None) -> dict:
-    """Sum own rows (keys start with round_key, unit_id) into every ancestor's subtree row;
-    only the units in `only` when given."""
-    out: dict[tuple, list] = {}
-    for key, values in own:
-        round_key, unit_id, *rest = key
-        for ancestor in tree.ancestors_and_self(unit_id):
-            if only is not None and ancestor not in only:
-                continue
-            k = (round_key, ancestor, *rest)
-            acc = out.get(k)
-            if acc is None:
-                out[k] = list(values) if isinstance(values, list) else [values]
-            else:
-                vals = values if isinstance(values, list) else [values]
-                for i, v in enumerate(vals):
-                    acc[i] += v
-    return out
+def _subtree_write(contest: Contest, ancestors: set[int] | None) -> int:
+    """Write the subtree rows of `ancestors` (every unit of the tree when None; their old
+    subtree rows are deleted by the caller) as sums of the own rows below them."""
+    quote = connection.ops.quote_name
+    pairs = RollupTree._meta.db_table
+    extra, extra_params = _in_units("t.ancestor", sorted(ancestors) if ancestors else None)
+    if ancestors is not None and not ancestors:
+        return 0
+    written = 0
+    for model, (grouped, summed) in _SUBTREE.items():
+        keys = ", ".join(f"o.{quote(c)}" for c in grouped)
+        sums = ", ".join(f"SUM(o.{quote(c)})" for c in summed)
+        columns = ", ".join(
+            quote(c) for c in ("contest_id", "round_key", "unit_id", "own", *grouped, *summed)
+        )
+        sql = f"""
+            INSERT INTO {quote(model._meta.db_table)} ({columns})
+            SELECT o.contest_id, o.round_key, t.ancestor, %s, {keys}, {sums}
+            FROM {quote(model._meta.db_table)} o
+            JOIN {quote(pairs)} t ON t.contest_id = o.contest_id AND t.descendant = o.unit_id
+            WHERE o.contest_id = %s AND o.own = %s{extra}
+            GROUP BY o.contest_id, o.round_key, t.ancestor, {keys}
+        """  # noqa: S608
+        written += _execute(sql, [False, contest.pk, True, *extra_params])
+    return written
 
 
 UNIT_COLUMNS = (
@@ -257,50 +289,34 @@ DAILY_COLUMNS = (
 )
 
 
-def _unit_objects(contest, own_flag, rows):
-    """UnitRollup rows as tuples in UNIT_COLUMNS order (likewise below)."""
+def _unit_objects(contest, rows):
+    """Own UnitRollup rows as tuples in UNIT_COLUMNS order (likewise below)."""
     for (round_key, unit_id, block_id, age, category_id), v in rows:
-        yield (
-            contest.pk,
-            round_key,
-            unit_id,
-            own_flag,
-            block_id,
-            age,
-            category_id,
-            v[0],
-            v[1],
-            v[2],
-            v[3],
-            v[4],
-        )
+        yield (contest.pk, round_key, unit_id, True, block_id, age, category_id, *v)
 
 
-def _score_objects(contest, own_flag, rows):
-    for (round_key, unit_id, correct), v in rows:
-        yield (
-            contest.pk,
-            round_key,
-            unit_id,
-            own_flag,
-            correct,
-            v[0] if isinstance(v, list) else v,
-        )
+def _score_objects(contest, rows):
+    for (round_key, unit_id, correct), people in rows:
+        yield (contest.pk, round_key, unit_id, True, correct, people)
 
 
-def _daily_objects(contest, own_flag, rows):
+def _daily_objects(contest, rows):
     for (round_key, unit_id, day), v in rows:
-        yield (contest.pk, round_key, unit_id, own_flag, day, v[0], v[1], v[2], v[3])
+        yield (contest.pk, round_key, unit_id, True, day, *v)
 
 
-_COLUMNS = {UnitRollup: UNIT_COLUMNS, ScoreRollup: SCORE_COLUMNS, DailyRollup: DAILY_COLUMNS}
+_COLUMNS = {
+    UnitRollup: UNIT_COLUMNS,
+    ScoreRollup: SCORE_COLUMNS,
+    DailyRollup: DAILY_COLUMNS,
+    RollupTree: ("contest_id", "ancestor", "descendant"),
+}
 
 
 def _insert(model, rows) -> None:
-    """Insert roll-up rows (tuples in the model's *_COLUMNS order): one COPY per model and
-    kind on PostgreSQL (20,000 daily rows: 1.45 s as multi-row INSERTs through psycopg2's
-    execute_values, 0.5 s as COPY; building model instances for bulk_create cost more still),
-    bulk_create elsewhere."""
+    """Insert rows (tuples in the model's _COLUMNS order): one COPY on PostgreSQL (20,000
+    daily rows: 1.45 s as multi-row INSERTs through psycopg2's execute_values, 0.5 s as COPY;
+    building model instances for bulk_create cost more still), bulk_create elsewhere."""
     columns = _COLUMNS[model]
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
@@ -339,34 +355,13 @@ def _copy_line(row: tuple) -> str:
     return "\t".join(_copy_value(v) for v in row) + "\n"
 
 
-def _load_own(contest: Contest) -> tuple[list, list, list]:
-    unit_rows = [
-        (
-            (r.round_key, r.unit_id, r.block_id, r.age_group, r.category_id),
-            [r.registrants, r.participants, r.attempts, r.perfect_attempts, r.best_score_sum],
-        )
-        for r in UnitRollup.objects.filter(contest=contest, own=True)
-    ]
-    score_rows = [
-        ((r.round_key, r.unit_id, r.correct_count), r.participants)
-        for r in ScoreRollup.objects.filter(contest=contest, own=True)
-    ]
-    daily_rows = [
-        (
-            (r.round_key, r.unit_id, r.day),
-            [r.participants, r.new_participants, r.attempts, r.perfect_attempts],
-        )
-        for r in DailyRollup.objects.filter(contest=contest, own=True)
-    ]
-    return unit_rows, score_rows, daily_rows
-
-
 # PostgreSQL settings for the roll-up transaction (SET LOCAL: they end with it), measured at
 # 1.5 M participants (docs/reports.md, "Benchmark"): enough memory for the 1.65 M-row hash of
-# registrations; no JIT (its compile time exceeded its gain); one parallel worker, with the
-# costs that make the planner take it (a parallel hash join and partial aggregation: both
-# cores, 10.3-12.5 s → 6.7-7.8 s); no sorts (the planner expects up to 1.65 M groups where
-# there are 5,000 and chose a sort of every row, 4.6 s, over a hash aggregate).
+# registrations; no JIT (its compile time exceeded its gain); for a full recomputation one
+# parallel worker, with the costs that make the planner take it (a parallel hash join: both
+# cores, 10.3-12.5 s → 6.7-7.8 s), and no sorts (the planner expects up to 1.65 M groups where
+# there are 5,000 and chose a sort of every row, 4.6 s, over a hash aggregate). A refresh
+# reads a few units' registrations through their index: it keeps the planner's defaults.
 SESSION_SETTINGS = {
     "work_mem": "256MB",
     "jit": "off",
@@ -375,14 +370,16 @@ SESSION_SETTINGS = {
     "parallel_tuple_cost": "0.0001",
     "enable_sort": "off",
 }
+REFRESH_SETTINGS = ("work_mem", "jit")
 
 
-def _tune_session() -> None:
+def _tune_session(*, full: bool = True) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         for name, value in SESSION_SETTINGS.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            if full or name in REFRESH_SETTINGS:
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def _lock_state(contest: Contest) -> RollupState:
@@ -390,10 +387,13 @@ def _lock_state(contest: Contest) -> RollupState:
     return RollupState.objects.select_for_update().get(contest=contest)
 
 
+_ROLLUPS = (UnitRollup, ScoreRollup, DailyRollup)
+
+
 def rollups_recompute(*, contest: Contest) -> dict:
-    """Rebuild every roll-up row of the contest from the raw rows. The result is exact at the
-    moment the queries ran; the watermarks are set so that the next refresh looks at anything
-    graded or registered since the start of this recomputation."""
+    """Rebuild every roll-up row of the contest (and its tree pairs) from the raw rows. The
+    result is exact at the moment the queries ran; the watermarks are set so that the next
+    refresh looks at anything graded or registered since the start of this recomputation."""
     started = timezone.now()
     with transaction.atomic():
         _tune_session()
@@ -404,84 +404,82 @@ def rollups_recompute(*, contest: Contest) -> dict:
             .values_list("id", flat=True)
         ).first() or 0
         tree = _tree(contest)
-        own_units, own_scores, own_daily = _own_rows(contest, None)
-        for model in (UnitRollup, ScoreRollup, DailyRollup):
+        _tree_store(contest, tree)
+        for model in _ROLLUPS:
             model.objects.filter(contest=contest).delete()
-        written = _write(contest, tree, own_units, own_scores, own_daily, only=None)
+        written = _own_write(contest, None)
+        written["subtree_rows"] = _subtree_write(contest, None)
         state.graded_watermark = started
         state.registration_watermark = last_reg
+        state.tree_hash = tree.fingerprint()
         state.recomputed_at = state.refreshed_at = timezone.now()
         state.save()
     return {"mode": "recompute", "units": len(tree.path_of), **written}
 
 
-def _write(contest, tree, own_units, own_scores, own_daily, *, only) -> dict:
-    sub_units = _subtree(tree, own_units, only)
-    sub_scores = _subtree(tree, own_scores, only)
-    sub_daily = _subtree(tree, own_daily, only)
-    _insert(UnitRollup, _unit_objects(contest, True, own_units))
-    _insert(UnitRollup, _unit_objects(contest, False, sub_units.items()))
-    _insert(ScoreRollup, _score_objects(contest, True, own_scores))
-    _insert(ScoreRollup, _score_objects(contest, False, sub_scores.items()))
-    _insert(DailyRollup, _daily_objects(contest, True, own_daily))
-    _insert(DailyRollup, _daily_objects(contest, False, sub_daily.items()))
-    return {
-        "unit_rows": len(own_units) + len(sub_units),
-        "score_rows": len(own_scores) + len(sub_scores),
-        "daily_rows": len(own_daily) + len(sub_daily),
-    }
+def _touched_units(contest: Contest, state: RollupState) -> tuple[set[int], int | None]:
+    """The units of the registrations graded since the watermark (less REFRESH_LAG) or
+    registered since the last registration id seen, and the newest registration id."""
+    since = state.graded_watermark - REFRESH_LAG
+    graded_units = set(
+        Attempt.objects.filter(contest=contest, graded_at__gte=since)
+        .values_list("registration__unit_id", flat=True)
+        .distinct()
+    )
+    new_regs = Registration.objects.filter(contest=contest, id__gt=state.registration_watermark)
+    reg_units = set(new_regs.values_list("unit_id", flat=True).distinct())
+    last_reg = new_regs.order_by("-id").values_list("id", flat=True).first()
+    return graded_units | reg_units, last_reg
 
 
 def rollups_refresh(*, contest: Contest) -> dict:
     """Bring the roll-ups up to date with what was graded and registered since the last run:
-    the own rows of every unit with such a registration are recomputed from the raw rows, then
-    the subtree rows of those units and all their ancestors are rebuilt from the own rows.
-    Never increments; a first run (or a large change) is a full recomputation."""
+    the own rows of every unit with such a registration are recomputed from the raw rows (its
+    registrations and their result rows, read through their indexes), then the subtree rows of
+    those units and all their ancestors are re-summed from the own rows. A changed tree (a
+    unit moved, added or removed) re-sums every subtree row. Never increments; a first run (or
+    a large change) is a full recomputation."""
     state = RollupState.objects.filter(contest=contest).first()
     if state is None or state.graded_watermark is None:
         return rollups_recompute(contest=contest)
     started = timezone.now()
     with transaction.atomic():
-        _tune_session()
+        _tune_session(full=False)
         state = _lock_state(contest)
-        since = state.graded_watermark - REFRESH_LAG
-        graded_units = set(
-            Attempt.objects.filter(contest=contest, graded_at__gte=since)
-            .values_list("registration__unit_id", flat=True)
-            .distinct()
-        )
-        new_regs = Registration.objects.filter(contest=contest, id__gt=state.registration_watermark)
-        reg_units = set(new_regs.values_list("unit_id", flat=True).distinct())
-        last_reg = new_regs.order_by("-id").values_list("id", flat=True).first()
-        touched = sorted(graded_units | reg_units)
+        touched, last_reg = _touched_units(contest, state)
         if len(touched) <= REFRESH_MAX_UNITS:
             tree = _tree(contest)
-            affected: set[int] = set()
+            fingerprint = tree.fingerprint()
+            moved = fingerprint != state.tree_hash
+            affected: set[int] | None = set()
             for unit_id in touched:
                 affected.update(tree.ancestors_and_self(unit_id))
+            if moved:
+                _tree_store(contest, tree)
+                affected = None  # every subtree row
             if touched:
-                own_units, own_scores, own_daily = _own_rows(contest, touched)
-                for model in (UnitRollup, ScoreRollup, DailyRollup):
+                for model in _ROLLUPS:
                     model.objects.filter(contest=contest, own=True, unit_id__in=touched).delete()
-                    model.objects.filter(contest=contest, own=False, unit_id__in=affected).delete()
-                # Insert the new own rows, then rebuild the affected subtree rows from all own
-                # rows (the untouched units' own rows are still exact).
-                _insert(UnitRollup, _unit_objects(contest, True, own_units))
-                _insert(ScoreRollup, _score_objects(contest, True, own_scores))
-                _insert(DailyRollup, _daily_objects(contest, True, own_daily))
-                all_units, all_scores, all_daily = _load_own(contest)
-                sub_units = _subtree(tree, all_units, affected)
-                sub_scores = _subtree(tree, all_scores, affected)
-                sub_daily = _subtree(tree, all_daily, affected)
-                _insert(UnitRollup, _unit_objects(contest, False, sub_units.items()))
-                _insert(ScoreRollup, _score_objects(contest, False, sub_scores.items()))
-                _insert(DailyRollup, _daily_objects(contest, False, sub_daily.items()))
+                _own_write(contest, sorted(touched))
+            if touched or moved:
+                for model in _ROLLUPS:
+                    old = model.objects.filter(contest=contest, own=False)
+                    if affected is not None:
+                        old = old.filter(unit_id__in=affected)
+                    old.delete()
+                _subtree_write(contest, affected)
             state.graded_watermark = started
             if last_reg is not None:
                 state.registration_watermark = last_reg
+            state.tree_hash = fingerprint
             state.refreshed_at = timezone.now()
             state.save()
-            return {"mode": "refresh", "units": len(touched), "affected": len(affected)}
+            return {
+                "mode": "refresh",
+                "units": len(touched),
+                "affected": len(tree.path_of) if affected is None else len(affected),
+                "tree_changed": moved,
+            }
     # Too many units touched: the full recomputation is cheaper than many small ones.
     return rollups_recompute(contest=contest)
 
