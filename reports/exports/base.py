@@ -1,57 +1,39 @@
-"""A streaming Excel writer on openpyxl's write-only mode (lxml installed: about 1.4× faster).
+"""The one Excel writer of the exports, on rustpy-xlsxwriter (the Rust rust_xlsxwriter crate
+behind a Python binding; constant memory: each sheet's rows go to disk as they come). Chosen by
+`benchmarks/export_bench.py`: the same 1.5 M result rows cost a few seconds of cell writing
+here against minutes with openpyxl's write-only mode or XlsxWriter (docs/reports.md).
 
-- Vietnamese headers in bold, the header row frozen, column widths set;
-- text cells stay text: a document number or a phone keeps its leading zero (they are written
-  as strings, never converted to numbers);
-- formula injection impossible, text unchanged: a string starting with = + - @ tab or CR is
-  written as an explicit string cell (openpyxl would otherwise store a string starting with
-  "=" as a formula), never prefixed with an apostrophe, which Excel and LibreOffice would show
-  as part of the data ("'-Đỗ Hữu Nghĩa", "'+84912345678");
+What a clerk gets, whatever the table:
+- Vietnamese headers in bold (wrapped, centred vertically), the header row frozen, column
+  widths set;
+- text cells stay text exactly as typed: a document number or a phone keeps its leading zero,
+  and a string starting with = + - @ is a string cell, never a formula, with no apostrophe
+  added (the writer has no formula path for plain values);
 - a new sheet every `rows_per_sheet` data rows (Excel's limit is 1,048,576 rows): "Kết quả",
   "Kết quả (2)", … each with the header row again;
 - dates and times as real date cells shown dd/mm/yyyy (and hh:mm:ss), in local time (Excel
-  has no time zones)."""
+  has no time zones); a column's number format (`Column.number_format`) otherwise.
+
+The writer pulls rows (it iterates each sheet's rows while it saves), so a table is either
+appended row by row and kept in memory until `save` (the small tables: summaries, units,
+prizes, the board), or given as an iterable with its row count (`start(..., rows=, count=)`),
+which is read only while saving, one row at a time (the 1.5 M-row results)."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import itertools
+import math
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.conf import settings
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from django.utils.translation import gettext as _
+from rustpy_xlsxwriter import Format, write_worksheets
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 # Excel's sheet names: at most 31 characters, none of []:*?/\
 _FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
-
-
-def sheet_cell(sheet, value, number_format: str | None = None):
-    """The value as it should be written to a write-only `sheet`: a string that a spreadsheet
-    would run as a formula becomes an explicit string cell (the text exactly as typed), a date
-    or datetime a date cell shown dd/mm/yyyy; anything else is returned as is (cheapest)."""
-    if isinstance(value, str):
-        if not value or value[0] not in DANGEROUS_PREFIXES:
-            return value
-        cell = WriteOnlyCell(sheet, value=value)
-        # After the value: assigning "=..." made it a formula; this makes it text again.
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, datetime.date):  # datetime.datetime is a date too
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = number_format or (
-            DATETIME_FORMAT if isinstance(value, datetime.datetime) else DATE_FORMAT
-        )
-        return cell
-    if number_format is not None and value is not None:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = number_format
-        return cell
-    return value
 
 
 class Column:
@@ -61,57 +43,161 @@ class Column:
         self.number_format = number_format
 
 
+def column_format(column: Column, sample) -> str | None:
+    """The number format of a column: its own, else dd/mm/yyyy when its first value is a
+    date without a time (the writer's default for dates and datetimes is DATETIME_FORMAT),
+    else none. The writer keeps a column's cell type from its first value on: a column holds
+    one kind of value (a datetime in a column of dates would lose its time)."""
+    if column.number_format:
+        return column.number_format
+    if isinstance(sample, datetime.date) and not isinstance(sample, datetime.datetime):
+        return DATE_FORMAT
+    return None
+
+
+class _Table:
+    """One table: its title, columns and rows (a list, or an iterator with a count)."""
+
+    def __init__(self, title: str, columns: Sequence[Column], rows, count: int | None):
+        headers = [c.header for c in columns]
+        if len(set(headers)) != len(headers):
+            # The writer keys cells by header: two equal headers would merge two columns.
+            raise ValueError(f"Hai cột cùng tên trong bảng {title!r}.")
+        self.title = title
+        self.columns = list(columns)
+        self.headers = headers
+        self.rows = rows
+        self.count = count
+        self.written = 0
+
+
 class SheetWriter:
-    """Write rows to a workbook, splitting into sheets of at most `rows_per_sheet` rows."""
+    """Write tables to one workbook, each split into sheets of at most `rows_per_sheet` rows."""
 
     def __init__(self, *, rows_per_sheet: int | None = None):
-        self.workbook = Workbook(write_only=True)
         self.rows_per_sheet = rows_per_sheet or settings.EXPORT_ROWS_PER_SHEET
-        self._sheet = None
-        self._rows_in_sheet = 0
-        self._title = ""
-        self._columns: list[Column] = []
-        self._parts = 0
-        self.rows_written = 0
-        self._formats: dict[int, str] = {}
+        self._tables: list[_Table] = []
+        self._titles: set[str] = set()
 
-    def start(self, title: str, columns: Sequence[Column]) -> None:
-        """Begin a new table (a new sheet) with these columns."""
-        self._title = title.translate(_FORBIDDEN)[:24]
-        self._columns = list(columns)
-        self._parts = 0
-        self._formats = {i: c.number_format for i, c in enumerate(columns) if c.number_format}
-        self._new_sheet()
+    @property
+    def rows_written(self) -> int:
+        """The data rows appended so far, plus those of streamed tables once saved."""
+        return sum(len(t.rows) if isinstance(t.rows, list) else t.written for t in self._tables)
 
-    def _new_sheet(self) -> None:
-        self._parts += 1
-        title = self._title if self._parts == 1 else f"{self._title} ({self._parts})"
-        sheet = self.workbook.create_sheet(title=title)
-        for index, column in enumerate(self._columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width
-        sheet.freeze_panes = "A2"
-        header = []
-        for column in self._columns:
-            cell = WriteOnlyCell(sheet, value=column.header)
-            cell.data_type = "s"  # a header is text, whatever it starts with
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            header.append(cell)
-        sheet.append(header)
-        self._sheet = sheet
-        self._rows_in_sheet = 0
+    def start(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        *,
+        rows: Iterable[Sequence] | None = None,
+        count: int | None = None,
+    ) -> None:
+        """Begin a new table (a new sheet) with these columns. Without `rows`, fill it with
+        `append`/`extend`; with `rows` (read only while saving) `count` is its number of rows,
+        which sets how many sheets it takes; `save` fails if `rows` holds more."""
+        if rows is not None and count is None:
+            raise ValueError("count is required with rows")
+        table = _Table(
+            title.translate(_FORBIDDEN)[:24],
+            columns,
+            [] if rows is None else iter(rows),
+            count,
+        )
+        self._tables.append(table)
 
     def append(self, values: Sequence) -> None:
-        if self._rows_in_sheet >= self.rows_per_sheet:
-            self._new_sheet()
-        sheet, formats = self._sheet, self._formats
-        sheet.append([sheet_cell(sheet, v, formats.get(i)) for i, v in enumerate(values)])
-        self._rows_in_sheet += 1
-        self.rows_written += 1
+        self._tables[-1].rows.append(values)
 
     def extend(self, rows: Iterable[Sequence]) -> None:
-        for row in rows:
-            self.append(row)
+        self._tables[-1].rows.extend(rows)
 
     def save(self, path_or_file) -> None:
-        self.workbook.save(path_or_file)
+        """Write the workbook to a path or a binary file object."""
+        sheets, widths, formats, headers = [], {}, {}, {}
+        header = Format().set_bold().set_text_wrap().set_align("vcenter")
+        streams = []
+        for table in self._tables:
+            width = len(table.columns)
+            if isinstance(table.rows, list):
+                count, sample = len(table.rows), _first_values(table.rows, width)
+                parts = [
+                    iter(table.rows[i : i + self.rows_per_sheet])
+                    for i in range(0, count, self.rows_per_sheet)
+                ]
+                source = None
+            else:
+                count = table.count
+                source, first = _peek(table.rows)
+                sample = (list(first) + [None] * width)[:width]
+                parts = [
+                    itertools.islice(source, self.rows_per_sheet)
+                    for _ in range(max(1, math.ceil(count / self.rows_per_sheet)))
+                ]
+                streams.append((table, source))
+            if not parts:
+                parts = [iter(())]
+            column_formats = [
+                Format().set_num_format(f) if (f := column_format(c, s)) else None
+                for c, s in zip(table.columns, sample, strict=True)
+            ]
+            for number, part in enumerate(parts, start=1):
+                name = table.title if number == 1 else f"{table.title} ({number})"
+                sheets.append((name, _records(table, part, counted=source is not None)))
+                widths[name] = [c.width for c in table.columns]
+                formats[name] = column_formats
+                headers[name] = header
+        write_worksheets(
+            sheets,
+            path_or_file,
+            freeze_panes={"general": {"row": 1, "col": 0}},
+            datetime_format=DATETIME_FORMAT,
+            column_widths=widths,
+            column_formats=formats,
+            header_format=headers,
+        )
+        for table, source in streams:
+            if next(source, None) is not None:
+                # Never a silently shortened file: the count was wrong.
+                raise RuntimeError(
+                    _("Bảng %(title)s có nhiều hơn %(count)s dòng đã báo trước.")
+                    % {"title": table.title, "count": table.count}
+                )
+
+
+def _records(table: _Table, rows: Iterator[Sequence], *, counted: bool) -> Iterator[dict]:
+    """The rows as the writer takes them: one dict per row keyed by the headers, every column
+    present (the writer reads a row's values by position). A table with no rows gets one
+    empty row, which the writer leaves out but which gives it the header row."""
+    headers, width = table.headers, len(table.headers)
+    empty = True
+    for row in rows:
+        empty = False
+        if len(row) != width:
+            row = (list(row) + [None] * width)[:width]
+        if counted:
+            table.written += 1
+        yield dict(zip(headers, row, strict=False))
+    if empty:
+        yield dict.fromkeys(headers)
+
+
+def _first_values(rows: list[Sequence], width: int) -> list:
+    """Each column's first value that is not None (None where there is none)."""
+    found: list = [None] * width
+    missing = set(range(width))
+    for row in rows:
+        for i in list(missing):
+            if i < len(row) and row[i] is not None:
+                found[i] = row[i]
+                missing.discard(i)
+        if not missing:
+            break
+    return found
+
+
+def _peek(rows: Iterator[Sequence]) -> tuple[Iterator[Sequence], Sequence]:
+    """The iterator unchanged and its first row (an empty row if there is none)."""
+    first = next(rows, None)
+    if first is None:
+        return iter(()), ()
+    return itertools.chain((first,), rows), first

@@ -1,6 +1,7 @@
 """The ranked results of a contest or one of its rounds (or a unit's subtree), read from
 scoring's ranking (`results_ranked`: the prize allocation's order by the contest's chain,
-disqualified and excluded people left out) in pages of CHUNK rows (`ranking_id_pages`).
+disqualified and excluded people left out): the order once as ids (`ranking_ids`), then the
+rows in pages of CHUNK ids, streamed to the writer while it saves (never all in memory).
 Document numbers and phones are masked unless the job is a full (logged) export.
 
 Columns that only some contests have: the category ("Đối tượng", when the contest has
@@ -17,9 +18,9 @@ from contests.masking import mask_document
 from contests.models import Category, Contest, Round, Unit
 from participants.masking import mask_phone
 from participants.selectors import contest_age_groups
-from reports.exports.base import Column, SheetWriter
+from reports.exports.base import DATE_FORMAT, Column, SheetWriter
 from scoring.models import Result
-from scoring.selectors.results import ranking_id_pages, results_ranked
+from scoring.selectors.results import ranking_ids, results_ranked
 
 CHUNK = 5000
 
@@ -46,14 +47,15 @@ FIELDS = (
 )
 
 
-def _rows(ranked):
-    """The export's rows in ranking order: the order read once as ids, each page's rows by
-    id (an index lookup, not a sort of the whole contest per page)."""
-    for ids in ranking_id_pages(ranked, size=CHUNK):
-        page = Result.objects.filter(pk__in=ids).values_list("pk", *FIELDS)
+def _rows(ids):
+    """The export's rows in ranking order: each page of ids read by id (an index lookup, not
+    a sort of the whole contest per page)."""
+    for start in range(0, len(ids), CHUNK):
+        page_ids = ids[start : start + CHUNK].tolist()
+        page = Result.objects.filter(pk__in=page_ids).values_list("pk", *FIELDS)
         by_id = {row[0]: row[1:] for row in page}
         # A row deleted since the order was read (a regrade) is skipped, not a gap.
-        yield from (by_id[pk] for pk in ids if pk in by_id)
+        yield from (by_id[pk] for pk in page_ids if pk in by_id)
 
 
 def columns(*, categories: bool = False, cumulative: bool = False) -> list[Column]:
@@ -81,7 +83,7 @@ def base_columns() -> list[Column]:
         Column(_("Hạng"), 8),
         Column(_("Họ và tên"), 28),
         Column(_("Số giấy tờ"), 16),
-        Column(_("Ngày sinh"), 12),
+        Column(_("Ngày sinh"), 12, number_format=DATE_FORMAT),
         Column(_("Đơn vị"), 30),
         Column(_("Khối"), 24),
         Column(_("Nhóm tuổi"), 22),
@@ -103,44 +105,52 @@ def write(
     round: Round | None = None,  # noqa: A002
     **_kw,
 ) -> int:
-    """Write the ranked results of the contest (round None: its overall ranking, by its
-    cumulative rule) or of `round`; returns the number of rows. `progress(done)` is called
-    every CHUNK rows."""
+    """Start the ranked results of the contest (round None: its overall ranking, by its
+    cumulative rule) or of `round` in `writer`; returns the number of rows. The order is read
+    now, the rows while the writer saves, calling `progress(done)` every CHUNK rows."""
     categories = Category.objects.filter(contest=contest).exists()
     cumulative = round is None and contest.rounds.exists()
     title = _("Kết quả") if round is None else _("Kết quả vòng %(n)s") % {"n": round.number}
-    writer.start(title, columns(categories=categories, cumulative=cumulative))
-    ages = {group.key: str(group.label) for group in contest_age_groups(contest=contest)}
+    if unit is not None and unit.pk == contest.participation_root_id:
+        unit = None  # the whole contest: no subtree filter to plan
+    ids = ranking_ids(results_ranked(contest=contest, round=round, unit=unit))
+    rows = _lines(
+        ids,
+        ages={group.key: str(group.label) for group in contest_age_groups(contest=contest)},
+        full_identity=full_identity,
+        categories=categories,
+        cumulative=cumulative,
+        progress=progress,
+    )
+    writer.start(
+        title, columns(categories=categories, cumulative=cumulative), rows=rows, count=len(ids)
+    )
+    return len(ids)
+
+
+def _lines(ids, *, ages, full_identity, categories, cumulative, progress):
+    """The sheet's rows: rank, masking, local time."""
     tz = timezone.get_current_timezone()
     doc = (lambda v: v or "") if full_identity else mask_document
     phone = (lambda v: v or "") if full_identity else mask_phone
-    append = writer.append
-    rank = 0
-    if unit is not None and unit.pk == contest.participation_root_id:
-        unit = None  # the whole contest: no subtree filter to plan
-    ranked = results_ranked(contest=contest, round=round, unit=unit)
-    for row in _rows(ranked):
+    for rank, row in enumerate(_rows(ids), start=1):
         name, number, born, unit_name, block, age, correct, prediction, ms, at, tel = row[:11]
         category, rounds_total, perfect_rounds = row[11:]
-        rank += 1
-        append(
-            (
-                rank,
-                name,
-                doc(number),
-                born,
-                unit_name,
-                block or "",
-                ages.get(age, age),
-                *((category or "",) if categories else ()),
-                correct,
-                *((rounds_total, perfect_rounds) if cumulative else ()),
-                prediction,
-                _seconds(ms),
-                at.astimezone(tz).replace(tzinfo=None) if at else None,
-                phone(tel),
-            )
+        yield (
+            rank,
+            name,
+            doc(number),
+            born,
+            unit_name,
+            block or "",
+            ages.get(age, age),
+            *((category or "",) if categories else ()),
+            correct,
+            *((rounds_total, perfect_rounds) if cumulative else ()),
+            prediction,
+            _seconds(ms),
+            at.astimezone(tz).replace(tzinfo=None) if at else None,
+            phone(tel),
         )
         if progress is not None and rank % CHUNK == 0:
             progress(rank)
-    return rank

@@ -146,7 +146,8 @@ def export_job_run(*, job_id: int, rows_per_sheet: int | None = None) -> ExportJ
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
-        rows = WRITERS[job.kind](
+        # The writers set the tables up; the rows of a large one are read while saving.
+        WRITERS[job.kind](
             writer,
             contest=job.contest,
             unit=job.unit,
@@ -155,6 +156,7 @@ def export_job_run(*, job_id: int, rows_per_sheet: int | None = None) -> ExportJ
             progress=progress,
         )
         writer.save(path)
+        rows = writer.rows_written
         if job.full_identity:
             personal_data_access_log(
                 user=job.owner,

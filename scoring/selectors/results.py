@@ -13,7 +13,6 @@ guardian's too under 16); otherwise "Người dự thi #<registration id>"."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -136,7 +135,7 @@ def results_ranked(
     """The ranking of a contest (round None: overall) or a round, of a unit's subtree and a
     category if given: `results_in_scope` without the disqualified and excluded people, in
     ranking order. Read its first pages with `in_pages` (the winners), all of it with
-    `ranking_id_pages` (the export)."""
+    `ranking_ids` (the export)."""
     results = results_in_scope(contest=contest, round=round, unit=unit, category=category)
     apart = disqualified_ids(contest=contest) | excluded_ids(contest=contest)
     return results.exclude(registration_id__in=apart) if apart else results
@@ -161,20 +160,19 @@ def in_pages(ranked: QuerySet, *, size: int | None = None):
         offset += size
 
 
-def ranking_id_pages(ranked: QuerySet, *, size: int) -> Iterator[list[int]]:
-    """The ids of a whole ranking, in order, `size` at a time: for reading *every* row (the
-    results export), where LIMIT/OFFSET pages cost a sort of the whole contest each (3,000
-    sorts of 1.5 million rows). The order is read once, as ids only (8 bytes a row kept here,
-    12 MB for a city), with a plain cursor (no server-side cursor to lose behind a pooler);
-    the caller reads each page's rows by id."""
+def ranking_ids(ranked: QuerySet) -> array:
+    """The ids of a whole ranking, in order: for reading *every* row (the results export),
+    where LIMIT/OFFSET pages cost a sort of the whole contest each (3,000 sorts of 1.5 million
+    rows). The order is read once, as ids only (8 bytes a row, 12 MB for a city), with a plain
+    cursor (no server-side cursor to lose behind a pooler); the caller reads its rows by id,
+    a page at a time, and knows their number before it reads them."""
     sql, params = ranked.values_list("pk", flat=True).query.sql_with_params()
     ids = array("q")
     with connections[ranked.db].cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(10_000):
             ids.extend(row[0] for row in rows)
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size].tolist()
+    return ids
 
 
 def _entry(result: Result, rank: int | None) -> RankingEntry:

@@ -69,7 +69,9 @@ def test_results_masked(ranked, tree):
         "Thời điểm nộp bài",
         "Số điện thoại",
     ]
-    assert ws.column_dimensions["B"].width == 28
+    # 28 characters as Excel shows it: the file stores the width with the cell's padding
+    # (5 px at Calibri 11 = 0.7109375 of a character), as Excel itself writes it.
+    assert ws.column_dimensions["B"].width == 28 + 0.7109375
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     # Ranking: 10 correct, shortest duration first (120.5 s beats 300 s), then 10, 10, 6, 5.
     assert [r[0] for r in rows] == [1, 2, 3, 4, 5]
