@@ -279,6 +279,12 @@ SMS_GATEWAY = {
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu's Redis transport with the fix that keeps a worker alive through a broker restart
+    # while it holds a task (contest_site/broker.py); "redis" is kombu's own.
+    CELERY_BROKER_TRANSPORT = env(
+        "CELERY_BROKER_TRANSPORT", default="contest_site.broker:Transport"
+    )
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -309,6 +315,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     # An exact name is matched before the patterns: certificates are an export, not grading.
     "scoring.tasks.certificates_make": {"queue": "exports"},
+    "scoring.tasks.prepare_*": {"queue": "exports"},
     "scoring.tasks.*": {"queue": "grading"},
     "reports.tasks.export_*": {"queue": "exports"},
 }
@@ -326,6 +333,16 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-ungraded-attempts": {
         "task": "scoring.tasks.requeue_ungraded_attempts",
         "schedule": 60.0,
+    },
+    # Scheduled sessions ("Ca thi") starting within the hour get their tests drawn ahead;
+    # ready tests left unclaimed after their session are deleted.
+    "prepare-due-exam-sessions": {
+        "task": "scoring.tasks.prepare_due_exam_sessions",
+        "schedule": 300.0,
+    },
+    "discard-prepared-attempts": {
+        "task": "scoring.tasks.discard_prepared_attempts",
+        "schedule": 900.0,
     },
     # The prediction question's true value for contests and rounds that closed (idempotent).
     "compute-due-predictions": {
