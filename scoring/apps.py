@@ -15,6 +15,7 @@ class ScoringConfig(AppConfig):
         "certificatejob",
         "certificate",
         "appeal",
+        "examsession",
     )
 
     def ready(self):

@@ -6,7 +6,8 @@ the second run harmless)."""
 
 from celery import shared_task
 
-from scoring.services import certificates, grading, prediction, regrade, sweeping
+from scoring.models import ExamSession
+from scoring.services import certificates, grading, prediction, prepared, regrade, sweeping
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -43,6 +44,26 @@ def close_expired_attempts() -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def requeue_ungraded_attempts() -> int:
     return sweeping.attempts_requeue_ungraded()
+
+
+# Drawing tests ahead for a session is batch work: routed to the "exports" queue
+# (settings.CELERY_TASK_ROUTES), away from grading. Preparing twice replaces the tests.
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3000, time_limit=3600)
+def prepare_exam_session(session_id: int) -> int:
+    session = ExamSession.objects.select_related("contest", "unit").filter(pk=session_id).first()
+    if session is None:
+        return 0
+    return prepared.exam_session_prepare(session=session)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3000, time_limit=3600)
+def prepare_due_exam_sessions() -> int:
+    return prepared.exam_sessions_prepare_due()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def discard_prepared_attempts() -> int:
+    return prepared.prepared_attempts_discard()
 
 
 # Routed to the "exports" queue (settings.CELERY_TASK_ROUTES), away from grading; a city's

@@ -3,6 +3,7 @@ from .attempts import Attempt, Result
 from .certificates import Certificate, CertificateJob
 from .grading import AnswerKeyChange, Disqualification, RegradeJob, ResultsSnapshot
 from .ranks import PublishedRank
+from .sessions import ExamSession, PreparedAttempt
 
 __all__ = [
     "Appeal",
@@ -11,6 +12,8 @@ __all__ = [
     "Certificate",
     "CertificateJob",
     "Disqualification",
+    "ExamSession",
+    "PreparedAttempt",
     "PublishedRank",
     "RegradeJob",
     "Result",

@@ -15,6 +15,7 @@ Guarantees (DESIGN.md invariants 1–4):
 
 import contextlib
 import datetime
+import hashlib
 import json
 import logging
 import re
@@ -35,7 +36,7 @@ from contests.refusals import Refusal, Refused, raise_if_refused
 from contests.rules.draw import DrawItem, draw
 from contests.selectors import questions_drawable
 from participants.models import Registration
-from scoring.models import Attempt
+from scoring.models import Attempt, ExamSession, PreparedAttempt
 from scoring.rules.admission import admission_wait_ms
 from scoring.rules.autosave import SEQ_MAX, batch_applies, batch_held
 from scoring.rules.deadline import attempt_deadline
@@ -158,13 +159,15 @@ def _current_round(*, contest: Contest, now: datetime.datetime) -> tuple[bool, R
 _local_plans: dict[int, tuple[float, dict]] = {}
 
 
-def _draw_plan(*, contest: Contest) -> dict:
+def _draw_plan(*, contest: Contest, fresh: bool = False) -> dict:
     """{"blueprint": {round id or 0: [DrawItem, ...]}, "pool": {topic id: [(question id,
-    difficulty), ...]}, "used": {question ids already used}} — kept in this process for
-    PLAN_CACHE_TIMEOUT s (two small queries per process per minute). `used` only ever grows
-    (a used version stays used), so a stale plan can only under-report it."""
+    difficulty), ...]}, "used": {question ids already used}, "fingerprint": a digest of the
+    blueprint, the pool and the option shuffling, "sessions_until": the end of the contest's
+    last scheduled session or None} — kept in this process for PLAN_CACHE_TIMEOUT s (three
+    small queries per process per minute; `fresh`: read now). `used` only ever grows (a used
+    version stays used), so a stale plan can only under-report it."""
     cached = _local_plans.get(contest.pk)
-    if cached is not None and cached[0] > time.monotonic():
+    if not fresh and cached is not None and cached[0] > time.monotonic():
         return cached[1]
     blueprint: dict[int, list[DrawItem]] = {}
     for round_id, topic_id, difficulty, count in BlueprintItem.objects.filter(
@@ -179,7 +182,28 @@ def _draw_plan(*, contest: Contest) -> dict:
         pool.setdefault(topic_id, []).append((question_id, difficulty))
         if is_used:
             used.add(question_id)
-    plan = {"blueprint": blueprint, "pool": pool, "used": used}
+    # What a pre-drawn test was drawn from: a question added, retired or edited (a used
+    # version is edited as a new version, i.e. a new id), a blueprint changed or the option
+    # shuffling switched makes the pre-drawn tests of the contest invalid.
+    material = [
+        sorted((k, sorted(map(repr, v))) for k, v in blueprint.items()),
+        sorted((k, sorted(v)) for k, v in pool.items()),
+        contest.shuffle_options,
+    ]
+    fingerprint = hashlib.sha1(repr(material).encode(), usedforsecurity=False).hexdigest()
+    sessions_until = (
+        ExamSession.objects.filter(contest=contest)
+        .order_by("-ends_at")
+        .values_list("ends_at", flat=True)
+        .first()
+    )
+    plan = {
+        "blueprint": blueprint,
+        "pool": pool,
+        "used": used,
+        "fingerprint": fingerprint,
+        "sessions_until": sessions_until,
+    }
     _local_plans[contest.pk] = (time.monotonic() + PLAN_CACHE_TIMEOUT, plan)
     return plan
 
@@ -204,6 +228,78 @@ def _draw(*, plan: dict, round: Round | None, seen: set[int]) -> list[int]:
     return drawn
 
 
+def _items_for(*, question_ids: list[int], contents: dict[int, dict], shuffle: bool) -> list:
+    """The attempt's items: [{"q": question id, "o": [option ids in display order]}, ...]
+    (shuffled if the contest says so). A question with fewer than two options: "bank"."""
+    items = []
+    for q in question_ids:
+        options = list(contents[q]["options"]) if q in contents else []
+        if len(options) < 2:
+            raise refuse("bank")
+        if shuffle:
+            _random.shuffle(options)
+        items.append({"q": q, "o": options})
+    return items
+
+
+def _claim_sql() -> str:
+    table = connection.ops.quote_name(PreparedAttempt._meta.db_table)
+    return (
+        f"DELETE FROM {table} WHERE registration_id = %s AND expires_at > %s "  # noqa: S608
+        "RETURNING round_id, number, items, fingerprint"
+    )
+
+
+def _prepared_start(
+    *,
+    registration: Registration,
+    round: Round | None,
+    number: int,
+    fingerprint: str,
+    now: datetime.datetime,
+    fields: dict,
+) -> Attempt | None:
+    """The start as a claim of the person's pre-drawn test (`scoring.services.prepared`): one
+    DELETE … RETURNING and the attempt's INSERT, in one transaction. None when there is no
+    ready test, or when it no longer fits (another round, another attempt number, a changed
+    draw plan): such a test is gone with the DELETE and the caller draws. Two tabs: the second
+    DELETE waits for the first claim's commit, finds nothing and falls back to the draw, whose
+    INSERT meets the one-open-attempt constraint and returns the first tab's attempt."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(_claim_sql(), [registration.pk, now])
+                row = cursor.fetchone()
+            if row is None:
+                return None
+            round_id, ready_number, items, ready_fingerprint = row
+            if isinstance(items, str):  # SQLite returns the JSON text
+                items = json.loads(items)
+            if (
+                round_id != (round.pk if round is not None else None)
+                or ready_number != number
+                or ready_fingerprint != fingerprint
+            ):
+                return None  # the DELETE stands: a test that no longer fits is discarded
+            return Attempt.objects.create(
+                items=items, question_count=len(items), number=number, **fields
+            )
+    except IntegrityError:
+        # A concurrent start of the same person won; the claim is rolled back with it.
+        return _open_attempt_of(registration)
+
+
+def _open_attempt_of(registration: Registration) -> Attempt:
+    existing = (
+        Attempt.objects.select_related("contest")
+        .filter(registration=registration, status=Attempt.Status.OPEN)
+        .first()
+    )
+    if existing is None:
+        raise refuse("busy")
+    return existing
+
+
 def attempt_start(
     *,
     registration: Registration,
@@ -215,13 +311,14 @@ def attempt_start(
 
     Checks the registration (consent), the window (contest and, with rounds, the round open
     now), and attempts left (per round when the contest has rounds; 0 = unlimited). An open
-    attempt already past deadline + GRACE is finished first (as the sweeper would). Draws the
-    questions, orders options (shuffled if the contest says so), marks the drawn versions used,
-    stores the deadline (`scoring.rules.deadline`: start + time limit + the person's extra time,
-    capped by the contest's and the round's close). Two concurrent
-    starts make one attempt: the loser's INSERT hits the one-open-attempt constraint inside a
-    savepoint and gets the winner's attempt. Who may start is `scoring.rules.start`; a refusal
-    raises `Refused` with the reason."""
+    attempt already past deadline + GRACE is finished first (as the sweeper would). Claims
+    the person's pre-drawn test when a scheduled session left one that still fits
+    (`_prepared_start`), else draws the questions, orders options (shuffled if the contest says
+    so) and marks the drawn versions used; stores the deadline (`scoring.rules.deadline`:
+    start + time limit + the person's extra time, capped by the contest's and the round's
+    close). Two concurrent starts make one attempt: the loser's INSERT hits the
+    one-open-attempt constraint inside a savepoint and gets the winner's attempt. Who may
+    start is `scoring.rules.start`; a refusal raises `Refused` with the reason."""
     now = now or clock.now()
     contest = registration.contest
     previous = list(
@@ -269,21 +366,6 @@ def attempt_start(
         return Attempt.objects.select_related("contest").get(pk=running.pk)
     number = max((a.number for a in in_scope), default=0) + 1
 
-    seen = {item["q"] for a in previous for item in a.items}
-    plan = _draw_plan(contest=contest)
-    question_ids = _draw(plan=plan, round=round, seen=seen)
-    contents, missing = question_contents_uncached(question_ids=question_ids)
-    # In steady state every drawn version is already used: skip the UPDATE's round trip.
-    not_yet_used = set(question_ids) - plan["used"]
-    items = []
-    for q in question_ids:
-        options = list(contents[q]["options"]) if q in contents else []
-        if len(options) < 2:
-            raise refuse("bank")
-        if contest.shuffle_options:
-            _random.shuffle(options)
-        items.append({"q": q, "o": options})
-
     deadline = attempt_deadline(
         started_at=now,
         time_limit_minutes=contest.time_limit_minutes,
@@ -291,21 +373,43 @@ def attempt_start(
         contest_closes_at=contest.closes_at,
         round_closes_at=round.closes_at if round is not None else None,
     )
+    fields = {
+        "registration": registration,
+        "contest": contest,
+        "round": round,
+        "status": Attempt.Status.OPEN,
+        "answers": {},
+        "started_at": now,
+        "deadline": deadline,
+        # Evidence for the integrity app (participants.client_key); no query.
+        "client_key": client_key[:16],
+    }
+    plan = _draw_plan(contest=contest)
+    # A contest with a scheduled session not yet over: the person's test may be drawn already.
+    if plan["sessions_until"] is not None and now < plan["sessions_until"]:
+        claimed = _prepared_start(
+            registration=registration,
+            round=round,
+            number=number,
+            fingerprint=plan["fingerprint"],
+            now=now,
+            fields=fields,
+        )
+        if claimed is not None:
+            return claimed
+
+    seen = {item["q"] for a in previous for item in a.items}
+    question_ids = _draw(plan=plan, round=round, seen=seen)
+    contents, missing = question_contents_uncached(question_ids=question_ids)
+    # In steady state every drawn version is already used: skip the UPDATE's round trip.
+    not_yet_used = set(question_ids) - plan["used"]
+    items = _items_for(
+        question_ids=question_ids, contents=contents, shuffle=contest.shuffle_options
+    )
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
-                registration=registration,
-                contest=contest,
-                round=round,
-                number=number,
-                status=Attempt.Status.OPEN,
-                items=items,
-                answers={},
-                started_at=now,
-                deadline=deadline,
-                question_count=len(items),
-                # Evidence for the integrity app (participants.client_key); no query.
-                client_key=client_key[:16],
+                items=items, question_count=len(items), number=number, **fields
             )
             # One UPDATE; a used version is never edited in place again (contests' rule).
             if not_yet_used:
@@ -315,14 +419,7 @@ def attempt_start(
                     lambda: _cache_contents({q: contents[q] for q in missing if q in contents})
                 )
     except IntegrityError:
-        existing = (
-            Attempt.objects.select_related("contest")
-            .filter(registration=registration, status=Attempt.Status.OPEN)
-            .first()
-        )
-        if existing is None:
-            raise refuse("busy") from None
-        return existing
+        return _open_attempt_of(registration)
     return attempt
 
 

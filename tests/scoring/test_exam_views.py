@@ -453,9 +453,9 @@ def test_query_counts(tree, django_assert_num_queries, django_capture_on_commit_
         for _ in range(2)
     )
     # Cold caches: user, registration+contest, previous attempts, rounds, standing
-    # (disqualified, excluded), blueprint, pool, option texts, savepoint, insert, update
-    # "used", release (the savepoint pair is BEGIN/COMMIT in production).
-    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(12):
+    # (disqualified, excluded), blueprint, pool, scheduled sessions, option texts, savepoint,
+    # insert, update "used", release (the savepoint pair is BEGIN/COMMIT in production).
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(13):
         assert first.start(exam.slug).status_code == 302
     # Warm (draw plan and texts cached): user, registration+contest, previous attempts,
     # rounds, standing, savepoint, insert, update "used", release.
