@@ -9,7 +9,9 @@ migrates, loads exam_bench's contest and participants, and runs the production s
 with exam_bench's launchers: gunicorn (sync × 4, production settings), a Celery worker on the
 `grading` queue, one on `default,exports` (its temporary and media directories on a 1 MB tmpfs),
 and beat. A supervisor thread restarts a Celery process that exits, as the deployment's
-`restart: unless-stopped` does (deploy/docker-compose.yml), and counts the exits.
+`restart: unless-stopped` does (deploy/docker-compose.yml), and counts the exits; after a fault
+that leaves attempts ungraded, both workers are restarted by hand (said in the row) so that the
+next row measures its own fault.
 
 Then, for each fault, a wave of fresh participants (--people, default 300) arrives over 15 s;
 each starts (a "Vui lòng chờ" page is posted again after its Retry-After), loads the test page,
@@ -37,8 +39,9 @@ an acknowledged autosave (200) or submit (302) carried it and the attempt's row,
 does not hold it (or an acknowledged submit left the attempt open). Duplicates: a person with
 more than one attempt or result row, or a result counting more graded attempts than the person
 has. Errors are the replies that are none of the expected ones, by status (0 = no reply); 500s
-count apart, and for the PostgreSQL faults those sent while it was down do not count against the
-"no 500 outside a PostgreSQL outage" target. "graded" is the time from the fault's end
+count apart, and for the PostgreSQL faults those in the server while it was down (sent before it
+came back, answered after it went) do not count against the "no 500 outside a PostgreSQL
+outage" target. "graded" is the time from the fault's end
 (recovery) until every attempt submitted in the wave is graded (target ≤ 120 s; waits at most
 --grading-wait s), and in brackets from the wave's last acknowledged submit. A duration over
 2 minutes (nobody's test in a wave lasts that long) is a node's clock in it: counted, a miss.
@@ -190,24 +193,35 @@ class Stack:
     def _supervise(self) -> None:
         while not self.stopping:
             time.sleep(0.5)
-            for role, proc in list(self.celery.items()):
-                if proc.poll() is None or self.stopping:
-                    continue
-                with self.lock:
+            with self.lock:
+                for role, proc in list(self.celery.items()):
+                    if proc.poll() is None or self.stopping:
+                        continue
                     self.exits[role] += 1
                     tail = (self.logs / f"{role}.log").read_text(errors="replace")[-3000:]
                     crash = [x for x in tail.splitlines() if "Error" in x or "error" in x]
                     self.exit_lines.append(
                         f"{role} exited ({proc.returncode}): " + " | ".join(crash[-2:])
                     )
-                time.sleep(1.0)  # docker's first restart delay is shorter; systemd's RestartSec
-                while not self.stopping:
-                    try:
-                        self._start_celery(role)
-                        break
-                    except (SystemExit, Exception) as exc:  # broker still down: try again
-                        print(f"  supervisor: {role} did not start again ({exc})", flush=True)
-                        time.sleep(2.0)
+                    time.sleep(1.0)  # docker's first restart delay is shorter; systemd's 1 s
+                    self._start_until_ready(role)
+
+    def _start_until_ready(self, role: str) -> None:
+        while not self.stopping:
+            try:
+                self._start_celery(role)
+                return
+            except (SystemExit, Exception) as exc:  # broker still down: try again
+                print(f"  supervisor: {role} did not start again ({exc})", flush=True)
+                time.sleep(2.0)
+
+    def restart_workers(self) -> None:
+        """Both workers stopped and started again, as an operator would after a fault that
+        left grading stuck: the next fault's row then measures that fault alone."""
+        with self.lock:
+            for role in ("grading", "exports"):
+                self.eb.stop(self.celery[role])
+                self._start_until_ready(role)
 
     def kill_celery(self, role: str) -> None:
         """SIGKILL the process and its pool (the container or the node dying)."""
@@ -237,7 +251,8 @@ class Wave:
     def __init__(self, cookies: list, ports: list[int]):
         self.cookies = cookies
         self.ports = ports
-        self.replies: list[tuple[str, int, float]] = []  # (kind, status, sent at)
+        # (kind, status, sent at, answered at): monotonic seconds
+        self.replies: list[tuple[str, int, float, float]] = []
         self.acked: list[set[str]] = [set() for _ in cookies]
         self.submitted = [False] * len(cookies)
         self.choice: list[dict[str, int]] = [{} for _ in cookies]
@@ -252,8 +267,8 @@ class Wave:
 
 async def ask(eb, wave: Wave, kind: str, raw: bytes, n: int):
     sent = time.monotonic()
-    status, headers, _seconds, body = await eb.fetch(wave.port(n), raw, timeout=30)
-    wave.replies.append((kind, status, sent))
+    status, headers, seconds, body = await eb.fetch(wave.port(n), raw, timeout=30)
+    wave.replies.append((kind, status, sent, sent + seconds))
     return status, headers, body
 
 
@@ -598,13 +613,16 @@ def run_fault(
     figures = db_retry(lambda: check(wave, registrations))
     by_status: dict[str, int] = {}
     errors_500 = errors_500_outside = 0
-    for kind, status, sent in wave.replies:
+    for kind, status, sent, answered in wave.replies:
         if status in EXPECTED[kind] or (kind == "start" and status == 503):
             continue
         by_status[str(status)] = by_status.get(str(status), 0) + 1
         if status == 500:
             errors_500 += 1
-            during = fault.began is not None and fault.began <= sent <= (fault.recovered or 0)
+            # In the outage: the request was in the server while PostgreSQL was away (sent
+            # before the fault, but queued behind slower ones, counts too).
+            during = fault.began is not None and sent <= (fault.recovered or 0)
+            during = during and answered >= fault.began
             if not (name in PG_FAULTS and during):
                 errors_500_outside += 1
     row = {
@@ -752,6 +770,9 @@ def main() -> None:
                     name, stack, cookies[first : first + args.people], first,
                     args.seed + k, args.grading_wait,
                 )  # fmt: skip
+                if row["ungraded_at_end"]:
+                    stack.restart_workers()
+                    row["note"] += "; grading stuck: workers restarted by hand after this row"
                 rows.append(row)
                 print_row(row)
         finally:
