@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 
 import redis
@@ -126,12 +125,9 @@ def worker_metrics_serve() -> None:
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
     registry = REGISTRY
     if path:
-        for entry in os.listdir(path):
-            target = os.path.join(path, entry)
-            if os.path.isdir(target):
-                shutil.rmtree(target)
-            else:
-                os.remove(target)
+        for name in os.listdir(path):
+            if name.endswith(".db"):
+                os.remove(os.path.join(path, name))
         registry = CollectorRegistry()
         prometheus_multiprocess.MultiProcessCollector(registry, path=path)
     # Bind to the internal network only (there is no token on this port).

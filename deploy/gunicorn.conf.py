@@ -30,3 +30,23 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+
+# Prometheus multiprocess mode (contest_site/metrics.py): with PROMETHEUS_MULTIPROC_DIR set,
+# each worker writes its metrics to files there and /metrics sums them. The directory is
+# emptied at start (a previous run's files would be counted again) and a dead worker's live
+# gauges are dropped.
+def on_starting(server):
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if path:
+        os.makedirs(path, exist_ok=True)
+        for name in os.listdir(path):
+            if name.endswith(".db"):
+                os.remove(os.path.join(path, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

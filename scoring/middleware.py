@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from contest_site.metrics import START_GATE
 from scoring.services.attempts import start_admit
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -37,6 +38,7 @@ class StartAdmissionMiddleware:
             slug = path[len(self.prefix()) :].rstrip("/")
             if SLUG.fullmatch(slug):  # anything else is the URL resolver's 404
                 wait_ms, ticket = start_admit(ticket=request.POST.get(TICKET_FIELD, ""))
+                START_GATE.labels("wait" if wait_ms else "admitted").inc()
                 if wait_ms:
                     return wait_page(
                         request,

@@ -17,6 +17,7 @@ import datetime
 from django.conf import settings
 from django.db import connection
 
+from contest_site.metrics import grading_lag_observe
 from contests.models import Contest, Option, Round
 from scoring.models import Attempt, Result
 
@@ -90,6 +91,7 @@ def attempts_grade_sql(*, ids: list[int], statuses: list[str], now: datetime.dat
             graded_at = %(now)s
         FROM graded AS g
         WHERE a.id = g.id AND a.status = ANY (%(statuses)s)
+        RETURNING extract(epoch FROM %(now)s - a.submitted_at)
     """  # noqa: S608
     params = {
         "ids": ids,
@@ -99,7 +101,12 @@ def attempts_grade_sql(*, ids: list[int], statuses: list[str], now: datetime.dat
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        lags = [lag for (lag,) in cursor.fetchall()]
+    # The grading lag (submitted → graded) for /metrics: first gradings only, a regrade's
+    # attempts were submitted long ago.
+    if Attempt.Status.GRADED not in statuses:
+        grading_lag_observe(lags=[float(lag) for lag in lags if lag is not None])
+    return len(lags)
 
 
 # The result row's columns the recompute decides, in `grading.RESULT_FIELDS` order.

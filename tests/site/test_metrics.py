@@ -7,16 +7,21 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from prometheus_client import REGISTRY
 
 from contest_site.metrics import metrics_allowed, status_class
 from reports.metrics import rollup_ages
 from reports.models import ExportJob
 from scoring.models import Attempt
+from scoring.services.grading import attempts_grade
 from tests.factories import UserFactory
 from tests.scoring import exam_support as support
 
 exam = support.exam
 registration = support.registration
+user = support.user
+person = support.person
+clean_cache_and_broker = support.clean_cache_and_broker
 
 NETS = ["10.0.0.0/8", "192.168.1.5", "fd00::/8", "not a network"]
 
@@ -126,3 +131,46 @@ def test_metrics_reports_the_database_figures(client, settings, registration):
     assert f'contest_rollup_age_seconds{{contest="{slug}"}}' in body
     assert 'contest_request_duration_seconds_count{method="GET",view="contests:home"}' in body
     assert 'contest_requests_total{method="GET",status="2xx",view="contests:home"}' in body
+
+
+def _sample(name: str, labels: dict | None = None) -> float:
+    return REGISTRY.get_sample_value(name, labels or {}) or 0.0
+
+
+@pytest.mark.django_db
+def test_start_gate_counts_admitted_and_told_to_wait(exam, person, settings):
+    settings.EXAM_START_RATE = 1
+    admitted = _sample("contest_start_gate_total", {"outcome": "admitted"})
+    waiting = _sample("contest_start_gate_total", {"outcome": "wait"})
+    assert person.start(exam.slug).status_code == 302
+    support.gate_fill(5)
+    assert person.start(exam.slug).status_code == 503
+    assert _sample("contest_start_gate_total", {"outcome": "admitted"}) == admitted + 1
+    assert _sample("contest_start_gate_total", {"outcome": "wait"}) == waiting + 1
+
+
+@pytest.mark.django_db
+def test_grading_observes_the_lag_of_first_gradings_only(registration):
+    now = timezone.now()
+    ids = [
+        Attempt.objects.create(
+            registration=registration,
+            contest=registration.contest,
+            number=number,
+            status="submitted",
+            items=[],
+            question_count=10,
+            started_at=now - datetime.timedelta(minutes=20),
+            deadline=now + datetime.timedelta(minutes=10),
+            finished_at=now - datetime.timedelta(seconds=40),
+            submitted_at=now - datetime.timedelta(seconds=40),
+        ).pk
+        for number in (1, 2)
+    ]
+    count = _sample("contest_grading_lag_seconds_count")
+    total = _sample("contest_grading_lag_seconds_sum")
+    assert attempts_grade(attempt_ids=ids) == 2
+    assert _sample("contest_grading_lag_seconds_count") == count + 2
+    assert 80 <= _sample("contest_grading_lag_seconds_sum") - total < 100
+    assert attempts_grade(attempt_ids=ids, regrade=True) == 2
+    assert _sample("contest_grading_lag_seconds_count") == count + 2
