@@ -4,11 +4,12 @@ process, so that its peak memory (VmHWM) is its own:
 
 - `job`: the export as the worker runs it (an ExportJob, `export_job_run`): the target is
   ≤ 120 s and ≤ 150 MB at 1.5 M rows;
-- reading the rows without writing them, three ways: `read-pages` (the export's own read:
-  the order once as ids, then pages of ids by primary key, with the masking and row building
-  of `reports.exports.results`), `read-cursor` (one server-side cursor over the ranking,
-  `values_list().iterator()`), `read-copy` (`COPY (the ranking query) TO STDOUT` as CSV,
-  parsed with the csv module and the dates parsed back);
+- reading the rows without writing them: `read-export` (the export's own read and row
+  building, `reports.exports.results` over `reading.rows_read`; it also dumps the rows for the
+  writers), and three ways to read the ranking's fields: `read-pages` (the export's read until
+  now: the order once as ids, then pages of 5,000 ids by primary key), `read-cursor` (one
+  server-side cursor, `values_list().iterator()`), `read-copy` (`COPY (the ranking query) TO
+  STDOUT` as CSV into a temporary file, parsed and typed back: `reading.rows_read`);
 - writing the same rows (the export's rows, dumped once to a pickle file) with each writer:
   `write-openpyxl` (write-only mode with lxml, the cells as the export wrote them until now),
   `write-xlsxwriter` (constant_memory), `write-rustpy` (rustpy-xlsxwriter, Rust), and
@@ -23,15 +24,16 @@ every figure: the machine is shared, read the ratios of one run.
 Usage (PostgreSQL):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/contest_export_bench \\
         .venv/bin/python benchmarks/export_bench.py --scale 0.1 [--phases job,read-pages,...]
-        [--json FILE]
+        [--limit N] [--json FILE]
+(--limit N: the source and writer phases write only the first N dumped rows, for the slow
+writers at full scale.)
 Prints one JSON object with the figures (benchmarks/README.md, "Results export")."""
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
-import io
+import itertools
 import json
 import os
 import pickle
@@ -46,6 +48,7 @@ from reports_bench import FULL_PARTICIPANTS, _peak_mb, _setup  # noqa: E402
 
 PHASES = (
     "job",
+    "read-export",
     "read-pages",
     "read-cursor",
     "read-copy",
@@ -101,8 +104,8 @@ def phase_job(slug: str, dump: str) -> dict:
     return out
 
 
-def _pages_rows(slug: str):
-    """The export's own rows (ids first, then pages by id, masked), as it writes them."""
+def _export_rows(slug: str):
+    """The export's own rows (read, masked, built) and their count, as it writes them."""
     from reports.exports import results
 
     captured = {}
@@ -115,11 +118,11 @@ def _pages_rows(slug: str):
     return captured["rows"], captured["count"], [c.header for c in captured["columns"]]
 
 
-def phase_read_pages(slug: str, dump: str) -> dict:
+def phase_read_export(slug: str, dump: str) -> dict:
     """Read and build the export's rows; also dump them for the writer phases."""
     started = time.perf_counter()
-    rows, count, headers = _pages_rows(slug)
-    ids_seconds = time.perf_counter() - started
+    rows, count, headers = _export_rows(slug)
+    copy_seconds = time.perf_counter() - started
     n = 0
     with open(dump, "wb") as handle:
         pickle.dump({"headers": headers, "count": count}, handle)
@@ -132,6 +135,36 @@ def phase_read_pages(slug: str, dump: str) -> dict:
                 chunk = []
         if chunk:
             pickle.dump(chunk, handle)
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 2), "copy_seconds": round(copy_seconds, 2), "rows": n}
+
+
+def phase_read_pages(slug: str, dump: str) -> dict:
+    """The export's read until now: the ranking's ids in order (one query), then the fields
+    of 5,000 ids at a time looked up by primary key."""
+    from array import array
+
+    from django.db import connection
+
+    from reports.exports import results
+    from scoring.models import Result
+    from scoring.selectors.results import results_ranked
+
+    started = time.perf_counter()
+    ranked = results_ranked(contest=_contest(slug))
+    sql, params = ranked.values_list("pk", flat=True).query.sql_with_params()
+    ids = array("q")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while fetched := cursor.fetchmany(10_000):
+            ids.extend(row[0] for row in fetched)
+    ids_seconds = time.perf_counter() - started
+    n = 0
+    for start in range(0, len(ids), 5000):
+        page_ids = ids[start : start + 5000].tolist()
+        page = Result.objects.filter(pk__in=page_ids).values_list("pk", *results.FIELDS)
+        by_id = {row[0]: row[1:] for row in page}
+        n += sum(1 for pk in page_ids if pk in by_id)
     seconds = time.perf_counter() - started
     return {"seconds": round(seconds, 2), "ids_seconds": round(ids_seconds, 2), "rows": n}
 
@@ -147,28 +180,16 @@ def phase_read_cursor(slug: str, dump: str) -> dict:
 
 
 def phase_read_copy(slug: str, dump: str) -> dict:
-    """COPY of the ranking query as CSV, to a temporary file, then parsed with dates."""
-    from django.db import connection
-
+    """COPY of the ranking query as CSV into a temporary file, parsed and typed back."""
     from reports.exports import results
+    from reports.exports.reading import rows_read
     from scoring.selectors.results import results_ranked
 
     started = time.perf_counter()
     qs = results_ranked(contest=_contest(slug)).values_list(*results.FIELDS)
-    sql, params = qs.query.sql_with_params()
-    n = 0
-    with connection.cursor() as cursor, tempfile.TemporaryFile() as spool:
-        query = cursor.mogrify(sql, params).decode()
-        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH CSV", spool)
-        copied = time.perf_counter() - started
-        spool.seek(0)
-        text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-        date, stamp = datetime.date.fromisoformat, datetime.datetime.fromisoformat
-        parsed = (
-            (date(row[2]) if row[2] else None, stamp(row[9]) if row[9] else None)
-            for row in csv.reader(text)
-        )
-        n = sum(1 for _ in parsed)
+    count, rows = rows_read(qs)
+    copied = time.perf_counter() - started
+    n = sum(1 for _ in rows)
     return {
         "seconds": round(time.perf_counter() - started, 2),
         "copy_seconds": round(copied, 2),
@@ -197,9 +218,10 @@ def _source(dump: str):
     return next(it), it
 
 
-def phase_source(slug: str, dump: str) -> dict:
+def phase_source(slug: str, dump: str, limit: int | None) -> dict:
     started = time.perf_counter()
     _, rows = _source(dump)
+    rows = itertools.islice(rows, limit)
     n = sum(1 for _ in rows)
     return {"seconds": round(time.perf_counter() - started, 2), "rows": n}
 
@@ -317,12 +339,14 @@ WRITERS = {
 }
 
 
-def phase_write(name: str, dump: str) -> dict:
+def phase_write(name: str, dump: str, limit: int | None) -> dict:
     out = tempfile.mktemp(suffix=".xlsx")  # noqa: S306
     try:
         head, rows = _source(dump)
+        count = head["count"] if limit is None else min(limit, head["count"])
+        rows = itertools.islice(rows, count)
         started = time.perf_counter()
-        n = WRITERS[name](head["headers"], rows, out, head["count"])
+        n = WRITERS[name](head["headers"], rows, out, count)
         seconds = time.perf_counter() - started
         size = os.path.getsize(out)
     finally:
@@ -331,11 +355,13 @@ def phase_write(name: str, dump: str) -> dict:
     return {"seconds": round(seconds, 2), "rows": n, "file_mb": round(size / 2**20, 1)}
 
 
-def child(phase: str, slug: str, dump: str) -> dict:
+def child(phase: str, slug: str, dump: str, limit: int | None) -> dict:
     _setup()
     started_load = _load()
     if phase == "job":
         out = phase_job(slug, dump)
+    elif phase == "read-export":
+        out = phase_read_export(slug, dump)
     elif phase == "read-pages":
         out = phase_read_pages(slug, dump)
     elif phase == "read-cursor":
@@ -343,17 +369,18 @@ def child(phase: str, slug: str, dump: str) -> dict:
     elif phase == "read-copy":
         out = phase_read_copy(slug, dump)
     elif phase == "source":
-        out = phase_source(slug, dump)
+        out = phase_source(slug, dump, limit)
     else:
-        out = phase_write(phase, dump)
+        out = phase_write(phase, dump, limit)
     out["peak_mb"] = round(_peak_mb(), 1)
     out["load"] = f"{started_load} → {_load()}"
     return out
 
 
-def _run_child(phase: str, slug: str, dump: str) -> dict:
+def _run_child(phase: str, slug: str, dump: str, limit: int | None) -> dict:
+    extra = ["--limit", str(limit)] if limit else []
     done = subprocess.run(
-        [sys.executable, __file__, "--child", phase, "--slug", slug, "--dump", dump],
+        [sys.executable, __file__, "--child", phase, "--slug", slug, "--dump", dump, *extra],
         capture_output=True,
         text=True,
         check=False,
@@ -372,12 +399,15 @@ def main() -> None:
     parser.add_argument("--phases", default=",".join(PHASES))
     parser.add_argument("--json", dest="json_path", default=None)
     parser.add_argument("--dump", default=None)
+    parser.add_argument(
+        "--limit", type=int, default=None, help="the source and writers: the first N rows only"
+    )
     parser.add_argument("--child", choices=PHASES, default=None)
     args = parser.parse_args()
     slug = args.slug or f"export-{str(args.scale).replace('.', '-')}"
     dump = args.dump or str(Path(tempfile.gettempdir()) / f"export-bench-{slug}.pickle")
     if args.child:
-        print(json.dumps(child(args.child, slug, dump)))
+        print(json.dumps(child(args.child, slug, dump, args.limit)))
         return
 
     _setup()
@@ -395,10 +425,10 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown phases: {sorted(unknown)}")
     writes = [p for p in phases if p.startswith("write-") or p == "source"]
-    if writes and "read-pages" not in phases and not os.path.exists(dump):
-        phases.insert(0, "read-pages")  # the writers' rows come from its dump
+    if writes and "read-export" not in phases and not os.path.exists(dump):
+        phases.insert(0, "read-export")  # the writers' rows come from its dump
     for phase in phases:
-        figures[phase] = _run_child(phase, slug, dump)
+        figures[phase] = _run_child(phase, slug, dump, args.limit)
         print(phase, json.dumps(figures[phase], ensure_ascii=False), file=sys.stderr)
     source = figures.get("source", {}).get("seconds")
     if source is not None:

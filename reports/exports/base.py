@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import math
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.conf import settings
@@ -129,9 +128,10 @@ class SheetWriter:
                 count = table.count
                 source, first = _peek(table.rows)
                 sample = (list(first) + [None] * width)[:width]
+                size = self.rows_per_sheet
                 parts = [
-                    itertools.islice(source, self.rows_per_sheet)
-                    for _ in range(max(1, math.ceil(count / self.rows_per_sheet)))
+                    itertools.islice(source, min(size, count - start))
+                    for start in range(0, max(count, 1), size)
                 ]
                 streams.append((table, source))
             if not parts:

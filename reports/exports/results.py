@@ -1,7 +1,7 @@
 """The ranked results of a contest or one of its rounds (or a unit's subtree), read from
 scoring's ranking (`results_ranked`: the prize allocation's order by the contest's chain,
-disqualified and excluded people left out): the order once as ids (`ranking_ids`), then the
-rows in pages of CHUNK ids, streamed to the writer while it saves (never all in memory).
+disqualified and excluded people left out), read in one COPY (`reading.rows_read`) and
+streamed to the writer while it saves (never all in memory).
 Document numbers and phones are masked unless the job is a full (logged) export.
 
 Columns that only some contests have: the category ("Đối tượng", when the contest has
@@ -19,8 +19,8 @@ from contests.models import Category, Contest, Round, Unit
 from participants.masking import mask_phone
 from participants.selectors import contest_age_groups
 from reports.exports.base import DATE_FORMAT, Column, SheetWriter
-from scoring.models import Result
-from scoring.selectors.results import ranking_ids, results_ranked
+from reports.exports.reading import rows_read
+from scoring.selectors.results import results_ranked
 
 CHUNK = 5000
 
@@ -45,17 +45,6 @@ FIELDS = (
     "rounds_correct_total",
     "perfect_rounds",
 )
-
-
-def _rows(ids):
-    """The export's rows in ranking order: each page of ids read by id (an index lookup, not
-    a sort of the whole contest per page)."""
-    for start in range(0, len(ids), CHUNK):
-        page_ids = ids[start : start + CHUNK].tolist()
-        page = Result.objects.filter(pk__in=page_ids).values_list("pk", *FIELDS)
-        by_id = {row[0]: row[1:] for row in page}
-        # A row deleted since the order was read (a regrade) is skipped, not a gap.
-        yield from (by_id[pk] for pk in page_ids if pk in by_id)
 
 
 def columns(*, categories: bool = False, cumulative: bool = False) -> list[Column]:
@@ -106,16 +95,18 @@ def write(
     **_kw,
 ) -> int:
     """Start the ranked results of the contest (round None: its overall ranking, by its
-    cumulative rule) or of `round` in `writer`; returns the number of rows. The order is read
-    now, the rows while the writer saves, calling `progress(done)` every CHUNK rows."""
+    cumulative rule) or of `round` in `writer`; returns the number of rows. The rows are read
+    now (to a temporary file) and written while the writer saves, calling `progress(done)`
+    every CHUNK rows."""
     categories = Category.objects.filter(contest=contest).exists()
     cumulative = round is None and contest.rounds.exists()
     title = _("Kết quả") if round is None else _("Kết quả vòng %(n)s") % {"n": round.number}
     if unit is not None and unit.pk == contest.participation_root_id:
         unit = None  # the whole contest: no subtree filter to plan
-    ids = ranking_ids(results_ranked(contest=contest, round=round, unit=unit))
+    ranked = results_ranked(contest=contest, round=round, unit=unit)
+    count, rows = rows_read(ranked.values_list(*FIELDS))
     rows = _lines(
-        ids,
+        rows,
         ages={group.key: str(group.label) for group in contest_age_groups(contest=contest)},
         full_identity=full_identity,
         categories=categories,
@@ -123,17 +114,17 @@ def write(
         progress=progress,
     )
     writer.start(
-        title, columns(categories=categories, cumulative=cumulative), rows=rows, count=len(ids)
+        title, columns(categories=categories, cumulative=cumulative), rows=rows, count=count
     )
-    return len(ids)
+    return count
 
 
-def _lines(ids, *, ages, full_identity, categories, cumulative, progress):
+def _lines(rows, *, ages, full_identity, categories, cumulative, progress):
     """The sheet's rows: rank, masking, local time."""
     tz = timezone.get_current_timezone()
     doc = (lambda v: v or "") if full_identity else mask_document
     phone = (lambda v: v or "") if full_identity else mask_phone
-    for rank, row in enumerate(_rows(ids), start=1):
+    for rank, row in enumerate(rows, start=1):
         name, number, born, unit_name, block, age, correct, prediction, ms, at, tel = row[:11]
         category, rounds_total, perfect_rounds = row[11:]
         yield (

@@ -12,10 +12,8 @@ guardian's too under 16); otherwise "Người dự thi #<registration id>"."""
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass, field
 
-from django.db import connections
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -134,8 +132,8 @@ def results_ranked(
 ) -> QuerySet[Result]:
     """The ranking of a contest (round None: overall) or a round, of a unit's subtree and a
     category if given: `results_in_scope` without the disqualified and excluded people, in
-    ranking order. Read its first pages with `in_pages` (the winners), all of it with
-    `ranking_ids` (the export)."""
+    ranking order. Read its first pages with `in_pages` (the winners), all of it in one
+    statement (the export)."""
     results = results_in_scope(contest=contest, round=round, unit=unit, category=category)
     apart = disqualified_ids(contest=contest) | excluded_ids(contest=contest)
     return results.exclude(registration_id__in=apart) if apart else results
@@ -158,21 +156,6 @@ def in_pages(ranked: QuerySet, *, size: int | None = None):
         if len(page) < size:
             return
         offset += size
-
-
-def ranking_ids(ranked: QuerySet) -> array:
-    """The ids of a whole ranking, in order: for reading *every* row (the results export),
-    where LIMIT/OFFSET pages cost a sort of the whole contest each (3,000 sorts of 1.5 million
-    rows). The order is read once, as ids only (8 bytes a row, 12 MB for a city), with a plain
-    cursor (no server-side cursor to lose behind a pooler); the caller reads its rows by id,
-    a page at a time, and knows their number before it reads them."""
-    sql, params = ranked.values_list("pk", flat=True).query.sql_with_params()
-    ids = array("q")
-    with connections[ranked.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(10_000):
-            ids.extend(row[0] for row in rows)
-    return ids
 
 
 def _entry(result: Result, rank: int | None) -> RankingEntry:
