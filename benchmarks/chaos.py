@@ -18,7 +18,8 @@ each starts (a "Vui lòng chờ" page is posted again after its Retry-After), lo
 autosaves three times 2-4 s apart and submits, every request through exam_bench's asyncio client.
 A failed request is tried again as the page's script or a person would (start, page and submit
 up to 60 s; an autosave's answers go with the next one, which carries every answer so far). The
-fault is injected 10 s into the wave (the one-moment ones, marked *, at 18 s, while submits flow):
+fault comes once 5 % of the wave has submitted (the one-moment ones, marked *, at 25 %), so that
+it meets the submits:
 
     none             no fault (the control)
   * redis_restart    both redis-servers restarted, empty (no persistence)
@@ -93,11 +94,14 @@ FAULTS = (
     "clock_skew",
 )
 PG_FAULTS = ("pg_restart", "pg_down")
-# Seconds into the wave: a 10-second outage from 10 s covers starts, autosaves and the first
-# submits; a one-moment fault at 18 s lands while submits flow and the grading worker holds a
-# task (the 1-second grading delay), where issue 20 saw the worker exit.
-FAULT_AT = 10.0
-FAULT_AT_MOMENT = 18.0
+# When the fault comes: once this share of the wave has submitted (the load's timing depends on
+# the machine). A 10-second outage from 5 % covers most submits and the last autosaves; a
+# one-moment fault at 25 % lands while submits flow and the grading worker holds a task (the
+# 1-second grading delay), where issue 20 saw the worker exit. At most FAULT_WAIT s after the
+# wave began in any case.
+FAULT_AT_SUBMITTED = 0.05
+FAULT_AT_SUBMITTED_MOMENT = 0.25
+FAULT_WAIT = 90.0
 MOMENTARY = ("none", "redis_restart", "pg_restart", "worker_kill")
 OUTAGE = 10.0  # seconds a "down" or "full" fault lasts
 ARRIVALS = 15.0  # seconds over which a wave's people arrive
@@ -366,8 +370,8 @@ async def drive(eb, wave: Wave, seed: int) -> None:
 
 
 class Fault:
-    """inject() runs in a thread FAULT_AT s into the wave; it sets `began` and `recovered`
-    (monotonic) and may leave a `note`."""
+    """inject() runs in a thread once the wave has come far enough (FAULT_AT_SUBMITTED); it
+    sets `began` and `recovered` (monotonic) and may leave a `note`."""
 
     def __init__(self, name: str, stack: Stack):
         self.name, self.stack = name, stack
@@ -593,7 +597,9 @@ def run_fault(
     t0 = time.monotonic()
 
     def later():
-        time.sleep(FAULT_AT_MOMENT if name in MOMENTARY else FAULT_AT)
+        share = FAULT_AT_SUBMITTED_MOMENT if name in MOMENTARY else FAULT_AT_SUBMITTED
+        while sum(wave.submitted) < share * len(cookies) and time.monotonic() < t0 + FAULT_WAIT:
+            time.sleep(0.1)
         try:
             fault.inject()
         except Exception as exc:  # the fault itself failed: say so in the table
