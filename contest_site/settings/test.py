@@ -50,8 +50,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 EXAM_CLOCK_FROM_DATABASE = False
 # The browser tests wait for "Đã lưu": the page's batches go out within a second or two here
 # (production waits up to two minutes; tests/scoring/test_autosave_browser.py sets its own).
-EXAM_AUTOSAVE_PAUSE_SECONDS = 0.3
-EXAM_AUTOSAVE_EVERY_SECONDS = 1.0
+EXAM_AUTOSAVE_PAUSE_SECONDS = float(os.environ.get("EXAM_AUTOSAVE_PAUSE_SECONDS") or 0.3)
+EXAM_AUTOSAVE_EVERY_SECONDS = float(os.environ.get("EXAM_AUTOSAVE_EVERY_SECONDS") or 1.0)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "participants.sms.backends.locmem.SmsBackend"
 STORAGES = {

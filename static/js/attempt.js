@@ -138,9 +138,10 @@
   function plan() {
     if (timer) { window.clearTimeout(timer); timer = null; }
     if (!hasPending() || inFlight || stopped) { return; }
-    var due = Math.min(Math.max(lastChange + pauseMs, lastSent + everyMs),
+    // After a failure the backoff alone decides; after a refusal only a new answer does.
+    var due = retryAt || Math.min(Math.max(lastChange + pauseMs, lastSent + everyMs),
       firstPendingTime() + everyMs);
-    due = Math.max(due, retryAt);
+    if (due === Infinity) { return; }
     timer = window.setTimeout(function () { timer = null; send(false); },
       Math.max(0, due - performance.now()));
   }
@@ -151,6 +152,7 @@
     record.b = Math.max(seqUsed, serverSeq);
     record.t = now;
     lastChange = now;
+    if (retryAt === Infinity) { retryAt = 0; }
     writeStore();
     setState("unsaved");
     plan();
