@@ -186,6 +186,22 @@ def _results_snapshot(w):
     )
 
 
+@case("scoring.ExamSession")
+def _exam_session(w):
+    ExamSession = apps.get_model("scoring", "ExamSession")
+    starts = timezone.now() + datetime.timedelta(hours=1)
+    return tuple(
+        ExamSession.objects.create(
+            contest=c,
+            unit=w[f"unit:{d}-1"],
+            name=f"Ca thi {d}",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+        )
+        for c, d in zip(both(w, "contests.Contest"), ("A", "B"), strict=True)
+    )
+
+
 @case("scoring.Appeal")
 def _appeal(w):
     Appeal = apps.get_model("scoring", "Appeal")
