@@ -606,7 +606,7 @@ def run_fault(
             fault.note = f"injection failed: {exc}"
             fault.recovered = time.monotonic()
 
-    injector = threading.Thread(target=later)
+    injector = threading.Thread(target=later, daemon=True)
     injector.start()
     asyncio.run(drive(eb, wave, seed))
     injector.join()
