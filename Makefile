@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: demo test install install-dev lint messages bench bench-rounds chaos clean
+.PHONY: demo test install install-dev lint messages bench bench-rounds chaos restore-drill clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,12 @@ bench-rounds: install-dev
 # (issue 20; ≈ 10-15 min; needs root for its tmpfs and Debian's faketime for the clock fault).
 chaos: install-dev messages
 	$(PY) benchmarks/chaos.py
+
+# Dump a simulated contest's database, restore it into a fresh private PostgreSQL cluster and
+# check that figures, ranking, export and roll-ups are identical (deploy/backups.md; a few
+# minutes). RESTORE_DRILL_DATABASE_URL: the source database (built once, then reused).
+restore-drill: install-dev
+	$(PY) benchmarks/restore_drill.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-sqlite.sqlite3* staticfiles

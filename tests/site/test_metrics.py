@@ -174,3 +174,21 @@ def test_grading_observes_the_lag_of_first_gradings_only(registration):
     assert 80 <= _sample("contest_grading_lag_seconds_sum") - total < 100
     assert attempts_grade(attempt_ids=ids, regrade=True) == 2
     assert _sample("contest_grading_lag_seconds_count") == count + 2
+
+
+@pytest.mark.django_db
+def test_a_made_up_method_is_one_label(client):
+    before = _sample(
+        "contest_requests_total", {"view": "contests:home", "method": "other", "status": "2xx"}
+    )
+    client.generic("BREW", "/")
+    after = _sample(
+        "contest_requests_total", {"view": "contests:home", "method": "other", "status": "2xx"}
+    )
+    assert after == before + 1
+    assert (
+        REGISTRY.get_sample_value(
+            "contest_requests_total", {"view": "contests:home", "method": "BREW", "status": "2xx"}
+        )
+        is None
+    )
