@@ -34,6 +34,11 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as prometheus_multiprocess
 
+# In multiprocess mode a metric without labels opens its file when it is defined (below): any
+# process that imports this module (migrate, beat, a shell) needs the directory to exist.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 # Seconds; from a cached page (~5 ms) to past gunicorn's 30 s timeout.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 # Seconds from submit to graded: the target is 5 s (GRADING_DELAY_SECONDS batches for 1 s).

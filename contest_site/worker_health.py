@@ -125,6 +125,7 @@ def worker_metrics_serve() -> None:
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
     registry = REGISTRY
     if path:
+        os.makedirs(path, exist_ok=True)
         for name in os.listdir(path):
             if name.endswith(".db"):
                 os.remove(os.path.join(path, name))
