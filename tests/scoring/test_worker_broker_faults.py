@@ -92,6 +92,9 @@ def test_the_worker_survives_a_broker_restart_while_it_holds_a_delayed_task(
     first = submit(5)
     wait_until(lambda: "] received" in worker.text(), what="the doorbell's task received")
     broker.stop()
+    # Redis is back only after the worker has noticed (as after a real restart, which takes
+    # longer than this): the worker closes the lost connection while Redis is down.
+    wait_until(lambda: "Connection to broker lost" in worker.text(), what="the worker to notice")
     broker.start()  # no persistence: the queue and its unacknowledged entries are gone
     # People keep submitting. The lost task's doorbell expires (DOORBELL_SECONDS) and the next
     # submission queues a task, which takes the whole backlog along.
