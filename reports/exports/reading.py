@@ -40,36 +40,41 @@ _INTEGERS = {
 }
 
 
-def _typed(parse: Callable[[str], object]) -> Callable[[str], object]:
-    return lambda text: parse(text) if text else None
+def _boolean(text: str) -> bool:
+    return text == "t"
 
 
-def _boolean(text: str) -> bool | None:
-    return {"t": True, "f": False}.get(text)
-
-
-def field_parser(internal_type: str) -> Callable[[str], object]:
-    """How a CSV field of COPY's output becomes the value the ORM would give for a field of
-    this internal type: an empty field is None, except for text (""), which is returned
-    as is."""
+def field_parser(internal_type: str) -> Callable[[str], object] | None:
+    """How a non-empty CSV field of COPY's output becomes the value the ORM gives for a field
+    of this internal type; None for text, which is kept as is (an empty field of any other
+    type is None: `row_typed`)."""
     if internal_type in _INTEGERS:
-        return _typed(int)
+        return int
     if internal_type == "DateField":
-        return _typed(datetime.date.fromisoformat)
+        return datetime.date.fromisoformat
     if internal_type == "DateTimeField":  # "2023-09-02 16:30:00+00": the session is in UTC
-        return _typed(datetime.datetime.fromisoformat)
+        return datetime.datetime.fromisoformat
     if internal_type == "FloatField":
-        return _typed(float)
+        return float
     if internal_type == "DecimalField":
-        return _typed(decimal.Decimal)
+        return decimal.Decimal
     if internal_type == "BooleanField":
         return _boolean
-    return str
+    return None
+
+
+def row_typed(row: list[str], typed: list[tuple[int, Callable[[str], object]]]) -> list:
+    """A CSV row with its typed fields parsed in place (`typed`: index and parser of each
+    field that is not text); an empty typed field is None."""
+    for i, parse in typed:
+        value = row[i]
+        row[i] = parse(value) if value else None
+    return row
 
 
 def rows_read(queryset: QuerySet) -> tuple[int, Iterator[tuple]]:
-    """The number of rows of a `values_list` queryset and an iterator over them, in its
-    order. The rows are read now (into a temporary file on PostgreSQL) and parsed as they are
+    """The number of rows of a `values_list` queryset and an iterator over them (sequences),
+    in its order. The rows are read now (into a temporary file on PostgreSQL) and parsed as they are
     iterated; the file is gone once the iterator is exhausted or dropped."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
@@ -78,6 +83,7 @@ def rows_read(queryset: QuerySet) -> tuple[int, Iterator[tuple]]:
     compiler = queryset.query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
     parsers = [field_parser(col.output_field.get_internal_type()) for col, _, _ in compiler.select]
+    typed = [(i, parse) for i, parse in enumerate(parsers) if parse is not None]
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the iterator)
     try:
         with connection.cursor() as cursor:
@@ -88,16 +94,12 @@ def rows_read(queryset: QuerySet) -> tuple[int, Iterator[tuple]]:
         spool.close()
         raise
     spool.seek(0)
-    return count, _parsed(spool, parsers)
+    return count, _parsed(spool, typed)
 
 
-def _parsed(spool, parsers) -> Iterator[tuple]:
+def _parsed(spool, typed) -> Iterator[list]:
     try:
-        text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-        if all(parse is str for parse in parsers):
-            yield from map(tuple, csv.reader(text))
-            return
-        for row in csv.reader(text):
-            yield tuple(parse(value) for parse, value in zip(parsers, row, strict=True))
+        for row in csv.reader(io.TextIOWrapper(spool, encoding="utf-8", newline="")):
+            yield row_typed(row, typed)
     finally:
         spool.close()

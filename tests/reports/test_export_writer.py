@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from reports.exports import results
 from reports.exports.base import DATE_FORMAT, Column, SheetWriter, column_format
-from reports.exports.reading import field_parser, rows_read
+from reports.exports.reading import field_parser, row_typed, rows_read
 from scoring.models import Result
 
 
@@ -54,7 +54,9 @@ def test_column_format(column, sample, expected):
     ],
 )
 def test_field_parser(internal_type, text, expected):
-    assert field_parser(internal_type)(text) == expected
+    parse = field_parser(internal_type)
+    typed = [] if parse is None else [(0, parse)]
+    assert row_typed([text], typed) == [expected]
 
 
 def saved(writer):
@@ -120,7 +122,7 @@ def test_rows_read_equals_the_orm(small_contest):
         tuple("" if v is None and i in TEXT else v for i, v in enumerate(row)) for row in queryset
     ]
     assert count == len(expected) == 5
-    assert list(rows) == expected
+    assert [tuple(row) for row in rows] == expected
     assert expected[0][9].utcoffset() == datetime.timedelta(0)
     assert 'Trần "Lan", dòng 1\ndòng 2' in {row[0] for row in expected}
     assert {row[11] for row in expected} == {""} and None in {row[7] for row in expected}
