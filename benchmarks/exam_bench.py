@@ -7,10 +7,12 @@ gunicorn with production settings on PostgreSQL and Redis, loaded from this mach
 
 It uses its own database and Redis DB, dropped and rebuilt each run (loopback only):
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/contest_exam_bench),
-BENCH_REDIS_URL (default redis://127.0.0.1:6379/14). Through PgBouncer in transaction mode:
-BENCH_DATABASE_URL on PgBouncer's port, DATABASE_POOLING=transaction in the environment (the
-server, the worker and this process inherit it) and BENCH_ADMIN_DATABASE_URL on PostgreSQL
-itself (default: BENCH_DATABASE_URL), where the database is dropped and created.
+BENCH_REDIS_URL (the broker; default redis://127.0.0.1:6379/14); the cache is a private
+redis-server (allkeys-lru, 256 MB, no persistence) on a free port, as in production. Through
+PgBouncer in transaction mode: BENCH_DATABASE_URL on PgBouncer's port,
+DATABASE_POOLING=transaction in the environment (the server, the worker and this process
+inherit it) and BENCH_ADMIN_DATABASE_URL on PostgreSQL itself (default: BENCH_DATABASE_URL),
+where the database is dropped and created.
 Options: --workers (gunicorn sync workers, default 4), --concurrency (requests in flight,
 default 8), --scale (multiplies the request counts), --start-rate (EXAM_START_RATE for the
 burst; default: 80 % of the start throughput just measured, i.e. what this server can carry;
@@ -29,6 +31,7 @@ page is posted again with its ticket, as the page's script does. benchmarks/run.
 
 import argparse
 import asyncio
+import atexit
 import json
 import os
 import random
@@ -52,6 +55,33 @@ DB_URL = os.environ.get(
 # DROP DATABASE ... WITH (FORCE) ends the backends: sent to PostgreSQL, not through a pooler.
 ADMIN_DB_URL = os.environ.get("BENCH_ADMIN_DATABASE_URL", DB_URL)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+# The cache (REDIS_URL of the stack) on a Redis of its own, as production runs it (deploy/
+# README.md): set by cache_start(); None keeps cache and broker together on REDIS_URL.
+CACHE_URL = None
+
+
+def cache_start(maxmemory: str = "256mb") -> subprocess.Popen:
+    """A private cache redis-server on a free port: allkeys-lru under `maxmemory`, no
+    persistence. The broker stays on REDIS_URL. Returns the process (stop() it at the end)."""
+    global CACHE_URL
+    port = free_port()
+    command = [shutil.which("redis-server") or "redis-server", "--port", str(port)]
+    command += ["--bind", HOST, "--save", "", "--appendonly", "no", "--maxmemory", maxmemory]
+    command += ["--maxmemory-policy", "allkeys-lru"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        ping = subprocess.run(
+            ["redis-cli", "-h", HOST, "-p", str(port), "ping"], capture_output=True, text=True
+        )
+        if ping.stdout.strip() == "PONG":
+            CACHE_URL = f"redis://{HOST}:{port}/0"
+            atexit.register(stop, server)
+            return server
+        time.sleep(0.05)
+    server.kill()
+    raise SystemExit("the private cache redis-server did not start")
+
+
 SLUG = "bench"
 PASSWORD_HASH = "!"  # noqa: S105 - unusable password: sessions are made directly, nobody logs in
 
@@ -61,7 +91,7 @@ def server_env(args=None) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.baseline.settings",
         "DATABASE_URL": DB_URL,
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": CACHE_URL or REDIS_URL,
         "CELERY_BROKER_URL": REDIS_URL,
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -213,9 +243,10 @@ def attempt_items(attempt_ids: list[int]) -> dict[int, list]:
 
 
 def grading_queue_length() -> int:
-    from django.core.cache import cache
+    import redis
+    from django.conf import settings
 
-    return cache._cache.get_client(None, write=False).llen("grading")
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL).llen("grading")
 
 
 # --- A small HTTP client -------------------------------------------------------------------
@@ -312,15 +343,23 @@ async def phase(port, name, raws, *, concurrency, ok_statuses, results=None, qui
 
 
 TICKET = re.compile(rb'name="ve" value="([^"]*)"')
+RETRY_MS = re.compile(rb'data-retry-ms="(\d+)"')
+
+
+def idle_gap(started_at: list[float]) -> float:
+    """The longest time nobody was admitted while people waited: between the burst's start
+    (t = 0) and the first start, and between consecutive starts up to the last one."""
+    times = [0.0, *sorted(started_at)]
+    return max((b - a for a, b in zip(times, times[1:], strict=False)), default=0.0)
 
 
 async def burst(port, cookies, *, spread: float = 0.0, host: str = HOST, then=None) -> dict:
     """Every participant presses "Bắt đầu" at the same moment (or within `spread` seconds); a
-    "please wait" reply is posted again with its ticket after its Retry-After plus up to
-    0.3 s, as the page's script does. `then(index, attempt id)`, a coroutine function, is what
-    each person does once started (the burst's figures do not include it). Returns the
-    figures and, in "attempts", the attempt id of each participant who started (None
-    otherwise)."""
+    "please wait" reply is posted again with its ticket after the delay the page gives its
+    script (`data-retry-ms`, the time to the person's slot), as the page's script does.
+    `then(index, attempt id)`, a coroutine function, is what each person does once started
+    (the burst's figures do not include it). Returns the figures and, in "attempts", the
+    attempt id of each participant who started (None otherwise)."""
     path = f"/bai-thi/bat-dau/{SLUG}/"
     first_reply, started_at, errors, waits = [], [], 0, 0
     attempts: list[int | None] = [None] * len(cookies)
@@ -349,7 +388,9 @@ async def burst(port, cookies, *, spread: float = 0.0, host: str = HOST, then=No
                 waits += 1
                 ticket = TICKET.search(reply)
                 body = b"ve=" + urllib.parse.quote(ticket.group(1)).encode() if ticket else b""
-                await asyncio.sleep(int(headers["retry-after"]) + 0.3 * random.random())  # noqa: S311
+                retry_ms = RETRY_MS.search(reply)
+                delay = int(retry_ms.group(1)) / 1000 if retry_ms else int(headers["retry-after"])
+                await asyncio.sleep(delay)
                 continue
             errors += 1
             return
@@ -372,13 +413,15 @@ async def burst(port, cookies, *, spread: float = 0.0, host: str = HOST, then=No
         "first_reply_p50_s": round(percentile(first_reply, 0.5), 2),
         "first_reply_last_s": round(max(first_reply), 2),
         "last_start_s": round(max(started_at), 2) if started_at else None,
+        "idle_gap_s": round(idle_gap(started_at), 2),
         "attempts": attempts,
     }
     print(
         f"  {len(cookies)} starts fired together: {figures['started']} started, "
         f"{errors} errors, {waits} 'Vui lòng chờ' pages; every first reply within "
         f"{figures['first_reply_last_s']} s (p50 {figures['first_reply_p50_s']} s); "
-        f"last start at {figures['last_start_s']} s",
+        f"last start at {figures['last_start_s']} s; longest time with nobody admitted "
+        f"{figures['idle_gap_s']} s",
         flush=True,
     )
     return figures
@@ -671,12 +714,13 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    for tool in ("psql", "redis-cli"):
+    for tool in ("psql", "redis-cli", "redis-server"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is needed")
 
     port = args.port or free_port()
     n = max(100, int(2000 * args.scale))
+    cache_start()
     env = server_env(args)
     t_setup = time.perf_counter()
     rebuild_database(env)

@@ -331,6 +331,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d-%H%M")
     out = args.json or ROOT / "benchmarks" / "results" / f"{stamp}.json"
     port = eb.free_port()
+    eb.cache_start()  # the cache on a private Redis, the broker on BENCH_REDIS_URL
     env = eb.server_env()
 
     # Steady-state people: enough for the highest rate this machine could carry.
