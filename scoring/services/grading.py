@@ -92,9 +92,9 @@ def attempts_grade(
     again from the current key (graded_at moves so that roll-ups see the change). Attempt ids
     that do not exist are ignored. Returns the number of attempts written.
 
-    On PostgreSQL the grading and the result rows are two SQL statements
-    (`grading_sql`); elsewhere, or with `in_sql=False` (the equivalence test and the
-    benchmark's baseline), Python applies the same rules to rows it reads."""
+    On PostgreSQL the grading and the result rows are one SQL statement
+    (`grading_sql.attempts_grade_sql`); elsewhere, or with `in_sql=False` (the equivalence
+    test and the benchmark's baseline), Python applies the same rules to rows it reads."""
     ids = sorted({int(i) for i in attempt_ids})
     if not ids:
         return 0
@@ -116,9 +116,9 @@ def attempts_grade(
             return 0
         now = timezone.now()
         if in_sql:
-            written = grading_sql.attempts_grade_sql(ids=ids, statuses=statuses, now=now)
-            grading_sql.results_recompute_sql(registration_ids=registration_ids, now=now)
-            return written
+            return grading_sql.attempts_grade_sql(
+                ids=ids, statuses=statuses, registration_ids=registration_ids, now=now
+            )
         rows = list(
             Attempt.objects.filter(id__in=ids, status__in=statuses).values_list(
                 "id", "items", "answers", "question_count", "started_at", "deadline", "finished_at"

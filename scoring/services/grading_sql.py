@@ -1,12 +1,13 @@
-"""Grading as SQL on PostgreSQL: a batch's answers against the key in one UPDATE, its owners'
-result rows in one statement, no row read into Python and no model instance built.
+"""Grading as SQL on PostgreSQL: a batch's answers against the key and its owners' result rows
+in one statement, no row read into Python and no model instance built.
 
-Each statement is the twin of a pure rule, and tests/scoring/test_grading_sql.py grades the
-same random attempts both ways and compares every column:
-- `attempts_grade_sql`: `scoring.rules.score` (which answer is correct, score, duration) as
+The statement is built from two parts, each the twin of a pure rule, and
+tests/scoring/test_grading_sql.py grades the same random attempts both ways and compares every
+column:
+- the grading (`GRADE`): `scoring.rules.score` (which answer is correct, score, duration) as
   `grading.attempt_grade_values` applies it;
-- `results_recompute_sql`: `scoring.rules.best_attempt` and the result row's summary as
-  `grading.results_recompute` builds it in Python.
+- the result rows (`_results`): `scoring.rules.best_attempt` and the row's summary as
+  `grading.results_recompute` builds them in Python.
 
 Callers (`grading.attempts_grade`) hold the owners' registration locks."""
 
@@ -47,40 +48,35 @@ ANSWER_CORRECT = """
     END"""
 
 
-def attempts_grade_sql(*, ids: list[int], statuses: list[str], now: datetime.datetime) -> int:
-    """Grade the attempts among `ids` whose status is in `statuses` (status → graded,
-    graded_at = now): one UPDATE … FROM a query that unnests each attempt's drawn items,
-    looks its answer up by question id, and joins the current key (the correct options of the
-    drawn question *versions*). Returns the number of attempts written."""
-    attempt, option = _table(Attempt), _table(Option)
-    # Only table names are interpolated; every value is a parameter.
-    sql = f"""
-        WITH batch AS MATERIALIZED (
-            SELECT id, items, answers, question_count, started_at, deadline, finished_at,
-                   CASE WHEN jsonb_typeof(items) = 'array' THEN items ELSE '[]' END AS drawn
-            FROM {attempt}
-            WHERE id = ANY (%(ids)s) AND status = ANY (%(statuses)s)
-        ), item AS (
-            SELECT b.id, (e.value ->> 'q')::bigint AS q,
-                   b.answers -> ((e.value ->> 'q')::bigint)::text AS answer
-            FROM batch AS b CROSS JOIN LATERAL jsonb_array_elements(b.drawn) AS e
-        ), k AS (
-            SELECT question_id AS q, array_agg(id ORDER BY id) AS ids
-            FROM {option}
-            WHERE is_correct AND question_id IN (SELECT q FROM item)
-            GROUP BY question_id
-        ), tally AS (
-            SELECT i.id, count(*) FILTER (WHERE {ANSWER_CORRECT}) AS correct
-            FROM item AS i JOIN k USING (q)
-            GROUP BY i.id
-        ), graded AS (
-            SELECT b.id, coalesce(t.correct, 0)::int AS correct,
-                   coalesce(nullif(b.question_count, 0), jsonb_array_length(b.drawn)) AS total,
-                   greatest(0, floor(1000 * (
-                       extract(epoch FROM least(coalesce(b.finished_at, b.deadline), b.deadline))
-                       - extract(epoch FROM b.started_at))))::int AS duration
-            FROM batch AS b LEFT JOIN tally AS t USING (id)
-        )
+# The grading: `batch` the attempts to grade, `graded_now` the UPDATE, returning what the result
+# rows need. Only table names are interpolated; every value is a parameter.
+GRADE = """
+    batch AS MATERIALIZED (
+        SELECT id, items, answers, question_count, started_at, deadline, finished_at,
+               CASE WHEN jsonb_typeof(items) = 'array' THEN items ELSE '[]' END AS drawn
+        FROM {attempt}
+        WHERE id = ANY (%(ids)s) AND status = ANY (%(statuses)s)
+    ), item AS (
+        SELECT b.id, (e.value ->> 'q')::bigint AS q,
+               b.answers -> ((e.value ->> 'q')::bigint)::text AS answer
+        FROM batch AS b CROSS JOIN LATERAL jsonb_array_elements(b.drawn) AS e
+    ), k AS (
+        SELECT question_id AS q, array_agg(id ORDER BY id) AS ids
+        FROM {option}
+        WHERE is_correct AND question_id IN (SELECT q FROM item)
+        GROUP BY question_id
+    ), tally AS (
+        SELECT i.id, count(*) FILTER (WHERE {answer_correct}) AS correct
+        FROM item AS i JOIN k USING (q)
+        GROUP BY i.id
+    ), graded AS (
+        SELECT b.id, coalesce(t.correct, 0)::int AS correct,
+               coalesce(nullif(b.question_count, 0), jsonb_array_length(b.drawn)) AS total,
+               greatest(0, floor(1000 * (
+                   extract(epoch FROM least(coalesce(b.finished_at, b.deadline), b.deadline))
+                   - extract(epoch FROM b.started_at))))::int AS duration
+        FROM batch AS b LEFT JOIN tally AS t USING (id)
+    ), graded_now AS (
         UPDATE {attempt} AS a
         SET correct_count = g.correct,
             score = CASE WHEN g.total = 0 THEN 0
@@ -91,22 +87,64 @@ def attempts_grade_sql(*, ids: list[int], statuses: list[str], now: datetime.dat
             graded_at = %(now)s
         FROM graded AS g
         WHERE a.id = g.id AND a.status = ANY (%(statuses)s)
-        RETURNING extract(epoch FROM %(now)s - a.submitted_at)
-    """  # noqa: S608
+        RETURNING a.id, a.registration_id, a.contest_id, coalesce(a.round_id, 0) AS round_scope,
+                  a.correct_count, a.score, a.duration_ms, a.finished_at, a.prediction,
+                  a.all_correct, a.started_at,
+                  (a.finished_at AT TIME ZONE %(tz)s)::date AS day,
+                  extract(epoch FROM %(now)s - a.submitted_at) AS lag
+    )"""
+
+# The owners' graded attempts, as the result rows read them.
+GRADED_ATTEMPTS = """
+    SELECT id, registration_id, contest_id, coalesce(round_id, 0) AS round_scope,
+           correct_count, score, duration_ms, finished_at, prediction, all_correct,
+           started_at, (finished_at AT TIME ZONE %(tz)s)::date AS day
+    FROM {attempt}
+    WHERE registration_id = ANY (%(regs)s) AND status = %(graded)s"""
+
+
+def attempts_grade_sql(
+    *, ids: list[int], statuses: list[str], registration_ids: list[int], now: datetime.datetime
+) -> int:
+    """Grade the attempts among `ids` whose status is in `statuses` (status → graded,
+    graded_at = now) and rewrite the result rows of `registration_ids` (their owners), in one
+    statement: an UPDATE … FROM a query that unnests each attempt's drawn items, looks its
+    answer up by question id and joins the current key (the correct options of the drawn
+    question *versions*); the result rows read the owners' other graded attempts from the
+    table and the batch's from the UPDATE's RETURNING (one statement sees the table as it
+    was before its own UPDATE). Returns the number of attempts written."""
+    attempt = _table(Attempt)
+    grade = GRADE.format(attempt=attempt, option=_table(Option), answer_correct=ANSWER_CORRECT)
+    # The batch's rows as graded now, and the owners' other graded attempts as the table has
+    # them (a regraded attempt's old version is left out by its id).
+    source = (
+        GRADED_ATTEMPTS.format(attempt=attempt)  # noqa: S608 (names from the models)
+        + " AND id NOT IN (SELECT id FROM graded_now)"
+        + " UNION ALL SELECT id, registration_id, contest_id, round_scope, correct_count,"
+        + " score, duration_ms, finished_at, prediction, all_correct, started_at, day"
+        + " FROM graded_now"
+    )
+    sql = (
+        f"WITH {grade}, {_results(source)} "  # noqa: S608 (names from the models)
+        "SELECT (SELECT array_agg(lag) FROM graded_now), "
+        "(SELECT count(*) FROM graded_now)"
+    )
     params = {
         "ids": ids,
         "statuses": list(statuses),
+        "regs": registration_ids,
         "graded": Attempt.Status.GRADED,
+        "tz": settings.TIME_ZONE,
         "now": now,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        lags = [lag for (lag,) in cursor.fetchall()]
+        lags, written = cursor.fetchone()
     # The grading lag (submitted → graded) for /metrics: first gradings only, a regrade's
     # attempts were submitted long ago.
     if Attempt.Status.GRADED not in statuses:
-        grading_lag_observe(lags=[float(lag) for lag in lags if lag is not None])
-    return len(lags)
+        grading_lag_observe(lags=[float(lag) for lag in lags or [] if lag is not None])
+    return written
 
 
 # The result row's columns the recompute decides, in `grading.RESULT_FIELDS` order.
@@ -129,26 +167,20 @@ RESULT_COLUMNS = [
 ]
 
 
-def results_recompute_sql(*, registration_ids: list[int], now: datetime.datetime) -> int:
-    """`grading.results_recompute` in one statement: the rows these registrations should have
-    (contest level: scope 0; each round: its id), then UPDATE the rows that differ, INSERT the
-    missing ones and DELETE those whose scope has no graded attempt any more, as data-modifying
-    CTEs (each sees the table as the statement found it, and they touch disjoint rows).
-    Returns the number of rows written or deleted."""
-    attempt, result = _table(Attempt), _table(Result)
-    contest, round_ = _table(Contest), _table(Round)
+def _results(source: str) -> str:
+    """The CTEs that rewrite the result rows of %(regs)s from the graded attempts `source`
+    selects: the rows these registrations should have (contest level: scope 0; each round: its
+    id), then UPDATE the rows that differ, INSERT the missing ones and DELETE those whose scope
+    has no graded attempt any more (data-modifying CTEs: each sees the table as the statement
+    found it, and they touch disjoint rows). `results_written` counts what they wrote."""
+    result = _table(Result)
     cols = ", ".join(RESULT_COLUMNS)
     w_cols = ", ".join(f"w.{c}" for c in RESULT_COLUMNS)
     r_cols = ", ".join(f"r.{c}" for c in RESULT_COLUMNS)
     sets = ", ".join(f"{c} = w.{c}" for c in RESULT_COLUMNS)
     same_scope = "r.registration_id = w.registration_id AND coalesce(r.round_id, 0) = w.scope"
-    sql = f"""
-        WITH a AS (
-            SELECT id, registration_id, contest_id, coalesce(round_id, 0) AS round_scope,
-                   correct_count, score, duration_ms, finished_at, prediction, all_correct,
-                   started_at, (finished_at AT TIME ZONE %(tz)s)::date AS day
-            FROM {attempt}
-            WHERE registration_id = ANY (%(regs)s) AND status = %(graded)s
+    return f"""
+        a AS ({source}
         ), scoped AS (
             SELECT a.*, 0::bigint AS scope FROM a
             UNION ALL
@@ -196,8 +228,8 @@ def results_recompute_sql(*, registration_ids: list[int], now: datetime.datetime
                    act.first AS first_started_at
             FROM best AS b
             JOIN activity AS act USING (registration_id, scope)
-            JOIN {contest} AS c ON c.id = b.contest_id
-            LEFT JOIN {round_} AS rd ON rd.id = b.scope
+            JOIN {_table(Contest)} AS c ON c.id = b.contest_id
+            LEFT JOIN {_table(Round)} AS rd ON rd.id = b.scope
             LEFT JOIN rounds AS rs ON rs.registration_id = b.registration_id
         ), updated AS (
             UPDATE {result} AS r SET {sets}, updated_at = %(now)s
@@ -216,10 +248,17 @@ def results_recompute_sql(*, registration_ids: list[int], now: datetime.datetime
             WHERE r.registration_id = ANY (%(regs)s)
               AND NOT EXISTS (SELECT 1 FROM w WHERE {same_scope})
             RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted)
-               + (SELECT count(*) FROM deleted)
-    """  # noqa: S608
+        ), results_written AS (
+            SELECT (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted)
+                   + (SELECT count(*) FROM deleted) AS n
+        )"""  # noqa: S608 (names from the models)
+
+
+def results_recompute_sql(*, registration_ids: list[int], now: datetime.datetime) -> int:
+    """`grading.results_recompute` in one statement. Returns the number of rows written or
+    deleted."""
+    source = GRADED_ATTEMPTS.format(attempt=_table(Attempt))
+    sql = f"WITH {_results(source)} SELECT n FROM results_written"  # noqa: S608
     params = {
         "regs": registration_ids,
         "graded": Attempt.Status.GRADED,

@@ -186,8 +186,8 @@ def test_results_per_round_and_for_the_contest(contest, questions, tree):
 @pytest.mark.parametrize(
     ("in_sql", "queries"),
     [
-        # savepoint, lock the owners, grade (UPDATE), result rows, release
-        (True, 5),
+        # savepoint, lock the owners, grade and write the result rows, release
+        (True, 4),
         # savepoint, lock the owners, attempts, key, update, graded attempts, contest,
         # results, insert, release
         (False, 10),
