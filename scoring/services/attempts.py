@@ -250,6 +250,34 @@ def _claim_sql() -> str:
     )
 
 
+def _claim_insert_sql(attempt: Attempt) -> tuple[str, list]:
+    """PostgreSQL: the claim and the attempt's INSERT as one statement (a DELETE … RETURNING
+    in a CTE feeding INSERT … SELECT): one round trip and no BEGIN/COMMIT, where the two
+    statements in a transaction took four. Every column of `attempt` (an unsaved instance:
+    its defaults as the ORM would write them) except the id, `items` and `question_count`,
+    which come from the ready test when it fits (round, number, fingerprint)."""
+    prepared = connection.ops.quote_name(PreparedAttempt._meta.db_table)
+    table = connection.ops.quote_name(Attempt._meta.db_table)
+    columns, values, params = [], [], []
+    for field in Attempt._meta.concrete_fields:
+        if field.primary_key or field.name in ("items", "question_count"):
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        values.append(f"%s::{field.db_type(connection)}")
+        params.append(field.get_db_prep_save(field.pre_save(attempt, add=True), connection))
+    sql = (
+        f"WITH claimed AS (DELETE FROM {prepared} "  # noqa: S608 (names from the models)
+        "WHERE registration_id = %s AND expires_at > %s "
+        "RETURNING round_id, number, items, fingerprint) "
+        f"INSERT INTO {table} ({', '.join(columns)}, items, question_count) "
+        f"SELECT {', '.join(values)}, items, jsonb_array_length(items) FROM claimed "
+        "WHERE claimed.round_id IS NOT DISTINCT FROM %s AND claimed.number = %s "
+        "AND claimed.fingerprint = %s RETURNING id, items"
+    )
+    claim = [attempt.registration_id, attempt.started_at]
+    return sql, [*claim, *params, attempt.round_id, attempt.number]
+
+
 def _prepared_start(
     *,
     registration: Registration,
@@ -259,12 +287,32 @@ def _prepared_start(
     now: datetime.datetime,
     fields: dict,
 ) -> Attempt | None:
-    """The start as a claim of the person's pre-drawn test (`scoring.services.prepared`): one
-    DELETE … RETURNING and the attempt's INSERT, in one transaction. None when there is no
-    ready test, or when it no longer fits (another round, another attempt number, a changed
-    draw plan): such a test is gone with the DELETE and the caller draws. Two tabs: the second
-    DELETE waits for the first claim's commit, finds nothing and falls back to the draw, whose
-    INSERT meets the one-open-attempt constraint and returns the first tab's attempt."""
+    """The start as a claim of the person's pre-drawn test (`scoring.services.prepared`): the
+    ready test's DELETE … RETURNING and the attempt's INSERT, atomically (one statement on
+    PostgreSQL). None when there is no ready test, or when it no longer fits (another round,
+    another attempt number, a changed draw plan): such a test is gone with the DELETE and the
+    caller draws. Two tabs: the second DELETE waits for the first claim's commit, finds
+    nothing and falls back to the draw, whose INSERT meets the one-open-attempt constraint and
+    returns the first tab's attempt; a claim that meets it is undone with its statement."""
+    if connection.vendor == "postgresql":
+        attempt = Attempt(number=number, items=[], **fields)
+        sql, params = _claim_insert_sql(attempt)
+        try:
+            # In autocommit the statement is its own transaction; inside a caller's
+            # transaction a savepoint keeps a lost race from breaking it.
+            guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+            with guard, connection.cursor() as cursor:
+                cursor.execute(sql, [*params, fingerprint])
+                row = cursor.fetchone()
+        except IntegrityError:
+            return _open_attempt_of(registration)
+        if row is None:
+            return None
+        # Django reads jsonb as text on a raw cursor (the field decodes it; here, json).
+        attempt.pk, attempt.items = row[0], json.loads(row[1])
+        attempt.question_count = len(attempt.items)
+        attempt._state.adding, attempt._state.db = False, connection.alias
+        return attempt
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:

@@ -196,3 +196,15 @@ def test_admin_prepares_a_session_of_its_own_subtree(tree, client):
     )
     assert "Đã rút trước 1 đề thi." in response.content.decode()
     assert list(PreparedAttempt.objects.values_list("session_id", flat=True)) == [own.pk]
+
+
+def test_a_claimed_start_is_one_statement_after_the_checks(tree, django_assert_num_queries):
+    contest = contest_with_bank(owner=tree["C"], root=tree["C"])
+    first, second = (RegistrationFactory(contest=contest, unit=tree["A-1"]) for _ in range(2))
+    exam_session_prepare(session=session_for(contest, tree["A"]))
+    attempt_start(registration=first)  # the draw plan is read and kept
+    # Previous attempts, rounds, standing, then the claim: DELETE … RETURNING feeding the
+    # INSERT (one statement; the savepoint pair only because the test runs in a transaction).
+    with django_assert_num_queries(6):
+        attempt = attempt_start(registration=second)
+    assert Attempt.objects.get(pk=attempt.pk).items == attempt.items
