@@ -440,14 +440,16 @@ class Fault:
 
 
 def fill(directory: Path) -> Path:
+    """A file that takes every free byte of `directory`'s file system."""
     filler = directory / "filler"
-    with filler.open("wb") as out:
-        try:
-            while True:
-                out.write(b"\0" * 65536)
-                out.flush()
-        except OSError:
-            pass
+    out = filler.open("wb", buffering=0)  # unbuffered: close() has nothing left to write
+    try:
+        while True:
+            out.write(b"\0" * 65536)
+    except OSError:  # ENOSPC: full
+        pass
+    finally:
+        out.close()
     return filler
 
 
