@@ -56,9 +56,11 @@
 
   // Saving is said aloud only when it fails, and when it works again after a failure; the
   // routine "saving… saved" of every answer stays on the (silent) badge.
-  var failing = false;
+  var failing = false, kept = false;
   function setState(kind) {
-    var text = { saved: d.textSaved, unsaved: d.textUnsaved, saving: d.textSaving,
+    // Waiting answers are said to be kept on the device only when localStorage holds them.
+    var waiting = kept ? d.textKept : d.textUnsaved;
+    var text = { saved: d.textSaved, unsaved: waiting, saving: d.textSaving,
       offline: d.textOffline }[kind];
     stateEl.textContent = text;
     stateEl.dataset.state = kind;
@@ -111,6 +113,7 @@
   // `b` (base) is the newest batch number known when the answer changed: after a reload, an
   // answer is restored only if the server has written no batch newer than that since.
   function writeStore() {
+    kept = false;
     try {
       if (!hasPending()) { window.localStorage.removeItem(storeKey); return; }
       var answers = {};
@@ -118,6 +121,7 @@
       var entry = { seq: seqUsed, answers: answers, saved: Date.now() };
       if (predictionPending) { entry.prediction = [predictionPending.v, predictionPending.b]; }
       window.localStorage.setItem(storeKey, JSON.stringify(entry));
+      kept = true;
     } catch (e) { /* private mode or full: the page still holds them */ }
   }
 
@@ -146,17 +150,16 @@
       Math.max(0, due - performance.now()));
   }
 
-  function changed(record) {
+  // A new answer (q: question id) or prediction (q: null), stored before anything reads it.
+  function changed(q, value) {
     var now = performance.now();
-    record.c = ++edits;
-    record.b = Math.max(seqUsed, serverSeq);
-    record.t = now;
+    var record = { v: value, c: ++edits, b: Math.max(seqUsed, serverSeq), t: now };
+    if (q === null) { predictionPending = record; } else { pending[q] = record; }
     lastChange = now;
     if (retryAt === Infinity) { retryAt = 0; }
     writeStore();
     setState("unsaved");
     plan();
-    return record;
   }
 
   function acknowledge(upTo) {
@@ -253,7 +256,7 @@
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (input.type !== "radio" || input.name.charAt(0) !== "q") { return; }
-    pending[input.name.slice(1)] = changed({ v: parseInt(input.value, 10) });
+    changed(input.name.slice(1), parseInt(input.value, 10));
     countAnswered();
   });
   if (prediction) {
@@ -263,7 +266,7 @@
         writeStore();
         return;
       }
-      predictionPending = changed({ v: prediction.value });
+      changed(null, prediction.value);
     });
   }
   // Leaving (another app, a closed tab, a reload): what is pending goes now, with keepalive.
