@@ -753,10 +753,11 @@ def main() -> None:
         # exam_bench reads its URLs when imported: ours, before the import.
         os.environ["BENCH_DATABASE_URL"] = pg.url(DB_NAME)
         os.environ["BENCH_ADMIN_DATABASE_URL"] = pg.url(DB_NAME)
-        os.environ["BENCH_REDIS_URL"] = cache.url(0)
+        os.environ["BENCH_REDIS_URL"] = broker.url(0)
         import exam_bench as eb
 
         env = eb.server_env()
+        env["REDIS_URL"] = cache.url(0)  # the cache (and sessions, gate, doorbell)
         env["CELERY_BROKER_URL"] = broker.url(0)
         env["EXAM_START_RATE"] = "40"  # the gate on, so that clock skew could show in it
         print(
