@@ -325,7 +325,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that refuses writes (Redis at maxmemory under noeviction answers OOM, a channel
 # error) is retried like a lost connection, not a reason for the worker to exit: it starts,
 # waits, and grades again as soon as Redis accepts writes (issue 20, fault 3).
-CELERY_BROKER_CHANNEL_ERROR_RETRY = True
+CELERY_BROKER_CHANNEL_ERROR_RETRY = env.bool("CELERY_BROKER_CHANNEL_ERROR_RETRY", default=True)
 # Publishing must fail fast when Redis is down (the sweeper queues the work later), not hang
 # the participant's submit for the default 20+ seconds of retries.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
