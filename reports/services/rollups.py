@@ -21,8 +21,7 @@ How (figures in docs/reports.md, "Benchmark"):
    (parallel lists sorted by day). The attempts are not read at all.
 2. *Own* rows (a unit's own registrations, a few thousand rows): two statements, each one hash
    join of the result rows with the registrations, grouped by the registration's own unit
-   (block, age group, category; or day): `_per_person`, folded in Python, and `_per_day`,
-   written by the database itself (INSERT … SELECT) on PostgreSQL.
+   (block, age group, category; or day): `_per_person` and `_per_day`, written with COPY.
 3. *Subtree* rows: the own rows joined with the tree's (ancestor, descendant) pairs
    (`RollupTree`) and summed, by the database (`_subtree_write`, portable SQL): the tree is
    joined after the aggregation, so only the small own rows are multiplied by its depth.
@@ -117,6 +116,14 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
 def _execute(sql: str, params: list) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -128,17 +135,20 @@ def _own_write(contest: Contest, unit_ids: list[int] | None) -> dict:
     when refreshing; their old own rows are deleted by the caller)."""
     unit_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Decimal(0)])
     score_rows: dict[tuple, int] = defaultdict(int)
+    daily_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
     _per_person(unit_rows, score_rows, contest, unit_ids)
+    if connection.vendor == "postgresql":
+        _per_day(daily_rows, contest, unit_ids)
+    else:
+        _per_day_portable(daily_rows, contest, unit_ids)
     _insert(UnitRollup, _unit_objects(contest, unit_rows.items()))
     _insert(ScoreRollup, _score_objects(contest, score_rows.items()))
-    if connection.vendor == "postgresql":
-        daily = _per_day(contest, unit_ids)
-    else:
-        daily_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
-        _per_day_portable(daily_rows, contest, unit_ids)
-        _insert(DailyRollup, _daily_objects(contest, daily_rows.items()))
-        daily = len(daily_rows)
-    return {"unit_rows": len(unit_rows), "score_rows": len(score_rows), "daily_rows": daily}
+    _insert(DailyRollup, _daily_objects(contest, daily_rows.items()))
+    return {
+        "unit_rows": len(unit_rows),
+        "score_rows": len(score_rows),
+        "daily_rows": len(daily_rows),
+    }
 
 
 def _per_person(unit_rows, score_rows, contest: Contest, unit_ids: list[int] | None) -> None:
@@ -175,22 +185,21 @@ def _per_person(unit_rows, score_rows, contest: Contest, unit_ids: list[int] | N
             score_rows[(round_key, unit_id, int(best or 0))] += people
 
 
-def _per_day(contest: Contest, unit_ids: list[int] | None) -> int:
+def _per_day(daily_rows, contest: Contest, unit_ids: list[int] | None) -> None:
     """PostgreSQL: the result rows joined to the registrations and their day lists unnested
-    (2.4 days per person at full scale), grouped by round key × unit × day and written as own
-    rows by the database (no round trip through Python): participants that day, new
-    participants (the day is the person's first: the lists are sorted by day), attempts,
-    perfect attempts. The unnest is in the select list (one ProjectSet node): as a LATERAL
-    function scan it materialised each row's lists, 8.6–9.3 s against 5.2–5.9 s at full
-    scale. (The join repeats the contest: the hash then holds this contest's registrations,
-    not every contest's.)"""
+    (2.4 days per person at full scale), grouped by round key × unit × day: participants that
+    day, new participants (the day is the person's first: the lists are sorted by day),
+    attempts, perfect attempts. The unnest is in the select list (one ProjectSet node): as a
+    LATERAL function scan it materialised each row's lists, 8.6–9.3 s against 5.2–5.9 s at
+    full scale. Fetched and written with COPY, not INSERT … SELECT: PostgreSQL plans no
+    parallel worker for an INSERT, and the statement took 3.9–4.8 s instead of 1.0–1.4 s at
+    1/5 scale. (The join repeats the contest: the hash then holds this contest's
+    registrations, not every contest's.)"""
     reg = Registration._meta.db_table
     res = Result._meta.db_table
     extra, extra_params = _in_units("r.unit_id", unit_ids)
-    columns = ", ".join(connection.ops.quote_name(c) for c in DAILY_COLUMNS)
     sql = f"""
-        INSERT INTO {DailyRollup._meta.db_table} ({columns})
-        SELECT %s, d.round_key, d.unit_id, TRUE, d.day, COUNT(*),
+        SELECT d.round_key, d.unit_id, d.day, COUNT(*),
                SUM(CASE WHEN d.day = d.first_day THEN 1 ELSE 0 END), SUM(d.n), SUM(d.p)
         FROM (
             SELECT COALESCE(x.round_id, 0) AS round_key, r.unit_id, x.days[1] AS first_day,
@@ -202,7 +211,14 @@ def _per_day(contest: Contest, unit_ids: list[int] | None) -> int:
         ) d
         GROUP BY d.round_key, d.unit_id, d.day
     """  # noqa: S608
-    return _execute(sql, [contest.pk, contest.pk, *extra_params, contest.pk])
+    for round_key, unit_id, day, people, new, n, p in _fetch(
+        sql, [contest.pk, *extra_params, contest.pk]
+    ):
+        row = daily_rows[(int(round_key), unit_id, _as_date(day))]
+        row[0] += people
+        row[1] += int(new or 0)
+        row[2] += int(n or 0)
+        row[3] += int(p or 0)
 
 
 def _per_day_portable(daily_rows, contest: Contest, unit_ids: list[int] | None) -> None:
@@ -242,6 +258,7 @@ def _subtree_write(contest: Contest, ancestors: set[int] | None) -> int:
     extra, extra_params = _in_units("t.ancestor", sorted(ancestors) if ancestors else None)
     if ancestors is not None and not ancestors:
         return 0
+    _tune_session(SUMS_SETTINGS)
     written = 0
     for model, (grouped, summed) in _SUBTREE.items():
         keys = ", ".join(f"o.{quote(c)}" for c in grouped)
@@ -360,8 +377,7 @@ def _copy_line(row: tuple) -> str:
 # registrations; no JIT (its compile time exceeded its gain); for a full recomputation one
 # parallel worker, with the costs that make the planner take it (a parallel hash join: both
 # cores, 10.3-12.5 s → 6.7-7.8 s), and no sorts (the planner expects up to 1.65 M groups where
-# there are 5,000 and chose a sort of every row, 4.6 s, over a hash aggregate). A refresh
-# reads a few units' registrations through their index: it keeps the planner's defaults.
+# there are 5,000 and chose a sort of every row, 4.6 s, over a hash aggregate).
 SESSION_SETTINGS = {
     "work_mem": "256MB",
     "jit": "off",
@@ -370,16 +386,34 @@ SESSION_SETTINGS = {
     "parallel_tuple_cost": "0.0001",
     "enable_sort": "off",
 }
-REFRESH_SETTINGS = ("work_mem", "jit")
+# A refresh's own rows: the touched units' registrations through their index, each one's
+# result rows through theirs (nested loops: time in proportion to the people of those units;
+# the planner's hash join read all 1.5 M result rows for ten units, 0.2 s at 1/5 scale).
+UNITS_SETTINGS = {
+    "work_mem": "256MB",
+    "jit": "off",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+# The subtree sums: own rows (tens of thousands) hashed against the tree pairs. The pairs
+# were just rewritten, so their statistics are stale: the planner took a nested loop over an
+# index without the round key, 1.3-1.8 s for the daily rows at 1/5 scale instead of 0.05 s.
+SUMS_SETTINGS = {
+    "jit": "off",
+    "enable_nestloop": "off",
+    "enable_hashjoin": "on",
+    "enable_sort": "off",
+    "max_parallel_workers_per_gather": "0",
+}
 
 
-def _tune_session(*, full: bool = True) -> None:
+def _tune_session(settings: dict[str, str]) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for name, value in SESSION_SETTINGS.items():
-            if full or name in REFRESH_SETTINGS:
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        for name, value in settings.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def _lock_state(contest: Contest) -> RollupState:
@@ -396,7 +430,7 @@ def rollups_recompute(*, contest: Contest) -> dict:
     refresh looks at anything graded or registered since the start of this recomputation."""
     started = timezone.now()
     with transaction.atomic():
-        _tune_session()
+        _tune_session(SESSION_SETTINGS)
         state = _lock_state(contest)
         last_reg = (
             Registration.objects.filter(contest=contest)
@@ -444,7 +478,7 @@ def rollups_refresh(*, contest: Contest) -> dict:
         return rollups_recompute(contest=contest)
     started = timezone.now()
     with transaction.atomic():
-        _tune_session(full=False)
+        _tune_session(UNITS_SETTINGS)
         state = _lock_state(contest)
         touched, last_reg = _touched_units(contest, state)
         if len(touched) <= REFRESH_MAX_UNITS:
