@@ -26,6 +26,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -300,14 +301,91 @@ def drill(args) -> int:
         restored = _child("figures", pg.url("contest_restored"), recompute=1)
         report["restored"] = restored
         report["restored_cluster"] = f"{pg.bin_dir} port {pg.port}"
+        if not args.no_pitr:
+            report["pitr"] = pitr = pitr_drill(dump)
+            # Not vacuous: the state at T has the corrected answer the dump did not have.
+            pitr["change_kept"] = pitr["at_target"]["raw_counts"] != _strip(source)["raw_counts"]
+            pitr["identical"] = pitr["identical"] and pitr["change_kept"]
 
     differences = compare(_strip(source), _strip(restored))
+    if "pitr" in report and not report["pitr"]["identical"]:
+        differences.append("point-in-time recovery")
     report["identical"] = not differences
     report["load_average_end"] = _load()
     _print(report, differences)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return 1 if differences else 0
+
+
+# An answer corrected (kept: before the recovery target) and an operator's mistake (lost: after).
+CHANGE_KEPT = (
+    "UPDATE scoring_attempt SET correct_count = correct_count - 1 WHERE id = "
+    "(SELECT min(id) FROM scoring_attempt WHERE status = 'graded' AND correct_count > 0)"
+)
+MISTAKE = "DELETE FROM reports_unitrollup; UPDATE scoring_attempt SET correct_count = 0"
+
+
+def pitr_drill(dump: Path) -> dict:
+    """deploy/backups.md's continuous archiving and point-in-time recovery, done: a cluster with
+    WAL archiving holds the contest, a base backup is taken, an answer is corrected (time T),
+    then a mistake wipes the roll-ups and every score; a fresh cluster is recovered from the
+    base backup and the archive up to T. Its figures must equal those taken at T."""
+    from benchmarks.private_services import fresh_cluster, private_postgres
+
+    out: dict = {}
+    with private_postgres(archive=True) as primary, fresh_cluster() as target:
+        primary.createdb("contest")
+        primary.run("pg_restore", "-j", "2", "--no-owner", "-d", primary.url("contest"), str(dump))
+        base = target.root / "base"
+        started = time.perf_counter()
+        primary.run(
+            "pg_basebackup", "-d", primary.url(), "-D", str(base), "-X", "stream", "-c", "fast"
+        )
+        out["base_backup_seconds"] = round(time.perf_counter() - started, 1)
+        primary.psql(CHANGE_KEPT, dbname="contest")
+        at_target = _child("figures", primary.url("contest"), recompute=0)
+        target_time = primary.psql("SELECT clock_timestamp()").strip()
+        time.sleep(1.5)
+        primary.psql(MISTAKE, dbname="contest")
+        segment = primary.psql("SELECT pg_walfile_name(pg_switch_wal())").strip()
+        deadline = time.monotonic() + 60
+        while not (primary.archive_dir / segment).exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"WAL segment {segment} was not archived within 60 s")
+            time.sleep(0.2)
+        # The recovery: the base backup as the fresh cluster's data directory, its own port
+        # and sockets, WAL from the archive up to T, then promoted (deploy/backups.md).
+        target.stop()
+        shutil.rmtree(target.data)
+        shutil.move(base, target.data)
+        settings = {
+            "port": str(target.port),
+            "unix_socket_directories": f"'{target.sockets}'",
+            "archive_mode": "off",
+            "restore_command": f"'cp {primary.archive_dir}/%f %p'",
+            "recovery_target_time": f"'{target_time}'",
+            "recovery_target_action": "'promote'",
+        }
+        with (target.data / "postgresql.conf").open("a") as conf:
+            conf.write("".join(f"{name} = {value}\n" for name, value in settings.items()))
+        (target.data / "recovery.signal").touch()
+        if os.geteuid() == 0:  # the server runs as postgres and removes the signal file
+            subprocess.run(["chown", "-R", "postgres:postgres", str(target.data)], check=True)
+        started = time.perf_counter()
+        target.start()
+        while target.psql("SELECT pg_is_in_recovery()").strip() != "f":
+            if time.perf_counter() - started > 120:
+                raise RuntimeError(f"recovery did not finish; {target.log_path}")
+            time.sleep(0.2)
+        out["recovery_seconds"] = round(time.perf_counter() - started, 1)
+        recovered = _child("figures", target.url("contest"), recompute=0)
+        out["target_time"] = target_time
+        out["at_target"] = _strip(at_target)
+        out["recovered"] = _strip(recovered)
+        out["identical"] = out["at_target"] == out["recovered"]
+        out["load_average"] = _load()
+    return out
 
 
 def _print(report: dict, differences: list[str]) -> None:
@@ -353,6 +431,14 @@ def _print(report: dict, differences: list[str]) -> None:
         rows_count = a.get("rows", a.get("units", ""))
         md5_a, md5_b = a.get("md5", "-"), b.get("md5", "-")
         print(f"  {name:<28} {rows_count:>9}  {md5_a:<32}  {md5_b:<32}  {same}")
+    pitr = report.get("pitr")
+    if pitr:
+        print(
+            f"  point-in-time recovery: base backup {pitr['base_backup_seconds']} s; an answer "
+            f"corrected at {pitr['target_time']}, then every score and roll-up wiped; recovered "
+            f"to that time in {pitr['recovery_seconds']} s (load {pitr['load_average']}): "
+            + ("figures identical to those at the target" if pitr["identical"] else "DIFFERENT")
+        )
     if differences:
         print(
             "RESTORE DRILL FAILED: these figures differ after the restore: "
@@ -375,6 +461,7 @@ def main() -> None:
     parser.add_argument("--recompute", type=int, default=0)
     parser.add_argument("--rebuild", action="store_true", help="drop and build the source again")
     parser.add_argument("--json", default="")
+    parser.add_argument("--no-pitr", action="store_true", help="skip the WAL archive drill")
     parser.add_argument(
         "--tamper", action="store_true", help="change one answer after the restore: must fail"
     )
