@@ -16,7 +16,9 @@ backup? deploy/backups.md says how often to run it.
 Prints timings (build, figures, dump, restore), sizes (database, dump file) and the load
 average. Usage:
     .venv/bin/python benchmarks/restore_drill.py [--participants 20000] [--attempts 60000]
-        [--rebuild] [--json FILE] [--tamper]
+        [--rebuild] [--json FILE] [--tamper] [--no-pitr]
+RESTORE_DRILL_CONTEST=<slug>: compare that contest of the source database instead (nothing is
+built; e.g. a database restored from last night's production backup).
 --tamper changes one graded attempt in the restored copy: the drill must then fail (exit 1),
 which shows that its comparison can fail."""
 
@@ -26,6 +28,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,7 +39,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SLUG = "restore-drill"
+DEFAULT_SLUG = "restore-drill"
+# Another contest of the source database (e.g. a copy restored from last night's production
+# backup): its figures are compared, nothing is built. A slug, nothing else (it goes into SQL).
+SLUG = os.environ.get("RESTORE_DRILL_CONTEST", DEFAULT_SLUG)
+if not re.fullmatch(r"[-a-zA-Z0-9_]+", SLUG):
+    raise SystemExit(f"RESTORE_DRILL_CONTEST={SLUG!r} is not a slug")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/contest_restore_drill"
 
 
@@ -74,6 +82,8 @@ def child_build(participants: int, attempts: int) -> dict:
 
     if Contest.objects.filter(slug=SLUG).exists():
         return {"reused": True}
+    if SLUG != DEFAULT_SLUG:
+        raise SystemExit(f"no contest {SLUG!r} in this database")
     started = time.perf_counter()
     contest_simulate(
         slug=SLUG, participants=participants, attempts=attempts, registrants=participants, seed=7
@@ -319,9 +329,11 @@ def drill(args) -> int:
 
 
 # An answer corrected (kept: before the recovery target) and an operator's mistake (lost: after).
+# The slug is checked above (letters, digits, - and _ only).
 CHANGE_KEPT = (
-    "UPDATE scoring_attempt SET correct_count = correct_count - 1 WHERE id = "
-    "(SELECT min(id) FROM scoring_attempt WHERE status = 'graded' AND correct_count > 0)"
+    "UPDATE scoring_attempt SET correct_count = correct_count - 1 WHERE id = "  # noqa: S608
+    "(SELECT min(a.id) FROM scoring_attempt a JOIN contests_contest c ON c.id = a.contest_id "
+    f"WHERE c.slug = '{SLUG}' AND a.status = 'graded' AND a.correct_count > 0)"
 )
 MISTAKE = "DELETE FROM reports_unitrollup; UPDATE scoring_attempt SET correct_count = 0"
 
