@@ -8,7 +8,10 @@ database of its own. Bulk-creates N submitted attempts (default 20,000) of 20 qu
 from a bank of 100, then measures:
 
 1. batch path in-process: `attempts_grade` on batches of 500 (what one `grade_attempts` task
-   does), attempts/s — target ≥ 2,000/s;
+   does), attempts/s, old path (Python: rows read, the rules applied, rows written;
+   `in_sql=False`) against new path (SQL: `scoring.services.grading_sql`) in the same run,
+   twice each, alternating; the ratio; peak Python memory of each path (tracemalloc, on a
+   pass of its own so that tracing does not slow the timed ones) — target ≥ 5,000/s (issue 21);
 2. one attempt per call in-process (what one `grade_attempt` task does);
 3. through a real worker (`celery worker -c 1 --pool=prefork` on Redis): N attempts published
    as tasks of 500, time from the first publish to the last graded row;
@@ -20,9 +23,11 @@ Each phase resets the attempts to "submitted" and deletes the results first.
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 import uuid
 from pathlib import Path
 
@@ -171,21 +176,83 @@ def graded() -> int:
     return Attempt.objects.filter(status=Attempt.Status.GRADED).count()
 
 
-def in_process_batches(ids, size=500) -> float:
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend (user + system, from
+    /proc: the server is on this machine), or None where it cannot be read. With the
+    process's own CPU time it gives the cost of an attempt in CPU, which the other sessions
+    on a shared machine disturb far less than the wall clock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def in_process_batches(ids, *, in_sql: bool, size=500, traced=False) -> tuple[float, int, str]:
+    """(attempts/s, peak traced Python memory in bytes or 0, CPU per attempt as text)."""
     reset_grades()
+    if traced:
+        tracemalloc.start()
+    backend0, cpu0 = backend_cpu(), time.process_time()
     t = time.perf_counter()
     for i in range(0, len(ids), size):
-        attempts_grade(attempt_ids=ids[i : i + size])
+        attempts_grade(attempt_ids=ids[i : i + size], in_sql=in_sql)
     elapsed = time.perf_counter() - t
+    cpu, backend1 = time.process_time() - cpu0, backend_cpu()
+    peak = 0
+    if traced:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
     assert graded() == len(ids)
-    return len(ids) / elapsed
+    us = 1e6 / len(ids)
+    cost = f"CPU per attempt: worker {cpu * us:.0f} µs"
+    if backend0 is not None and backend1 is not None:
+        both = cpu + backend1 - backend0
+        cost += (
+            f" + database backend {(backend1 - backend0) * us:.0f} µs"
+            f" = {len(ids) / both:,.0f} attempts per CPU-second"
+        )
+    return len(ids) / elapsed, peak, cost
 
 
-def in_process_single(ids) -> float:
+def graded_rows() -> tuple[list, list]:
+    attempts = list(
+        Attempt.objects.order_by("id").values_list(
+            "id", "status", "correct_count", "score", "duration_ms", "all_correct"
+        )
+    )
+    results = list(
+        Result.objects.order_by("registration_id", "round_id").values_list(
+            "registration_id", "round_id", "best_attempt_id", "correct_count", "score",
+            "duration_ms", "finished_at", "prediction", "graded_attempts", "perfect_attempts",
+            "days", "day_attempts", "day_perfect_attempts", "first_started_at",
+        )
+    )  # fmt: skip
+    return attempts, results
+
+
+def compare_paths(ids) -> None:
+    """Both paths graded the whole set: the same rows (a full-size check of what
+    tests/scoring/test_grading_sql.py proves on small random batches)."""
+    in_process_batches(ids, in_sql=False)
+    python = graded_rows()
+    in_process_batches(ids, in_sql=True)
+    assert graded_rows() == python, "SQL grading differs from the Python path"
+    say(f"   both paths wrote the same {len(python[0]):,} attempts and {len(python[1]):,} results")
+
+
+def in_process_single(ids, *, in_sql: bool) -> float:
     reset_grades()
     t = time.perf_counter()
     for attempt_id in ids:
-        attempts_grade(attempt_ids=[attempt_id])
+        attempts_grade(attempt_ids=[attempt_id], in_sql=in_sql)
     return len(ids) / (time.perf_counter() - t)
 
 
@@ -236,7 +303,11 @@ def through_worker(ids, *, per_task: int, reuse: bool) -> float:
         return len(ids) / (time.perf_counter() - t)
     finally:
         worker.terminate()
-        worker.wait(timeout=30)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a loaded machine: warm shutdown takes long
+            worker.kill()
+            worker.wait(timeout=30)
         import redis
 
         redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
@@ -254,17 +325,39 @@ def main():
     ids = build(args.attempts)
     say(f"built {len(ids)} submitted attempts of {QUESTIONS_PER_ATTEMPT} questions "
         f"in {time.perf_counter() - t:.1f} s")  # fmt: skip
-    rate = in_process_batches(ids)
-    say(f"1. batch path, in-process, batches of 500: {rate:,.0f} attempts/s (target ≥ 2,000)")
-    rate = in_process_single(ids[: args.single])
-    say(f"2. one attempt per call, in-process: {rate:,.0f} attempts/s")
+    rates: dict[bool, list[float]] = {False: [], True: []}
+    for _repeat in range(2):
+        for in_sql in (False, True):
+            rate, _peak, cost = in_process_batches(ids, in_sql=in_sql)
+            rates[in_sql].append(rate)
+            name = "new (SQL)" if in_sql else "old (Python)"
+            say(f"1. batch path, in-process, batches of 500, {name}: {rate:,.0f} attempts/s; "
+                f"{cost}; {load()}")  # fmt: skip
+    old, new = max(rates[False]), max(rates[True])
+    say(f"   best of two: old {old:,.0f}/s, new {new:,.0f}/s, ratio new/old {new / old:.2f} "
+        f"(target ≥ 5,000/s)")  # fmt: skip
+    traced = ids[: min(len(ids), 5_000)]
+    for in_sql in (False, True):
+        _rate, peak, _cost = in_process_batches(traced, in_sql=in_sql, traced=True)
+        name = "new (SQL)" if in_sql else "old (Python)"
+        say(f"   peak Python memory, {name}, {len(traced):,} attempts in batches of 500: "
+            f"{peak / 2**20:.1f} MiB (tracemalloc)")  # fmt: skip
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    say(f"   process peak RSS so far: {rss:.0f} MiB")
+    compare_paths(ids)
+    for in_sql in (False, True):
+        rate = in_process_single(ids[: args.single], in_sql=in_sql)
+        name = "new (SQL)" if in_sql else "old (Python)"
+        say(f"2. one attempt per call, in-process, {name}: {rate:,.0f} attempts/s; {load()}")
     if not args.no_worker and settings.CELERY_BROKER_URL.startswith("redis"):
         rate = through_worker(ids, per_task=500, reuse=True)
-        say(f"3. real worker, tasks of 500 attempts: {rate:,.0f} attempts/s")
+        say(f"3. real worker (SQL path), tasks of 500 attempts: {rate:,.0f} attempts/s; {load()}")
         rate = through_worker(ids[: args.single], per_task=1, reuse=True)
-        say(f"4a. real worker, one attempt per task, CELERY_DB_REUSE_MAX=1000: {rate:,.0f}/s")
+        say(f"4a. real worker, one attempt per task, CELERY_DB_REUSE_MAX=1000: {rate:,.0f}/s; "
+            f"{load()}")  # fmt: skip
         rate = through_worker(ids[: args.single], per_task=1, reuse=False)
-        say(f"4b. real worker, one attempt per task, connection per task: {rate:,.0f}/s")
+        say(f"4b. real worker, one attempt per task, connection per task: {rate:,.0f}/s; "
+            f"{load()}")  # fmt: skip
 
 
 if __name__ == "__main__":
