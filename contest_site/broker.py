@@ -58,8 +58,8 @@ _last_logged = 0.0
 
 
 def _refused(error: Exception) -> bool:
-    """Did Redis refuse a write for lack of memory? (In a MULTI/EXEC pipeline the OOM of a
-    queued command comes back as EXECABORT.)"""
+    """Did Redis refuse a write for lack of memory? redis-py raises the OOM of a command
+    queued in MULTI as that command's error; an EXECABORT naming OOM counts the same."""
     return isinstance(error, OutOfMemoryError) or (
         isinstance(error, ExecAbortError) and "OOM" in str(error)
     )
