@@ -265,6 +265,7 @@ def drill(args) -> int:
     from benchmarks.private_services import fresh_cluster
 
     report: dict = {"load_average_start": _load()}
+    drill_started = time.perf_counter()
     source_url = args.database_url
     if args.rebuild:
         _drop_database(source_url)
@@ -321,6 +322,7 @@ def drill(args) -> int:
     if "pitr" in report and not report["pitr"]["identical"]:
         differences.append("point-in-time recovery")
     report["identical"] = not differences
+    report["total_seconds"] = round(time.perf_counter() - drill_started, 1)
     report["load_average_end"] = _load()
     _print(report, differences)
     if args.json:
@@ -458,7 +460,9 @@ def _print(report: dict, differences: list[str]) -> None:
         )
     else:
         print("restore drill passed: every figure identical after dump and restore")
-    print(f"load average {report['load_average_end']} at the end")
+    print(
+        f"{report['total_seconds']} s in all; load average {report['load_average_end']} at the end"
+    )
 
 
 def main() -> None:
