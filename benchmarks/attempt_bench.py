@@ -336,6 +336,38 @@ def summarise(rounds: list[dict], timing: dict) -> dict:
         f"{'ok' if report['new_over_old_attempts_per_s'] >= 2 else 'MISSED'}"
     )
     print(f"errors: {errors}")
+    # Other page timings, computed (not measured) from this run's per-request costs and the
+    # model's batch counts: what EXAM_AUTOSAVE_EVERY_SECONDS trades.
+    fixed = sum(v for p, v in per_attempt["new"].items() if p != "autosave")
+    per_batch = per_attempt["new"]["autosave"] / k
+    report["computed"] = {}
+    model_rng = random.Random(5)  # noqa: S311
+    for every in (30, 60, 120, 180, 300):
+        counts = []
+        for _ in range(2000):
+            times = answer_times(model_rng)
+            counts.append(
+                len(
+                    batch_schedule(
+                        times,
+                        pause=timing["pause"],
+                        every=every,
+                        submit_at=times[-1] + REVIEW_SECONDS,
+                    )
+                )
+            )
+        kk = sum(counts) / len(counts)
+        cost = fixed + kk * per_batch
+        floor_kk = 3 / render + (kk + 1) / insert
+        report["computed"][every] = {
+            "batches": round(kk, 2),
+            "over_floor": round(cost / floor_kk, 2),
+            "over_old": round(old_ms / 1000 / cost, 2),
+        }
+        print(
+            f"  computed, every {every:>3} s: {kk:5.2f} batches, whole attempt "
+            f"{cost / floor_kk:.2f} x floor, {old_ms / 1000 / cost:.2f} x today's attempts/s"
+        )
     return report
 
 

@@ -611,10 +611,12 @@ def throughput_phases(port, cookies, *, rounds: int, concurrency: int, seed: int
     return results
 
 
-def autosave_request(attempt: int, items: list, cookie, rng) -> bytes:
-    """Some of the attempt's questions answered (as the page's script sends them)."""
+def autosave_request(attempt: int, items: list, cookie, rng, *, seq: int = 1) -> bytes:
+    """A batch of some of the attempt's answers, numbered `seq` (1, 2 … per attempt), as the
+    page's script sends them (docs/exam.md, autosave)."""
     answered = items[: 1 + rng.randrange(len(items))]
-    body = json.dumps({"answers": {str(it["q"]): rng.choice(it["o"]) for it in answered}})
+    answers = {str(it["q"]): rng.choice(it["o"]) for it in answered}
+    body = json.dumps({"seq": seq, "answers": answers})
     return request(
         "POST", f"/bai-thi/{attempt}/luu/", cookie, body=body.encode(), ctype="application/json"
     )

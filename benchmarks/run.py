@@ -146,9 +146,9 @@ async def school_start(port, cookies, *, autosaves: int, think: tuple[float, flo
         cookie = cookies[index]
         items = (await asyncio.to_thread(eb.attempt_items, [attempt]))[attempt]
         await timed(tally, "test page", port, eb.request("GET", f"/bai-thi/{attempt}/", cookie))
-        for _ in range(autosaves):
+        for n in range(autosaves):
             await asyncio.sleep(rng.uniform(*think))
-            raw = eb.autosave_request(attempt, items, cookie, rng)
+            raw = eb.autosave_request(attempt, items, cookie, rng, seq=n + 1)
             await timed(tally, "autosave", port, raw)
         await asyncio.sleep(rng.uniform(*think))
         raw = eb.submit_request(attempt, items, cookie, rng)

@@ -383,7 +383,7 @@ EXAM_CLOCK_FROM_DATABASE = env.bool("EXAM_CLOCK_FROM_DATABASE", default=True)
 # unsent one), on leaving the page, and with the submit; meanwhile they are kept in the page
 # and in localStorage. The longer, the fewer requests per attempt (docs/exam.md, autosave).
 EXAM_AUTOSAVE_PAUSE_SECONDS = env.float("EXAM_AUTOSAVE_PAUSE_SECONDS", default=3.0)
-EXAM_AUTOSAVE_EVERY_SECONDS = env.float("EXAM_AUTOSAVE_EVERY_SECONDS", default=120.0)
+EXAM_AUTOSAVE_EVERY_SECONDS = env.float("EXAM_AUTOSAVE_EVERY_SECONDS", default=180.0)
 # A submission's grading task starts this many seconds after the doorbell rang
 # (scoring/services/queueing.py): the submissions of that second are graded in one batch
 # instead of a few per task. Measured in benchmarks/README.md; the grading lag target is 5 s.

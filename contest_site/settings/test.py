@@ -49,7 +49,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 # turns the database clock on (contest_site/clock.py).
 EXAM_CLOCK_FROM_DATABASE = False
 # The browser tests wait for "Đã lưu": the page's batches go out within a second or two here
-# (production waits up to two minutes; tests/scoring/test_autosave_browser.py sets its own).
+# (production waits up to three minutes; tests/scoring/test_autosave_browser.py sets its own).
 EXAM_AUTOSAVE_PAUSE_SECONDS = float(os.environ.get("EXAM_AUTOSAVE_PAUSE_SECONDS") or 0.3)
 EXAM_AUTOSAVE_EVERY_SECONDS = float(os.environ.get("EXAM_AUTOSAVE_EVERY_SECONDS") or 1.0)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -92,7 +92,7 @@
   // only when the server said it holds a batch built after the last change: each pending
   // answer records its change number `c`, and a reply clears only the answers its batch had.
   var pauseMs = (parseFloat(d.autosavePause) || 3) * 1000;
-  var everyMs = (parseFloat(d.autosaveEvery) || 120) * 1000;
+  var everyMs = (parseFloat(d.autosaveEvery) || 180) * 1000;
   var storeKey = "attempt-answers:" + url;
   var serverSeq = parseInt(d.seq, 10) || 0;  // the last batch the server wrote, as far as known
   var seqUsed = serverSeq;                    // the last number this page (or tab) gave a batch
