@@ -37,6 +37,7 @@ import itertools
 import json
 import os
 import pickle
+import resource
 import subprocess
 import sys
 import tempfile
@@ -358,6 +359,8 @@ def phase_write(name: str, dump: str, limit: int | None) -> dict:
 def child(phase: str, slug: str, dump: str, limit: int | None) -> dict:
     _setup()
     started_load = _load()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = usage.ru_utime + usage.ru_stime
     if phase == "job":
         out = phase_job(slug, dump)
     elif phase == "read-export":
@@ -373,6 +376,10 @@ def child(phase: str, slug: str, dump: str, limit: int | None) -> dict:
     else:
         out = phase_write(phase, dump, limit)
     out["peak_mb"] = round(_peak_mb(), 1)
+    # This process's CPU time (user + system): what the phase costs a core, whatever the load
+    # (the database server's work, e.g. COPY's sort, is in another process and not counted).
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime - cpu_before, 2)
     out["load"] = f"{started_load} → {_load()}"
     return out
 

@@ -126,3 +126,16 @@ def test_rows_read_equals_the_orm(small_contest):
     assert expected[0][9].utcoffset() == datetime.timedelta(0)
     assert 'Trần "Lan", dòng 1\ndòng 2' in {row[0] for row in expected}
     assert {row[11] for row in expected} == {""} and None in {row[7] for row in expected}
+
+
+def test_rows_read_without_postgresql_reads_the_queryset(small_contest, monkeypatch):
+    """The embedded demo (SQLite) has no COPY: the rows are the queryset's own."""
+    from django.db import connections
+
+    queryset = (
+        Result.objects.filter(contest=small_contest).order_by("pk").values_list(*results.FIELDS)
+    )
+    monkeypatch.setattr(connections[queryset.db], "vendor", "sqlite")
+    count, rows = rows_read(queryset)
+    assert count == 5
+    assert list(rows) == list(queryset)
