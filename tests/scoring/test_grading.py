@@ -25,6 +25,7 @@ def questions(contest):
     return contest_questions(contest)
 
 
+@pytest.mark.sqlite  # the Python path of the embedded demo, too
 def test_grades_from_stored_answers(contest, questions, tree):
     registration = register(contest, tree["A-1"])
     attempt = make_attempt(registration, questions, correct=15, seconds=312.5)
@@ -101,6 +102,7 @@ def test_open_and_missing_attempts_are_left_alone(contest, questions, tree):
     assert Result.objects.count() == 0
 
 
+@pytest.mark.sqlite  # the Python path of the embedded demo, too
 def test_bad_answers_count_as_wrong(contest, questions, tree):
     attempt = make_attempt(register(contest, tree["A-1"]), questions, correct=20)
     q0, q1, q2, q3 = (q for q, _o, _r, _w in questions[:4])
@@ -119,6 +121,7 @@ def test_bad_answers_count_as_wrong(contest, questions, tree):
     assert attempt.correct_count == 16
 
 
+@pytest.mark.sqlite  # the Python path of the embedded demo, too
 def test_several_correct_options(contest, questions, tree):
     q, opts, right, _wrong = questions[0]
     Option.objects.filter(pk=opts[1]).update(is_correct=True)
@@ -157,6 +160,7 @@ def test_best_attempt_most_correct_then_shortest_then_earliest(contest, question
     assert fast_late.pk != result.best_attempt_id
 
 
+@pytest.mark.sqlite  # the Python path of the embedded demo, too
 def test_results_per_round_and_for_the_contest(contest, questions, tree):
     week1 = Round.objects.create(
         contest=contest,
