@@ -181,7 +181,144 @@ def reference_query(contest) -> dict:
             cursor.execute(REFERENCE_QUERY, [contest.pk])
             cursor.fetchall()
             times.append(time.perf_counter() - started)
-    return {"runs": [round(t, 2) for t in times], "best": round(min(times), 2)}
+    return {
+        "runs": [round(t, 2) for t in times],
+        "best": round(min(times), 2),
+        "load_average": _uptime(),
+    }
+
+
+def _uptime() -> str:
+    """The machine's load average, printed with every figure (the machine is shared)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _rollup_fingerprint(contest) -> list[str]:
+    """md5 of every subtree roll-up row of the contest, per table, in a fixed order: equal
+    after a refresh and after a full recomputation when the refresh is exact."""
+    from django.db import connection
+
+    from reports.models import DailyRollup, ScoreRollup, UnitRollup
+
+    out = []
+    with connection.cursor() as cursor:
+        for model in (UnitRollup, ScoreRollup, DailyRollup):
+            table = model._meta.db_table
+            columns = [f.column for f in model._meta.concrete_fields if f.column != "id"]
+            row = "ROW(" + ", ".join(columns) + ")::text"
+            cursor.execute(
+                f"SELECT md5(string_agg({row}, '|' ORDER BY {row})) FROM {table} "  # noqa: S608
+                "WHERE contest_id = %s AND NOT own",
+                [contest.pk],
+            )
+            out.append(cursor.fetchone()[0])
+    return out
+
+
+def refresh_times(contest, *, rounds: int = 3, units: int = 3, people: int = 10) -> dict:
+    """The incremental refresh with a few units touched: each round regrades the attempts of
+    `people` registrations in each of `units` units (graded_at moves; their result rows are
+    rewritten by grading's own service, as a regrade does), then times `rollups_refresh`. At
+    the end the subtree rows are compared with a full recomputation's (exactness)."""
+    from django.db import transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from contests.models import Unit
+    from participants.models import Registration
+    from reports.services.rollups import rollups_recompute, rollups_refresh
+    from scoring.models import Attempt
+    from scoring.services.grading import results_recompute
+
+    leaves = list(
+        Registration.objects.filter(contest=contest)
+        .values_list("unit_id", flat=True)
+        .order_by("unit_id")
+        .distinct()
+    )
+    step = max(1, len(leaves) // (rounds * units))
+    chosen = leaves[::step][: rounds * units]
+    times, outs = [], []
+    for r in range(rounds):
+        unit_ids = chosen[r * units : (r + 1) * units]
+        regs = []
+        for unit_id in unit_ids:
+            regs += list(
+                Registration.objects.filter(contest=contest, unit_id=unit_id, results__isnull=False)
+                .order_by("id")
+                .values_list("id", flat=True)[:people]
+            )
+        with transaction.atomic():
+            Attempt.objects.filter(registration_id__in=regs, status="graded", number=1).update(
+                correct_count=F("question_count"),
+                all_correct=True,
+                score=100,
+                graded_at=timezone.now(),
+            )
+            results_recompute(registration_ids=regs)
+        started = time.perf_counter()
+        outs.append(rollups_refresh(contest=contest))
+        times.append(time.perf_counter() - started)
+    refreshed = _rollup_fingerprint(contest)
+    rollups_recompute(contest=contest)
+    return {
+        "runs": [round(t, 3) for t in times],
+        "best": round(min(times), 3),
+        "results": outs,
+        "units_named": [Unit.objects.get(pk=u).code for u in chosen],
+        "equals_recompute": refreshed == _rollup_fingerprint(contest),
+        "load_average": _uptime(),
+    }
+
+
+def first_render_times(client, url: str, contest, *, scopes: int = 12) -> dict:
+    """The dashboard's first, uncached render of each of `scopes` units (the root, then units
+    spread over the tree's levels): the cache is cleared first, and every scope is rendered
+    once, so none of its figures is cached (the session is, by a request to the index)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contests.models import Unit
+
+    root = contest.participation_root
+    units = list(Unit.objects.filter(path__startswith=root.path).order_by("depth", "path"))
+    by_depth: dict[int, list] = {}
+    for unit in units:
+        by_depth.setdefault(unit.depth, []).append(unit)
+    picked = [root]
+    depths = sorted(d for d in by_depth if d > root.depth)
+    i = 0
+    while len(picked) < scopes and any(by_depth[d] for d in depths):
+        d = depths[i % len(depths)]
+        if by_depth[d]:
+            pool = by_depth[d]
+            picked.append(pool.pop(len(pool) // 2))
+        i += 1
+    cache.clear()
+    index = url.rsplit("/", 2)[0] + "/"
+    assert client.get(index).status_code == 200
+    times, queries, per_scope = [], [], []
+    for unit in picked:
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url + f"?unit={unit.code}")
+        ms = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, unit.code
+        times.append(ms)
+        queries.append(len(captured))
+        per_scope.append((unit.code, unit.depth, round(ms, 1)))
+    ordered = sorted(times)
+    return {
+        "scopes": len(times),
+        "p50": round(statistics.median(ordered), 1),
+        "p99": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 1),
+        "max": round(ordered[-1], 1),
+        "root_ms": round(times[0], 1),
+        "queries_max": max(queries),
+        "per_scope": per_scope,
+        "load_average": _uptime(),
+    }
 
 
 def _run_child(mode: str, slug: str) -> dict:
@@ -258,12 +395,23 @@ def main() -> None:
             started = time.perf_counter()
             result = rollups_recompute(contest=contest)
             times.append(time.perf_counter() - started)
-        figures[label] = {"runs": [round(t, 2) for t in times], "best": round(min(times), 2)}
+        figures[label] = {
+            "runs": [round(t, 2) for t in times],
+            "best": round(min(times), 2),
+            "load_average": _uptime(),
+        }
         figures["rollup_rows"] = result
 
     recompute_times("recompute_seconds")
     if connection.vendor == "postgresql":
         figures["reference_query_seconds"] = reference_query(contest)
+        reference = figures["reference_query_seconds"]["best"]
+        figures["recompute_vs_reference"] = round(
+            figures["recompute_seconds"]["best"] / reference, 2
+        )
+    figures["refresh_seconds"] = refresh_times(contest)
+    if connection.vendor == "postgresql":
+        figures["refresh_vs_reference"] = round(figures["refresh_seconds"]["best"] / reference, 3)
     if args.serial and connection.vendor == "postgresql":
         from reports.services import rollups
 
@@ -285,6 +433,7 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     url = reverse("reports:dashboard", args=[slug])
+    figures["dashboard_first_render_ms"] = first_render_times(client, url, contest)
     for warm in (url, url + f"?unit={contest.participation_root.code}"):
         assert client.get(warm).status_code == 200
     renders = []

@@ -132,15 +132,18 @@ def _execute(sql: str, params: list) -> int:
 
 def _own_write(contest: Contest, unit_ids: list[int] | None) -> dict:
     """Write the own UnitRollup, ScoreRollup and DailyRollup rows (of the given units only
-    when refreshing; their old own rows are deleted by the caller)."""
+    when refreshing; their old own rows are deleted by the caller). PostgreSQL: two aggregate
+    statements (for a few units too: reading their 9,573 people's rows through the ORM and
+    folding them took 0.24-0.68 s against 0.15-0.26 s, at 1/5 scale). The embedded SQLite
+    demo: the people's rows read once and folded by `own_rows_fold`."""
     unit_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, Decimal(0)])
     score_rows: dict[tuple, int] = defaultdict(int)
     daily_rows: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0])
-    _per_person(unit_rows, score_rows, contest, unit_ids)
     if connection.vendor == "postgresql":
+        _per_person(unit_rows, score_rows, contest, unit_ids)
         _per_day(daily_rows, contest, unit_ids)
     else:
-        _per_day_portable(daily_rows, contest, unit_ids)
+        own_rows_fold(_people(contest, unit_ids), unit_rows, score_rows, daily_rows)
     _insert(UnitRollup, _unit_objects(contest, unit_rows.items()))
     _insert(ScoreRollup, _score_objects(contest, score_rows.items()))
     _insert(DailyRollup, _daily_objects(contest, daily_rows.items()))
@@ -149,6 +152,73 @@ def _own_write(contest: Contest, unit_ids: list[int] | None) -> dict:
         "score_rows": len(score_rows),
         "daily_rows": len(daily_rows),
     }
+
+
+def _people(contest: Contest, unit_ids: list[int] | None):
+    """Every registration of the contest (of the given units) with each of its result rows,
+    or once with nothing when it has none: the rows `own_rows_fold` counts. Read through the
+    registrations' (contest, unit) index and the results' registration index."""
+    regs = Registration.objects.filter(contest=contest)
+    if unit_ids is not None:
+        regs = regs.filter(unit_id__in=unit_ids)
+    return regs.values_list(
+        "unit_id",
+        "block_id",
+        "age_group",
+        "category_id",
+        "results__id",
+        "results__round_id",
+        "results__correct_count",
+        "results__graded_attempts",
+        "results__perfect_attempts",
+        "results__score",
+        "results__days",
+        "results__day_attempts",
+        "results__day_perfect_attempts",
+    ).iterator(chunk_size=5000)
+
+
+def own_rows_fold(people, unit_rows, score_rows, daily_rows) -> None:
+    """The own rows' rule, row by row (the aggregate statements `_per_person` and `_per_day`
+    compute the same for a whole contest on PostgreSQL): `people` are (unit, block, age
+    group, category, result id, round, best correct, graded attempts, perfect attempts, best
+    score, days, attempts per day, perfect attempts per day), one per result row of a
+    registration, or one with the result fields empty for a registration without any. A
+    registration counts as a registrant once, on its contest-level row (round empty); a
+    result row makes a participant of its round key (0: the contest), with its attempts,
+    best score and best number correct, and per day: a participant that day, new on the
+    first (the days are sorted), its attempts and perfect attempts."""
+    for (
+        unit_id,
+        block_id,
+        age,
+        category_id,
+        result_id,
+        round_id,
+        best,
+        n,
+        p,
+        score,
+        *lists,
+    ) in people:
+        round_key = round_id or 0
+        row = unit_rows[(round_key, unit_id, block_id, age, category_id)]
+        if round_id is None:
+            row[0] += 1
+        if result_id is None:
+            continue
+        row[1] += 1
+        row[2] += n
+        row[3] += p
+        row[4] += Decimal(score)
+        score_rows[(round_key, unit_id, best)] += 1
+        days, attempts, perfect = lists
+        for position, (day, day_n, day_p) in enumerate(zip(days, attempts, perfect, strict=True)):
+            day_row = daily_rows[(round_key, unit_id, _as_date(day))]
+            day_row[0] += 1
+            day_row[1] += int(position == 0)
+            day_row[2] += day_n
+            day_row[3] += day_p
 
 
 def _per_person(unit_rows, score_rows, contest: Contest, unit_ids: list[int] | None) -> None:
@@ -219,22 +289,6 @@ def _per_day(daily_rows, contest: Contest, unit_ids: list[int] | None) -> None:
         row[1] += int(new or 0)
         row[2] += int(n or 0)
         row[3] += int(p or 0)
-
-
-def _per_day_portable(daily_rows, contest: Contest, unit_ids: list[int] | None) -> None:
-    """Elsewhere (the embedded SQLite demo: thousands of people), the same folded in Python."""
-    results = Result.objects.filter(contest=contest)
-    if unit_ids is not None:
-        results = results.filter(registration__unit_id__in=unit_ids)
-    for round_id, unit_id, days, attempts, perfect in results.values_list(
-        "round_id", "registration__unit_id", "days", "day_attempts", "day_perfect_attempts"
-    ).iterator(chunk_size=5000):
-        for position, (day, n, p) in enumerate(zip(days, attempts, perfect, strict=True)):
-            row = daily_rows[(round_id or 0, unit_id, day)]
-            row[0] += 1
-            row[1] += int(position == 0)
-            row[2] += n
-            row[3] += p
 
 
 # The subtree rows: each table's own rows joined with the tree pairs and summed per ancestor,

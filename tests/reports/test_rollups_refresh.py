@@ -2,6 +2,8 @@
 disqualification and a unit moved in the tree, touching only the units it must."""
 
 import datetime
+from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -9,7 +11,13 @@ from django.utils import timezone
 from contests.models import Unit
 from reports import selectors
 from reports.models import DailyRollup, RollupState, RollupTree, UnitRollup
-from reports.services.rollups import REFRESH_LAG, _Tree, rollups_recompute, rollups_refresh
+from reports.services.rollups import (
+    REFRESH_LAG,
+    _Tree,
+    own_rows_fold,
+    rollups_recompute,
+    rollups_refresh,
+)
 from scoring.models import Attempt
 from scoring.services.disqualification import registration_disqualify
 from scoring.services.grading import attempts_grade
@@ -121,3 +129,39 @@ def test_tree_fingerprint(paths, same):
         ).fingerprint()
 
     assert (fingerprint(paths) == fingerprint({1: "0001", 2: "00010001"})) is same
+
+
+D1, D2 = datetime.date(2023, 9, 1), datetime.date(2023, 9, 2)
+NOBODY = (None,) * 9
+# (unit, block, age group, category, result id, round, best correct, attempts, perfect,
+# best score, days, attempts per day, perfect attempts per day)
+NO_RESULT = (1, 10, "18+", None, *NOBODY)
+CONTEST_ROW = (1, 10, "18+", None, 5, None, 9, 3, 1, "90.00", [D1, D2], [2, 1], [1, 0])
+ROUND_ROW = (1, 10, "18+", None, 6, 7, 8, 1, 0, "80.00", [D2], [1], [0])
+
+
+@pytest.mark.parametrize(
+    ("people", "units", "scores", "days"),
+    [
+        ([NO_RESULT], {(0, 1, 10, "18+", None): [1, 0, 0, 0, 0]}, {}, {}),
+        (
+            [NO_RESULT, CONTEST_ROW],
+            {(0, 1, 10, "18+", None): [2, 1, 3, 1, 90]},
+            {(0, 1, 9): 1},
+            {(0, 1, D1): [1, 1, 2, 1], (0, 1, D2): [1, 0, 1, 0]},
+        ),
+        (
+            # A round's row: a participant of the round, never a second registrant.
+            [CONTEST_ROW, ROUND_ROW],
+            {(0, 1, 10, "18+", None): [1, 1, 3, 1, 90], (7, 1, 10, "18+", None): [0, 1, 1, 0, 80]},
+            {(0, 1, 9): 1, (7, 1, 8): 1},
+            {(0, 1, D1): [1, 1, 2, 1], (0, 1, D2): [1, 0, 1, 0], (7, 1, D2): [1, 1, 1, 0]},
+        ),
+    ],
+)
+def test_own_rows_fold(people, units, scores, days):
+    unit_rows = defaultdict(lambda: [0, 0, 0, 0, Decimal(0)])
+    score_rows, daily_rows = defaultdict(int), defaultdict(lambda: [0, 0, 0, 0])
+    own_rows_fold(people, unit_rows, score_rows, daily_rows)
+    assert dict(unit_rows) == units
+    assert (dict(score_rows), dict(daily_rows)) == (scores, days)
