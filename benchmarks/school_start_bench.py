@@ -18,7 +18,8 @@ Own database and Redis DB (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/contest_school_bench; BENCH_REDIS_URL, default
 redis://127.0.0.1:6379/12), dropped and rebuilt. Options: --burst (2000), --phase (people per
 start phase, 400), --workers (4), --concurrency (8), --spread (seconds over which the burst's
-people press, 1.0), --json FILE.
+people press, 1.0), --rate-factor (the gate's rate as a share of the start throughput just
+measured, 0.8), --json FILE.
 """
 
 import argparse
@@ -123,6 +124,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--spread", type=float, default=1.0)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--rate-factor",
+        type=float,
+        default=0.8,
+        help="EXAM_START_RATE for a burst = this × the start throughput just measured",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
@@ -161,7 +168,7 @@ def main() -> None:
     finally:
         eb.stop(server)
     # 2. The live burst.
-    live_rate = max(1, int(0.8 * results["live_phases"]["start_live"]["throughput"]))
+    live_rate = max(1, int(args.rate_factor * results["live_phases"]["start_live"]["throughput"]))
     live = run_burst(env, port, args, live_burst, rate=live_rate, label="2. live burst")
     live.pop("attempts")
     results["live_burst"] = live
@@ -214,7 +221,9 @@ def main() -> None:
     finally:
         eb.stop(server)
     # 5. The pre-drawn burst.
-    claim_rate = max(1, int(0.8 * results["ready_phases"]["start_claim"]["throughput"]))
+    claim_rate = max(
+        1, int(args.rate_factor * results["ready_phases"]["start_claim"]["throughput"])
+    )
     pre = run_burst(env, port, args, ready_burst, rate=claim_rate, label="5. pre-drawn burst")
     pre["claimed_share"] = round(claimed_share(pre.pop("attempts"), ready), 4)
     results["ready_burst"] = pre

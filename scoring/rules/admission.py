@@ -34,4 +34,26 @@ def admission_wait_ms(*, now: float, slot: float, ticket: bool) -> int | None:
     if ahead <= (TICKET_TOLERANCE if ticket else FRESH_TOLERANCE) + 1e-9:
         return 0
     # Rounded up to the next millisecond: never back before the slot.
-    return math.ceil(ahead * 1000 - 1e-6)
+    return math.ceil(ahead * 1000 - 1e-3)
+
+
+def gate_step(
+    *, now: float, next_slot: float, rate: float, admitted: int
+) -> tuple[str, float, float]:
+    """A fresh start at `now` (seconds), with the gate's next free slot `next_slot`, at `rate`
+    starts a second, `admitted` starts having gone in so far in this second (`now`'s whole
+    second). Returns (decision, next free slot afterwards, the person's slot):
+
+    - "slot": in now, on the next slot (within FRESH_TOLERANCE): the queue moves on by one;
+    - "idle": in now on this second's unused capacity, the queue unchanged: fewer people went
+      in this second than its elapsed part allows at the rate — those holding its slots are
+      not coming (in a burst they sit behind everyone's first requests in the server's listen
+      queue, each answered with a "please wait" page), and without this the gate stayed idle
+      for as long as those first requests took (4.7–10.7 s for 2,000 on this machine);
+    - "wait": the next slot is the person's; they come back at it."""
+    slot = max(next_slot, now) + 1.0 / rate
+    if slot - now <= FRESH_TOLERANCE + 1e-9:
+        return "slot", slot, slot
+    if admitted < rate * (now - math.floor(now)):
+        return "idle", next_slot, now
+    return "wait", slot, slot

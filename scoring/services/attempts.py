@@ -18,6 +18,7 @@ import datetime
 import hashlib
 import json
 import logging
+import math
 import re
 import secrets
 import time
@@ -37,7 +38,7 @@ from contests.rules.draw import DrawItem, draw
 from contests.selectors import questions_drawable
 from participants.models import Registration
 from scoring.models import Attempt, ExamSession, PreparedAttempt
-from scoring.rules.admission import admission_wait_ms
+from scoring.rules.admission import FRESH_TOLERANCE, admission_wait_ms, gate_step
 from scoring.rules.autosave import SEQ_MAX, batch_applies, batch_held
 from scoring.rules.deadline import attempt_deadline
 from scoring.rules.start import StartFacts, start_refusal
@@ -89,14 +90,28 @@ def refuse(code: str) -> Refused:
 GATE_KEY = "scoring:gate:next"
 GATE_SALT = "scoring.start-gate"
 
-# Reserve the next start slot atomically: slot = max(next, now) + 1/rate.
-_RESERVE = """
-local slot = tonumber(redis.call('GET', KEYS[1])) or 0
+# `scoring.rules.admission.gate_step` in one atomic Redis step. KEYS: the next free slot, this
+# second's admissions; ARGV: now, rate, FRESH_TOLERANCE. Returns {decision, slot}.
+_STEP = """
+local nxt = tonumber(redis.call('GET', KEYS[1])) or 0
 local now = tonumber(ARGV[1])
-if slot < now then slot = now end
-slot = slot + tonumber(ARGV[2])
-redis.call('SET', KEYS[1], tostring(slot), 'EX', 86400)
-return tostring(slot)
+local rate = tonumber(ARGV[2])
+local slot = math.max(nxt, now) + 1 / rate
+local decision = 'wait'
+if slot - now <= tonumber(ARGV[3]) + 1e-9 then
+  decision = 'slot'
+elseif (tonumber(redis.call('GET', KEYS[2])) or 0) < rate * (now - math.floor(now)) then
+  decision = 'idle'
+  slot = now
+end
+if decision ~= 'idle' then
+  redis.call('SET', KEYS[1], string.format('%.17g', slot), 'EX', 86400)
+end
+if decision ~= 'wait' then
+  redis.call('INCR', KEYS[2])
+  redis.call('EXPIRE', KEYS[2], 10)
+end
+return {decision, string.format('%.17g', slot)}
 """
 
 
@@ -109,8 +124,10 @@ def start_admit(*, now: datetime.datetime | None = None, ticket: str = "") -> tu
     (`scoring.rules.admission`), and comes back with `ticket` (signed, carried by the
     "Vui lòng chờ" page, whose script posts it again when the slot comes), which admits them
     from that slot on without queueing again — so each person waits once, and the starts go in
-    one after the other at the rate, with no idle second between them. Fails open: without
-    Redis everyone is admitted."""
+    one after the other at the rate. A second whose slot holders do not come (stuck behind a
+    burst's first requests) lends its capacity to the people arriving in it
+    (`admission.gate_step`), so the gate is never idle while people wait. Fails open:
+    without Redis everyone is admitted."""
     rate = getattr(settings, "EXAM_START_RATE", 0)
     if rate <= 0:
         return 0, ""
@@ -122,11 +139,15 @@ def start_admit(*, now: datetime.datetime | None = None, ticket: str = "") -> tu
             slot = None
         if slot is not None:
             wait_ms = admission_wait_ms(now=t, slot=slot, ticket=True)
+            if wait_ms == 0:
+                _gate_count(now=t)
             if wait_ms is not None:
                 return wait_ms, ticket if wait_ms else ""
     try:
-        slot = _gate_reserve(now=t, step=1.0 / rate)
+        decision, slot = _gate_step(now=t, rate=float(rate))
     except Exception:
+        return 0, ""
+    if decision != "wait":
         return 0, ""
     wait_ms = admission_wait_ms(now=t, slot=slot, ticket=False)
     if not wait_ms:
@@ -134,17 +155,56 @@ def start_admit(*, now: datetime.datetime | None = None, ticket: str = "") -> tu
     return wait_ms, signing.dumps(repr(slot), salt=GATE_SALT)
 
 
-def _gate_reserve(*, now: float, step: float) -> float:
-    """The next slot, reserved: one Redis round trip (a Lua script) where the cache is Redis;
-    elsewhere (the embedded demo) a plain read and write."""
+def _gate_keys(now: float) -> tuple[str, str]:
+    return GATE_KEY, f"{GATE_KEY}:n:{math.floor(now)}"
+
+
+def _redis_client():
     raw = getattr(cache, "_cache", None)
     if raw is not None and hasattr(raw, "get_client"):
-        key = cache.make_and_validate_key(GATE_KEY)
-        client = raw.get_client(key, write=True)
-        return float(client.eval(_RESERVE, 1, key, repr(now), repr(step)))
-    slot = max(float(cache.get(GATE_KEY, 0.0)), now) + step
-    cache.set(GATE_KEY, slot, timeout=86400)
-    return slot
+        return raw.get_client(cache.make_and_validate_key(GATE_KEY), write=True)
+    return None
+
+
+def _gate_step(*, now: float, rate: float) -> tuple[str, float]:
+    """`admission.gate_step` against the shared state: one Redis round trip (a Lua script)
+    where the cache is Redis; elsewhere (the embedded demo) a plain read and write."""
+    next_key, count_key = _gate_keys(now)
+    client = _redis_client()
+    if client is not None:
+        decision, slot = client.eval(
+            _STEP,
+            2,
+            cache.make_and_validate_key(next_key),
+            cache.make_and_validate_key(count_key),
+            repr(now),
+            repr(rate),
+            repr(FRESH_TOLERANCE),
+        )
+        decision = decision.decode() if isinstance(decision, bytes) else decision
+        return decision, float(slot)
+    decision, next_slot, slot = gate_step(
+        now=now,
+        next_slot=float(cache.get(next_key, 0.0)),
+        rate=rate,
+        admitted=int(cache.get(count_key, 0)),
+    )
+    cache.set(next_key, next_slot, timeout=86400)
+    if decision != "wait":
+        cache.set(count_key, int(cache.get(count_key, 0)) + 1, timeout=10)
+    return decision, slot
+
+
+def _gate_count(*, now: float) -> None:
+    """A ticket went in: counted in its second (what `gate_step` lends is what is left)."""
+    _next_key, count_key = _gate_keys(now)
+    with contextlib.suppress(Exception):  # the count only lends capacity; fail open
+        client = _redis_client()
+        if client is None:
+            cache.set(count_key, int(cache.get(count_key, 0)) + 1, timeout=10)
+            return
+        key = cache.make_and_validate_key(count_key)
+        client.pipeline().incr(key).expire(key, 10).execute()
 
 
 # --- Start -----------------------------------------------------------------------------------

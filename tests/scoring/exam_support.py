@@ -182,13 +182,18 @@ class BrokerDown:
 
 
 def gate_fill(seconds: float) -> None:
-    """Others have taken the start slots of the next `seconds` seconds."""
+    """Others have taken the start slots of the next `seconds` seconds, and have used this
+    second's and the next's (so the gate has no capacity to lend: admission.gate_step)."""
+    import math
     import time
 
     from scoring.services.attempts import GATE_KEY
 
     client = cache._cache.get_client(None, write=True)
-    client.set(cache.make_and_validate_key(GATE_KEY), repr(time.time() + seconds), ex=60)
+    now = time.time()
+    client.set(cache.make_and_validate_key(GATE_KEY), repr(now + seconds), ex=60)
+    for second in range(math.floor(now), math.floor(now + seconds) + 2):
+        client.set(cache.make_and_validate_key(f"{GATE_KEY}:n:{second}"), 10**6, ex=60)
 
 
 def open_attempts(registration) -> int:

@@ -1,7 +1,9 @@
 """scoring.services.attempts: start (draw), autosave, submit — called directly."""
 
 import datetime
+import math
 import threading
+import time
 
 import pytest
 from django.core.cache import cache
@@ -501,3 +503,20 @@ def test_admission_gate_is_a_queue_of_slots_with_tickets(settings):
     assert wait == 1334 and fresh != ticket
     settings.EXAM_START_RATE = 0
     assert start_admit(now=now) == (0, "")
+
+
+def test_admission_gate_lends_a_second_whose_slot_holders_do_not_come(settings):
+    """The Redis script makes the decisions of `admission.gate_step`: slots taken ahead, their
+    holders stuck (behind a burst's first requests), the capacity of the second goes to the
+    people who do arrive; a ticket that comes back counts in its second."""
+    settings.EXAM_START_RATE = 2
+    second = datetime.datetime.fromtimestamp(math.floor(time.time()) + 10, tz=datetime.UTC)
+    replies = [start_admit(now=second) for _ in range(8)]
+    assert [wait for wait, _ticket in replies] == [0, 0, 1500, 2000, 2500, 3000, 3500, 4000]
+    later = second + datetime.timedelta(seconds=2.6)
+    # 0.6 of the second has passed and nobody went in: at the rate, 1.2 places are free.
+    assert [start_admit(now=later)[0] for _ in range(3)] == [0, 0, 1900]
+    # The holder of the slot at 1.5 s comes back: in (a ticket is honoured), and counted:
+    # the next arrival in that second waits.
+    assert start_admit(now=later, ticket=replies[2][1]) == (0, "")
+    assert start_admit(now=later + datetime.timedelta(seconds=0.3))[0] == 2100

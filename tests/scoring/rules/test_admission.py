@@ -1,6 +1,6 @@
 import pytest
 
-from scoring.rules.admission import admission_wait_ms
+from scoring.rules.admission import admission_wait_ms, gate_step
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,25 @@ from scoring.rules.admission import admission_wait_ms
 )
 def test_admission_wait_ms(now, slot, ticket, wait_ms):
     assert admission_wait_ms(now=now, slot=slot, ticket=ticket) == wait_ms
+
+
+@pytest.mark.parametrize(
+    ("now", "next_slot", "rate", "admitted", "expected"),
+    [
+        # The queue is empty or close: in on the next slot, the queue moves on.
+        (100.0, 0.0, 4.0, 0, ("slot", 100.25, 100.25)),
+        (100.0, 100.75, 4.0, 3, ("slot", 101.0, 101.0)),
+        # Slots are taken ahead; nobody went in this second yet, 0.6 of it has passed: the
+        # holders of its slots are not coming — in now, the queue unchanged.
+        (102.6, 104.0, 2.0, 0, ("idle", 104.0, 102.6)),
+        (102.6, 104.0, 2.0, 1, ("idle", 104.0, 102.6)),
+        # As many went in as the elapsed part of the second allows: wait for the next slot.
+        (102.6, 104.0, 2.0, 2, ("wait", 104.5, 104.5)),
+        (102.0, 104.0, 2.0, 0, ("wait", 104.5, 104.5)),
+        (100.5, 105.0, 200.0, 100, ("wait", 105.005, 105.005)),
+        (100.5, 105.0, 200.0, 99, ("idle", 105.0, 100.5)),
+    ],
+)
+def test_gate_step(now, next_slot, rate, admitted, expected):
+    decision, new_next, slot = gate_step(now=now, next_slot=next_slot, rate=rate, admitted=admitted)
+    assert (decision, round(new_next, 6), round(slot, 6)) == expected
