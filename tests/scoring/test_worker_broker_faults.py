@@ -38,11 +38,12 @@ def broker(request, settings):
     indirectly with a `maxmemory` (under noeviction) for a broker that can fill up."""
     server = PrivateRedis(maxmemory=getattr(request, "param", None))
     server.start()
+    shared = current_app.conf.broker_url
     settings.CELERY_BROKER_URL = server.url
     _publish_to(server.url)
     yield server
     server.stop()
-    _publish_to(settings.CELERY_BROKER_URL)
+    _publish_to(shared)  # the next tests publish to the shared Redis again
 
 
 def _publish_to(url: str) -> None:
