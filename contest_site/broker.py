@@ -36,7 +36,8 @@ full broker refuses is a channel error, which settings CELERY_BROKER_CHANNEL_ERR
 into a reconnect instead of an exit. The broker is kept apart from the cache (deploy/README.md)
 so that sessions and cached pages never fill it.
 
-Used for redis:// and rediss:// brokers (settings CELERY_BROKER_TRANSPORT).
+Used for redis:// brokers (settings CELERY_BROKER_TRANSPORT; a rediss:// broker keeps kombu's
+own, which turns TLS on from the scheme).
 tests/scoring/test_worker_broker_faults.py restarts and fills a private broker under a real
 worker."""
 

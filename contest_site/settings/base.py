@@ -279,9 +279,10 @@ SMS_GATEWAY = {
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # kombu's Redis transport with the fix that keeps a worker alive through a broker restart
-    # while it holds a task (contest_site/broker.py); "redis" is kombu's own.
+if CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport with the fixes that keep a worker alive through a broker restart
+    # while it holds a task and a full broker (contest_site/broker.py); "redis" is kombu's own.
+    # Not for rediss://: kombu turns TLS on from that scheme only when it picks the transport.
     CELERY_BROKER_TRANSPORT = env(
         "CELERY_BROKER_TRANSPORT", default="contest_site.broker:Transport"
     )
