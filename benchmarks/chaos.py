@@ -39,7 +39,8 @@ Each answer a person chose is fixed for the wave, so the check is exact: an answ
 an acknowledged autosave (200) or submit (302) carried it and the attempt's row, at the end,
 does not hold it (or an acknowledged submit left the attempt open). Duplicates: a person with
 more than one attempt or result row, or a result counting more graded attempts than the person
-has. Errors are the replies that are none of the expected ones, by status (0 = no reply); 500s
+has. Errors are the replies that are none of the expected ones, by status (0 = no reply), and
+the people who gave up (not started, or not submitted, after 60 s of retries); 500s
 count apart, and for the PostgreSQL faults those in the server while it was down (sent before it
 came back, answered after it went) do not count against the "no 500 outside a PostgreSQL
 outage" target. "graded" is the time from the fault's end
@@ -662,6 +663,7 @@ def run_fault(
         and row["submits_lost"] == 0
         and row["duplicates"] == 0
         and row["durations_off"] == 0
+        and row["gave_up"] == 0
         and row["exam_500_outside_pg_outage"] == 0
         and ungraded == 0
         and (row["graded_after_recovery_s"] or 0) <= 120
@@ -697,6 +699,8 @@ def markdown(rows: list[dict]) -> str:
     ]
     for r in rows:
         errors = ", ".join(f"{k}: {v}" for k, v in r["errors_by_status"].items()) or "0"
+        if r["gave_up"]:
+            errors += f"; {r['gave_up']} people gave up after 60 s ({r['wait_pages']} wait pages)"
         exits = ", ".join(f"{k} {v}" for k, v in r["celery_exits"].items() if v) or "0"
         graded = (
             f"{r['graded_after_recovery_s']} s ({r.get('graded_after_last_submit_s')} s)"
