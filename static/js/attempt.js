@@ -231,6 +231,21 @@
     });
   }
 
+  // Entries of other attempts left for two days (a test submitted from another device, a
+  // closed tab never reopened) are dropped; the device's date serves housekeeping only.
+  (function prune() {
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i--) {
+        var key = window.localStorage.key(i);
+        if (!key || key.indexOf("attempt-answers:") !== 0 || key === storeKey) { continue; }
+        var entry = JSON.parse(window.localStorage.getItem(key) || "null");
+        if (!entry || !(Date.now() - entry.saved < 2 * 86400000)) {
+          window.localStorage.removeItem(key);
+        }
+      }
+    } catch (e) { /* nothing stored, or storage refused */ }
+  })();
+
   // Unsent answers of this attempt left by an earlier visit (a reload, a crash, a lost
   // connection) come back into the form and are sent, unless the server has written a newer
   // batch since they were given (then what it rendered is newer).
