@@ -106,13 +106,17 @@ class Figures:
     memory: a few thousand rows whatever the number of people, so a page that shows totals,
     blocks, age groups, children and top units costs two queries, not twenty."""
 
-    def __init__(self, *, contest: Contest, round_key: int = 0):
+    def __init__(self, *, contest: Contest, round_key: int = 0, scope: Unit | None = None):
+        """`scope`: only that unit's subtree is read (a page about one unit: a ward's first
+        dashboard reads its own rows, not the whole contest's); every method must then be
+        asked about `scope` or a unit below it."""
         self.contest = contest
         self.round_key = round_key
         root = contest.participation_root
+        top = scope if scope is not None and scope.path.startswith(root.path) else root
         self.units = {
             u["id"]: u
-            for u in Unit.objects.filter(path__startswith=root.path).values(
+            for u in Unit.objects.filter(path__startswith=top.path).values(
                 "id", "code", "name", "kind", "depth", "headcount", "path"
             )
         }
@@ -124,6 +128,8 @@ class Figures:
         registrants: dict[int, int] = {}
         category_registrants: dict[tuple[int, int | None], int] = {}
         rows = UnitRollup.objects.filter(contest=contest, own=False, round_key__in=keys)
+        if top.pk != root.pk:
+            rows = rows.filter(unit_id__in=list(self.units))
         for row in rows.values_list(
             "round_key",
             "unit_id",

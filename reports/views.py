@@ -122,7 +122,7 @@ def _figures_context(
 ) -> dict:
     """What the dashboard shows from the roll-ups (three queries and the Python around them:
     most of the page's time before it was cached)."""
-    figures = selectors.Figures(contest=contest, round_key=round_key)
+    figures = selectors.Figures(contest=contest, round_key=round_key, scope=unit)
     totals = figures.totals(unit)
     children = figures.units_figures(unit, children_only=True)
     for child in children:
