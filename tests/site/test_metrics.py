@@ -4,12 +4,20 @@ it reports are the database's."""
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
+import redis
 from django.utils import timezone
 from prometheus_client import REGISTRY
 
 from contest_site.metrics import metrics_allowed, status_class
+from contest_site.worker_health import (
+    HEARTBEAT_KEY,
+    BrokerCollector,
+    heartbeat_ages,
+    heartbeat_write,
+)
 from reports.metrics import rollup_ages
 from reports.models import ExportJob
 from scoring.models import Attempt
@@ -192,3 +200,20 @@ def test_a_made_up_method_is_one_label(client):
         )
         is None
     )
+
+
+def test_heartbeat_ages_forget_workers_long_gone():
+    beats = {"celery@a": 1000.0, "celery@b": 990.0, "celery@old": 1000.0 - 90000}
+    assert heartbeat_ages(beats=beats, now=1005.0) == {"celery@a": 5.0, "celery@b": 15.0}
+
+
+def test_worker_heartbeat_is_read_from_the_broker_at_scrape_time(settings):
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.delete(HEARTBEAT_KEY)
+    heartbeat_write(hostname="celery@test-node", now=time.time() - 42)
+    families = {family.name: family for family in BrokerCollector().collect()}
+    client.delete(HEARTBEAT_KEY)
+    (sample,) = families["contest_worker_heartbeat_age_seconds"].samples
+    assert sample.labels == {"worker": "celery@test-node"}
+    assert 42 <= sample.value < 60
+    assert families["contest_broker_up"].samples[0].value == 1
