@@ -27,6 +27,8 @@ it meets the submits:
     redis_full       for 10 s: the broker at `maxmemory` (noeviction: writes refused), the cache
                      at a 1 MB `maxmemory` (allkeys-lru: evicting everything)
   * pg_restart       `pg_ctl restart -m fast`
+    pg_restart_idle  the same as the wave begins, while the workers are idle (their persistent
+                     connections die unused)
     pg_down          PostgreSQL stopped (fast) for 10 s
     web_kill         a random gunicorn worker SIGKILLed every 2 s for 10 s
   * worker_kill      the grading worker (master and pool) SIGKILLed; the supervisor restarts it
@@ -88,13 +90,14 @@ FAULTS = (
     "redis_down",
     "redis_full",
     "pg_restart",
+    "pg_restart_idle",
     "pg_down",
     "web_kill",
     "worker_kill",
     "export_disk_full",
     "clock_skew",
 )
-PG_FAULTS = ("pg_restart", "pg_down")
+PG_FAULTS = ("pg_restart", "pg_restart_idle", "pg_down")
 # When the fault comes: once this share of the wave has submitted (the load's timing depends on
 # the machine). A 10-second outage from 5 % covers most submits and the last autosaves; a
 # one-moment fault at 25 % lands while submits flow and the grading worker holds a task (the
@@ -415,7 +418,7 @@ class Fault:
             s.broker.cli("CONFIG", "SET", "maxmemory", "64mb")
             s.cache.cli("CONFIG", "SET", "maxmemory", "64mb")
             self.note = f"broker maxmemory {used} B for {OUTAGE:.0f} s"
-        elif self.name == "pg_restart":
+        elif self.name in ("pg_restart", "pg_restart_idle"):
             s.pg.restart()
         elif self.name == "pg_down":
             s.pg.stop()
@@ -601,6 +604,8 @@ def run_fault(
 
     def later():
         share = FAULT_AT_SUBMITTED_MOMENT if name in MOMENTARY else FAULT_AT_SUBMITTED
+        if name == "pg_restart_idle":
+            share = 0.0  # at once: the workers are idle, their connections open
         while sum(wave.submitted) < share * len(cookies) and time.monotonic() < t0 + FAULT_WAIT:
             time.sleep(0.1)
         try:
