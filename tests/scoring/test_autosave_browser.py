@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,10 +174,13 @@ def free_port() -> int:
 def web_server(port: int):
     """`manage.py runserver` (a real process, not this test's thread) on the test database."""
     db = connection.settings_dict
+    login = urllib.parse.quote(db["USER"])
+    if db.get("PASSWORD"):
+        login += ":" + urllib.parse.quote(db["PASSWORD"])
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "contest_site.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{login}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "PYTHONPATH": str(ROOT),
     }
     command = [sys.executable, "manage.py", "runserver", "--noreload", "--insecure"]
