@@ -210,14 +210,21 @@ def test_overloaded_start_shows_please_wait_and_retries_by_itself(
     user = RegistrationFactory(contest=contest, unit=tree["A-1"]).participant.user
     log_in_to_start(page, live_server, user, contest)
 
+    start_posts = []
+    page.on(
+        "request",
+        lambda r: start_posts.append(r.url) if r.method == "POST" and "/bat-dau/" in r.url else 0,
+    )
     # Others hold the start slots of the next two seconds.
     support.gate_fill(2)
     page.click("button:has-text('Bắt đầu làm bài')")
     page.wait_for_selector("#start-retry")
     assert "Vui lòng chờ" in page.inner_text("h1")
     shot(page, "10_please_wait")
-    # The page posts the start again by itself and lands on the test.
+    # The page posts the start again by itself, when its slot has come (the server's delay
+    # in ms, not before: no second wait page), and lands on the test.
     page.wait_for_selector("#attempt-form", timeout=15_000)
+    assert len(start_posts) == 2
     assert Attempt.objects.filter(registration__participant__user=user).count() == 1
 
 
