@@ -91,6 +91,9 @@ NOT_FINGERPRINTED = {
     # from the attempts and registrations, which stay fingerprinted; never from input.
     "reports_rollupstate",
     "reports_unitrollup",
+    "reports_scorerollup",
+    "reports_dailyrollup",
+    "reports_rolluptree",
 }
 
 # Actions that take no input worth validating: a POST is the confirmation, and a redirect says
