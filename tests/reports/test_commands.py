@@ -86,6 +86,7 @@ def test_tasks_are_thin_adapters(tree, settings, tmp_path):
             "unit_rows": 0,
             "score_rows": 0,
             "daily_rows": 0,
+            "subtree_rows": 0,
         }
     }
     assert tasks.rollups_refresh_all()[contest.slug]["mode"] == "refresh"
