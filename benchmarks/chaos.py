@@ -617,13 +617,18 @@ def run_fault(
     injector = threading.Thread(target=later, daemon=True)
     injector.start()
     asyncio.run(drive(eb, wave, seed))
-    injector.join()
     wave_seconds = time.monotonic() - t0
-    fault.finish()
     from django.db import connection
 
     connection.close()  # ours may have died with PostgreSQL
-    graded_at, ungraded = wait_graded(registrations, grading_wait)
+    if name == "export_disk_full":
+        # The fault outlasts the wave (it waits on two exports): grading is timed meanwhile.
+        graded_at, ungraded = wait_graded(registrations, grading_wait)
+        injector.join()
+    else:
+        injector.join()
+        graded_at, ungraded = wait_graded(registrations, grading_wait)
+    fault.finish()
     figures = db_retry(lambda: check(wave, registrations))
     by_status: dict[str, int] = {}
     errors_500 = errors_500_outside = 0
@@ -653,7 +658,9 @@ def run_fault(
         "fault_seconds": round((fault.recovered or t0) - (fault.began or t0), 1),
         "wave_seconds": round(wave_seconds, 1),
         "graded_after_recovery_s": (
-            round(graded_at - fault.recovered, 1) if graded_at and fault.recovered else None
+            max(0.0, round(graded_at - fault.recovered, 1))
+            if graded_at and fault.recovered
+            else None
         ),
         "graded_after_last_submit_s": (
             round(graded_at - wave.last_submit, 1) if graded_at and wave.last_submit else None
