@@ -241,22 +241,19 @@ def main() -> None:
                     ok_statuses={200},
                 )
             )
-            figures["new"] = run_round(
-                port,
-                mine[: args.people],
-                shape="new",
-                timing=timing,
-                rng=rng,
-                concurrency=args.concurrency,
-            )
-            figures["old"] = run_round(
-                port,
-                mine[args.people :],
-                shape="old",
-                timing=timing,
-                rng=rng,
-                concurrency=args.concurrency,
-            )
+            # The shapes take turns going first: a load that rises during a round does not
+            # always fall on the same one.
+            shapes = ("new", "old") if r % 2 == 0 else ("old", "new")
+            for shape in shapes:
+                group = mine[: args.people] if shape == "new" else mine[args.people :]
+                figures[shape] = run_round(
+                    port,
+                    group,
+                    shape=shape,
+                    timing=timing,
+                    rng=rng,
+                    concurrency=args.concurrency,
+                )
             rounds.append(figures)
     finally:
         eb.stop(server)
