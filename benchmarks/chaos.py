@@ -497,6 +497,21 @@ def export_and_wait(stack: Stack, timeout: float = 60.0) -> str:
 # --- One fault, measured --------------------------------------------------------------------
 
 
+def answers_lost(*, acked: set[str], chosen: dict[str, int], saved: dict) -> int:
+    """How many acknowledged answers the row does not hold: `acked` are the question ids an
+    acknowledged autosave or submit carried, `chosen` the person's option per question (fixed
+    for the wave), `saved` the row's answers ({question id: option id}, as stored)."""
+    return sum(1 for q in acked if str(saved.get(q)) != str(chosen[q]))
+
+
+def in_outage(sent: float, answered: float, began: float | None, ended: float | None) -> bool:
+    """Whether a request was in the server while the fault lasted: sent before it ended and
+    answered after it began (one sent before the fault but queued behind slower ones counts)."""
+    if began is None or ended is None:
+        return False
+    return sent <= ended and answered >= began
+
+
 def wave_registrations(cookies_range: range) -> list[int]:
     from participants.models import Registration
 
@@ -560,7 +575,7 @@ def check(wave: Wave, registrations: list[int]) -> dict:
             continue
         row = by_attempt.get(attempt_id)
         saved = (row or {}).get("answers") or {}
-        lost += sum(1 for q in wave.acked[i] if str(saved.get(q)) != str(wave.choice[i][q]))
+        lost += answers_lost(acked=wave.acked[i], chosen=wave.choice[i], saved=saved)
         if wave.submitted[i] and (row is None or row["status"] == Attempt.Status.OPEN):
             lost_submits += 1
     results = list(
@@ -638,10 +653,7 @@ def run_fault(
         by_status[str(status)] = by_status.get(str(status), 0) + 1
         if status == 500:
             errors_500 += 1
-            # In the outage: the request was in the server while PostgreSQL was away (sent
-            # before the fault, but queued behind slower ones, counts too).
-            during = fault.began is not None and sent <= (fault.recovered or 0)
-            during = during and answered >= fault.began
+            during = in_outage(sent, answered, fault.began, fault.recovered)
             if not (name in PG_FAULTS and during):
                 errors_500_outside += 1
     row = {
