@@ -36,8 +36,9 @@ Redis (`PrivateRedis`, `private_redis(...)`):
   SIGCONT: the port accepts connections but nothing answers), url(db=0), cli(*args) -> stdout,
   info(section) -> dict, running().
 
-Every method waits until the service answers (or raises RuntimeError after `timeout` seconds),
-so a caller can time an outage from the moment the call returns."""
+start() and restart() return once the service answers (RuntimeError after `timeout` seconds) and
+stop() once it is gone, so a caller can time an outage from the moment the call returns; a
+failing PostgreSQL program raises subprocess.CalledProcessError (its stderr in `.stderr`)."""
 
 from __future__ import annotations
 
