@@ -57,6 +57,9 @@ SCENARIOS = ("phases", "school", "steady", "rush")
 # The highest steady-state rate the run prepares people for (a quiet 2-core node: 50 % of a
 # submit throughput of about 480/s).
 STEADY_MAX_RATE = 300
+# Seconds of the steady state before the export and the recompute are queued: the same run's
+# baseline of the submissions without batch work.
+STEADY_LEAD_IN = 10
 LOGS = Path("/tmp")  # noqa: S108
 
 
@@ -105,6 +108,70 @@ class MemorySampler(threading.Thread):
             time.sleep(0.5)
 
 
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU of one process, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+class CpuWindow(threading.Thread):
+    """The CPU seconds each part of the stack used during a window: every named process tree,
+    the PostgreSQL backends of each (named by the PGAPPNAME each process is started with), and
+    this client process. Polls every 0.25 s; a process born during the window counts from 0,
+    one that ends keeps its last reading."""
+
+    def __init__(self, procs: dict[str, subprocess.Popen]):
+        super().__init__(daemon=True)
+        self.procs = {name: proc.pid for name, proc in procs.items()}
+        self.first: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+        self.group: dict[int, str] = {}
+        self.running = True
+        import psycopg2
+
+        self.db = psycopg2.connect(eb.DB_URL)  # one connection: a new one per poll costs a fork
+        self.db.autocommit = True
+        self._poll(initial=True)
+
+    def _backends(self) -> dict[int, str]:
+        with self.db.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, application_name FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return {pid: f"postgres for {name or 'client'}" for pid, name in cursor.fetchall()}
+
+    def _poll(self, *, initial: bool = False) -> None:
+        pids = {os.getpid(): "client (this process)"}
+        for name, pid in self.procs.items():
+            pids |= {p: name for p in [pid, *_children(pid)]}
+        pids |= self._backends()
+        for pid, name in pids.items():
+            ticks = _cpu_ticks(pid)
+            self.first.setdefault(pid, ticks if initial else 0)
+            self.last[pid] = max(self.last.get(pid, 0), ticks)
+            self.group[pid] = name
+
+    def run(self) -> None:
+        while self.running:
+            time.sleep(0.25)
+            self._poll()
+
+    def stop(self) -> dict[str, float]:
+        self.running = False
+        self.join()
+        self._poll()
+        self.db.close()
+        tick = os.sysconf("SC_CLK_TCK")
+        used: dict[str, float] = {}
+        for pid, name in self.group.items():
+            used[name] = used.get(name, 0) + (self.last[pid] - self.first[pid]) / tick
+        return {name: round(sec, 1) for name, sec in sorted(used.items(), key=lambda i: -i[1])}
+
+
 # --- Load patterns ----------------------------------------------------------------------------
 
 
@@ -129,6 +196,7 @@ class Tally:
         self.window: dict[str, list[float]] = {}
         # What went wrong, per kind: "timeout", "connection" or the HTTP status.
         self.outcomes: dict[str, dict[str, int]] = {}
+        self.samples: dict[str, list[tuple[float, float, bool]]] = {}  # (sent at, seconds, ok)
 
     def add(
         self, kind: str, status: int, seconds: float, ok: set[int], at: float, *, timeout=60.0
@@ -137,6 +205,7 @@ class Tally:
         self.errors.setdefault(kind, 0)
         span = self.window.setdefault(kind, [at, at])
         span[0], span[1] = min(span[0], at), max(span[1], at + seconds)
+        self.samples.setdefault(kind, []).append((at, seconds, status in ok))
         if status not in ok:
             self.errors[kind] += 1
             label = failure_kind(status, seconds, timeout)
@@ -144,6 +213,25 @@ class Tally:
             counts[label] = counts.get(label, 0) + 1
             return False
         return True
+
+    def slices(self, kind: str, t0: float, width: float = 5.0) -> list[dict]:
+        """Per `width` seconds of sending (from t0): requests, p99 ms, failures."""
+        count = int(
+            max((at - t0 for at, _s, _ok in self.samples.get(kind, [])), default=0) // width
+        )
+        return [self.between(kind, t0, k * width, (k + 1) * width) for k in range(count + 1)]
+
+    def between(self, kind: str, t0: float, start: float, end: float) -> dict:
+        """Requests sent from `start` to `end` seconds after t0: count, p50/p99 ms, failures."""
+        chosen = [(x, ok) for at, x, ok in self.samples.get(kind, []) if start <= at - t0 < end]
+        return {
+            "from_s": round(start, 1),
+            "to_s": round(end, 1),
+            "requests": len(chosen),
+            "p50_ms": round(eb.percentile([x for x, _ in chosen], 0.5) * 1000),
+            "p99_ms": round(eb.percentile([x for x, _ in chosen], 0.99) * 1000),
+            "failed": sum(1 for _, ok in chosen if not ok),
+        }
 
     def figures(self) -> dict:
         out = {}
@@ -208,25 +296,44 @@ async def timed(
 
 
 async def open_loop(
-    port, raws: list[bytes], *, rate: float, kind: str, ok=frozenset({302}), timeout=60.0
+    port,
+    raws: list[bytes],
+    *,
+    rate: float,
+    kind: str,
+    ok=frozenset({302}),
+    timeout=60.0,
+    side=None,
 ):
     """Requests fired at `rate` per second whatever the replies (arrivals do not wait for the
     server: a slow server shows as latency, not as a lower offered rate), each given up after
-    `timeout` seconds (the client's patience). Returns the tally and the indexes that
-    succeeded."""
+    `timeout` seconds (the client's patience). `side` = (seconds, function): the function is
+    called in a thread that many seconds in. Returns the tally, the indexes that succeeded,
+    the loop's start (perf_counter) and the side function's result."""
     tally = Tally()
     done: list[int] = []
     t0 = time.perf_counter()
 
     async def one(i, raw):
-        delay = t0 + i / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
         if await timed(tally, kind, port, raw, ok=ok, timeout=timeout):
             done.append(i)
 
-    await asyncio.gather(*(one(i, raw) for i, raw in enumerate(raws)))
-    return tally, done
+    async def side_call():
+        await asyncio.sleep(side[0])
+        return await asyncio.to_thread(side[1])
+
+    side_task = asyncio.create_task(side_call()) if side else None
+    # Each request's task is made at its send time: the loop never holds thousands of
+    # sleeping tasks whose wake-ups would delay the replies being timed.
+    tasks = []
+    for i, raw in enumerate(raws):
+        delay = t0 + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i, raw)))
+    await asyncio.gather(*tasks)
+    side_result = await side_task if side_task else None
+    return tally, done, t0, side_result
 
 
 # --- Data ---------------------------------------------------------------------------------------
@@ -345,7 +452,15 @@ def lost_submissions(acknowledged: list[int]) -> dict:
 
 
 def steady_state(
-    port, cookies, first: int, *, submit_throughput: float, seconds: int, timeout: float, other_log
+    port,
+    cookies,
+    first: int,
+    *,
+    submit_throughput: float,
+    seconds: int,
+    timeout: float,
+    other_log,
+    procs: dict[str, subprocess.Popen],
 ) -> dict:
     """Issue 21 point 6: submissions offered open loop at 50 % of the submit phase's
     closed-loop throughput (`submit_throughput`, measured earlier in the run) for `seconds`,
@@ -358,7 +473,7 @@ def steady_state(
     print(
         f"\n2. steady state: {rate} submissions/s (50 % of the submit phase's "
         f"{submit_throughput}/s) for {seconds} s, open loop, client timeout {timeout:.0f} s; "
-        f"export and roll-up recompute queued at the start",
+        f"export and roll-up recompute queued {STEADY_LEAD_IN} s in",
         flush=True,
     )
     attempts = open_attempts(first, count)
@@ -367,13 +482,29 @@ def steady_state(
         eb.submit_request(a.pk, a.items, cookies[first + k], rng) for k, a in enumerate(attempts)
     ]
     before = load_average()
-    work = reports_work_start()
-    t0 = time.perf_counter()
-    tally, done = asyncio.run(
-        open_loop(port, raws, rate=rate, kind="submit", timeout=float(timeout))
+    cpu = CpuWindow(procs)
+    cpu.start()
+    window_end = time.time() + seconds
+    tally, done, t0, work = asyncio.run(
+        open_loop(
+            port,
+            raws,
+            rate=rate,
+            kind="submit",
+            timeout=float(timeout),
+            side=(STEADY_LEAD_IN, reports_work_start),
+        )
     )
     elapsed = time.perf_counter() - t0
+    cpu_seconds = cpu.stop()
     after = load_average()
+    reports = reports_work_result(work, other_log, timeout=300, window_end=window_end)
+    busy = STEADY_LEAD_IN + max(reports["export_s"] or seconds, reports["rollup_recompute_s"] or 0)
+    parts = {
+        "before the export (no batch work)": tally.between("submit", t0, 0, STEADY_LEAD_IN),
+        "while the export or recompute ran": tally.between("submit", t0, STEADY_LEAD_IN, busy),
+        "after them": tally.between("submit", t0, busy, seconds + 1),
+    }
     ids = [attempts[i].pk for i in done]
     submit = tally.figures()["submit"]
     failures = tally.outcomes.get("submit", {})
@@ -392,13 +523,33 @@ def steady_state(
         "errors": dict(sorted(failures.items())),
         "timeouts": failures.get("timeout", 0),
         "load_average": {"before": before, "after": after},
+        "cpu_seconds": cpu_seconds,
+        "slices_5s": tally.slices("submit", t0),
+        "parts": parts,
         "requests": {"submit": submit},
         "grading_lag": eb.grading_lag(ids),
-        "reports": reports_work_result(
-            work, other_log, timeout=300, window_end=work["queued_at"] + seconds
-        ),
+        "reports": reports,
         "acknowledged": ids,
     }
+    for name, part in parts.items():
+        print(
+            f"  {name:<36} {part['from_s']:>5}-{part['to_s']:<5} s: {part['requests']:>5} sent, "
+            f"p50 {part['p50_ms']} ms, p99 {part['p99_ms']} ms, {part['failed']} failed",
+            flush=True,
+        )
+    print(
+        "  p99 ms per 5 s (failed): "
+        + ", ".join(
+            f"{x['p99_ms']}" + (f" ({x['failed']})" if x["failed"] else "")
+            for x in figures["slices_5s"]
+        ),
+        flush=True,
+    )
+    print(
+        f"  CPU seconds in the {elapsed:.0f} s window (2 cores = {2 * elapsed:.0f}): "
+        + ", ".join(f"{k} {v}" for k, v in cpu_seconds.items()),
+        flush=True,
+    )
     print(steady_line(figures), flush=True)
     return figures
 
@@ -436,6 +587,12 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
         type=float,
         default=30.0,
         help="steady state: seconds a submission waits for its reply (nginx's upstream timeout)",
+    )
+    parser.add_argument(
+        "--other-nice",
+        type=int,
+        default=10,
+        help="nice level of the default+exports worker (0: the same priority as the web)",
     )
     parser.add_argument("--rush", type=int, default=2000)
     parser.add_argument("--rush-seconds", type=int, default=20)
@@ -499,21 +656,28 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
     procs: dict[str, subprocess.Popen] = {}
     grading_log, other_log = LOGS / f"bench-grading-{port}.log", LOGS / f"bench-other-{port}.log"
     try:
-        procs["web (gunicorn)"] = eb.start_server(env, port, args.workers, args.threads)
-        procs["worker grading"] = eb.start_celery(env, "worker", grading_log, name="grading")
+        # PGAPPNAME (read by libpq) names each process's PostgreSQL backends, so that the
+        # steady state can say whose queries the database's CPU went to.
+        env_of = {n: {**env, "PGAPPNAME": n} for n in ("web", "grading", "other", "beat")}
+        procs["web (gunicorn)"] = eb.start_server(env_of["web"], port, args.workers, args.threads)
+        procs["worker grading"] = eb.start_celery(
+            env_of["grading"], "worker", grading_log, name="grading"
+        )
         # Two processes: the export and the roll-up recompute run at the same time, at a lower
         # CPU priority than the web and grading (as deploy/README.md runs them beside a web
         # server): they take what the interactive path leaves.
         procs["worker default+exports"] = eb.start_celery(
-            env,
+            env_of["other"],
             "worker",
             other_log,
             queues="default,exports",
             concurrency=2,
             name="other",
-            nice=10,
+            nice=args.other_nice,
         )
-        procs["beat"] = eb.start_celery(env, "beat", LOGS / f"bench-beat-{port}.log", name="b")
+        procs["beat"] = eb.start_celery(
+            env_of["beat"], "beat", LOGS / f"bench-beat-{port}.log", name="b"
+        )
         for name, proc in procs.items():
             sampler.watch(name, proc)
         warm = [eb.request("GET", f"/bench/render/?c={eb.SLUG}", None)] * (20 * args.workers)
@@ -534,7 +698,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
             rate = max(1, int(0.8 * phases["start"]["throughput"]))
             print(f"\n1. school start: {n_school} people, EXAM_START_RATE={rate}/s", flush=True)
             eb.stop(procs["web (gunicorn)"])
-            web_env = {**env, "EXAM_START_RATE": str(rate)}
+            web_env = {**env_of["web"], "EXAM_START_RATE": str(rate)}
             procs["web (gunicorn)"] = eb.start_server(web_env, port, args.workers, args.threads)
             sampler.watch("web (gunicorn)", procs["web (gunicorn)"])
             asyncio.run(
@@ -566,6 +730,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
                 seconds=args.steady_seconds,
                 timeout=args.client_timeout,
                 other_log=other_log,
+                procs=procs,
             )
             acknowledged += figures["steady_state"].pop("acknowledged")
         if "rush" in only:
@@ -586,7 +751,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
                 eb.submit_request(a.pk, a.items, cookies[first_rush + n_rush // 10 + k], rng)
                 for k, a in enumerate(submitting)
             ]
-            tally, done = asyncio.run(
+            tally, done, _t0, _ = asyncio.run(
                 open_loop(port, raws, rate=len(raws) / args.rush_seconds, kind="submit")
             )
             rush_ids = [submitting[i].pk for i in done]
