@@ -11,6 +11,7 @@ from devdata.services.demo_practice import seed_practice_demo
 from devdata.services.demo_results import seed_finished_contests
 from devdata.services.demo_rich_text import seed_rich_text_demo
 from devdata.services.demo_rounds import seed_weekly_contest
+from devdata.services.demo_sessions import seed_sessions_demo
 from devdata.services.demo_targets import seed_targets_and_roster
 
 
@@ -34,5 +35,6 @@ class Command(BaseCommand):
             *seed_rich_text_demo(),
             *seed_clerk_setup_demo(),
             *seed_flags_demo(),
+            *seed_sessions_demo(),
         ]:
             self.stdout.write(line)
