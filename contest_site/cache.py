@@ -7,7 +7,7 @@ Why fail open: the cache holds nothing that is not also somewhere else. Sessions
 `cached_db` (the database has them; before this, the write-back to a dead cache made every
 logged-in request a 500 for the whole outage), cached pages and question texts are rebuilt
 from the database, and the counters degrade to "let through": rate limits count nothing, the
-start gate admits (scoring.services.attempts.start_admit) and the grading doorbell publishes
+start gate admits (scoring.services.gate.start_admit) and the grading doorbell publishes
 (scoring.services.queueing). What each operation answers when Redis fails:
 - get → the default, get_many → {}, has_key → False (a miss);
 - set, set_many, touch, delete, delete_many, clear → nothing kept;

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from contest_site.metrics import START_GATE
-from scoring.services.attempts import start_admit
+from scoring.services.gate import start_admit
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 TICKET_FIELD = "ve"

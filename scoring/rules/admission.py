@@ -1,7 +1,7 @@
 """Who goes in now at a mass start, and when the others come back: one pure function,
 `admission_wait_ms`.
 
-The start gate (`scoring.services.attempts.start_admit`) hands out start slots one after the
+The start gate (`scoring.services.gate.start_admit`) hands out start slots one after the
 other, 1/EXAM_START_RATE s apart, from one Redis counter shared by every web process and node.
 A person whose slot is more than the tolerance ahead is told to come back *at* that slot, in
 milliseconds, not in whole seconds: rounding up to the second sent the people of slots

@@ -15,16 +15,10 @@ Guarantees (DESIGN.md invariants 1–4):
 
 import contextlib
 import datetime
-import hashlib
 import json
 import logging
-import math
 import re
-import secrets
-import time
 
-from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -32,13 +26,10 @@ from django.utils.translation import gettext_lazy as _
 
 from contest_site import clock
 from contest_site.untrusted import parse_id
-from contests.models import BlueprintItem, Contest, Question, Round
-from contests.refusals import Refusal, Refused, raise_if_refused
-from contests.rules.draw import DrawItem, draw
-from contests.selectors import questions_drawable
+from contests.models import Contest, Question, Round
+from contests.refusals import Refused, raise_if_refused
 from participants.models import Registration
-from scoring.models import Attempt, ExamSession, PreparedAttempt
-from scoring.rules.admission import FRESH_TOLERANCE, admission_wait_ms, gate_step
+from scoring.models import Attempt, PreparedAttempt
 from scoring.rules.autosave import SEQ_MAX, batch_applies, batch_held
 from scoring.rules.deadline import attempt_deadline
 from scoring.rules.start import StartFacts, start_refusal
@@ -52,24 +43,17 @@ from scoring.selectors.attempts import (
     registration_standing,
     remember_contents,
 )
+from scoring.services.draw import BANK, current_round, draw_plan, items_for, questions_draw
 from scoring.services.queueing import grading_ring
 
 logger = logging.getLogger(__name__)
-
-_random = secrets.SystemRandom()
-
-# The draw plan (blueprint + the ids of drawable questions) is kept per contest for this
-# long: a question added or retired in the bank is drawn (or no longer drawn) within a minute.
-PLAN_CACHE_TIMEOUT = 60
 
 MAX_PREDICTION = 10**12
 
 
 # Who may start is `scoring.rules.start`; these are the refusals of the draw and the answers.
 MESSAGES = {
-    "bank": _(
-        "Ngân hàng câu hỏi chưa đủ câu hỏi theo cấu trúc đề. Vui lòng báo Ban Tổ chức cuộc thi."
-    ),
+    "bank": BANK,
     "busy": _("Hệ thống đang bận, vui lòng thử lại."),
     "submitted": _("Bài thi đã được nộp, không thể thay đổi câu trả lời."),
     "expired": _("Đã hết thời gian làm bài, câu trả lời không được lưu."),
@@ -84,222 +68,7 @@ def refuse(code: str) -> Refused:
     return Refused(code, MESSAGES[code])
 
 
-# --- Admission control -----------------------------------------------------------------------
-
-
-GATE_KEY = "scoring:gate:next"
-GATE_SALT = "scoring.start-gate"
-
-# `scoring.rules.admission.gate_step` in one atomic Redis step. KEYS: the next free slot, this
-# second's admissions; ARGV: now, rate, FRESH_TOLERANCE. Returns {decision, slot}.
-_STEP = """
-local nxt = tonumber(redis.call('GET', KEYS[1])) or 0
-local now = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local slot = math.max(nxt, now) + 1 / rate
-local decision = 'wait'
-if slot - now <= tonumber(ARGV[3]) + 1e-9 then
-  decision = 'slot'
-elseif (tonumber(redis.call('GET', KEYS[2])) or 0) < rate * (now - math.floor(now)) then
-  decision = 'idle'
-  slot = now
-end
-if decision ~= 'idle' then
-  redis.call('SET', KEYS[1], string.format('%.17g', slot), 'EX', 86400)
-end
-if decision ~= 'wait' then
-  redis.call('INCR', KEYS[2])
-  redis.call('EXPIRE', KEYS[2], 10)
-end
-return {decision, string.format('%.17g', slot)}
-"""
-
-
-def start_admit(*, now: datetime.datetime | None = None, ticket: str = "") -> tuple[int, str]:
-    """Mass-start admission control: a virtual queue of start slots, settings.EXAM_START_RATE
-    per second for the whole site (one Redis key shared by every web process and node).
-
-    Returns (0, "") when this start may go ahead now. Otherwise (milliseconds, ticket): the
-    person has been given the next free slot, exactly that many ms from now
-    (`scoring.rules.admission`), and comes back with `ticket` (signed, carried by the
-    "Vui lòng chờ" page, whose script posts it again when the slot comes), which admits them
-    from that slot on without queueing again — so each person waits once, and the starts go in
-    one after the other at the rate. A second whose slot holders do not come (stuck behind a
-    burst's first requests) lends its capacity to the people arriving in it
-    (`admission.gate_step`), so the gate is never idle while people wait. Fails open:
-    without Redis everyone is admitted."""
-    rate = getattr(settings, "EXAM_START_RATE", 0)
-    if rate <= 0:
-        return 0, ""
-    t = (now or clock.now()).timestamp()
-    if ticket:
-        try:
-            slot = float(signing.loads(ticket, salt=GATE_SALT, max_age=3600))
-        except (signing.BadSignature, TypeError, ValueError):
-            slot = None
-        if slot is not None:
-            wait_ms = admission_wait_ms(now=t, slot=slot, ticket=True)
-            if wait_ms == 0:
-                _gate_count(now=t)
-            if wait_ms is not None:
-                return wait_ms, ticket if wait_ms else ""
-    try:
-        decision, slot = _gate_step(now=t, rate=float(rate))
-    except Exception:
-        return 0, ""
-    if decision != "wait":
-        return 0, ""
-    wait_ms = admission_wait_ms(now=t, slot=slot, ticket=False)
-    if not wait_ms:
-        return 0, ""
-    return wait_ms, signing.dumps(repr(slot), salt=GATE_SALT)
-
-
-def _gate_keys(now: float) -> tuple[str, str]:
-    return GATE_KEY, f"{GATE_KEY}:n:{math.floor(now)}"
-
-
-def _redis_client():
-    raw = getattr(cache, "_cache", None)
-    if raw is not None and hasattr(raw, "get_client"):
-        return raw.get_client(cache.make_and_validate_key(GATE_KEY), write=True)
-    return None
-
-
-def _gate_step(*, now: float, rate: float) -> tuple[str, float]:
-    """`admission.gate_step` against the shared state: one Redis round trip (a Lua script)
-    where the cache is Redis; elsewhere (the embedded demo) a plain read and write."""
-    next_key, count_key = _gate_keys(now)
-    client = _redis_client()
-    if client is not None:
-        decision, slot = client.eval(
-            _STEP,
-            2,
-            cache.make_and_validate_key(next_key),
-            cache.make_and_validate_key(count_key),
-            repr(now),
-            repr(rate),
-            repr(FRESH_TOLERANCE),
-        )
-        decision = decision.decode() if isinstance(decision, bytes) else decision
-        return decision, float(slot)
-    decision, next_slot, slot = gate_step(
-        now=now,
-        next_slot=float(cache.get(next_key, 0.0)),
-        rate=rate,
-        admitted=int(cache.get(count_key, 0)),
-    )
-    cache.set(next_key, next_slot, timeout=86400)
-    if decision != "wait":
-        cache.set(count_key, int(cache.get(count_key, 0)) + 1, timeout=10)
-    return decision, slot
-
-
-def _gate_count(*, now: float) -> None:
-    """A ticket went in: counted in its second (what `gate_step` lends is what is left)."""
-    _next_key, count_key = _gate_keys(now)
-    with contextlib.suppress(Exception):  # the count only lends capacity; fail open
-        client = _redis_client()
-        if client is None:
-            cache.set(count_key, int(cache.get(count_key, 0)) + 1, timeout=10)
-            return
-        key = cache.make_and_validate_key(count_key)
-        client.pipeline().incr(key).expire(key, 10).execute()
-
-
 # --- Start -----------------------------------------------------------------------------------
-
-
-def _current_round(*, contest: Contest, now: datetime.datetime) -> tuple[bool, Round | None]:
-    """(whether the contest has rounds, the round open now or None)."""
-    rounds = list(contest.rounds.all())
-    return bool(rounds), next((r for r in rounds if r.opens_at <= now < r.closes_at), None)
-
-
-_local_plans: dict[int, tuple[float, dict]] = {}
-
-
-def _draw_plan(*, contest: Contest, fresh: bool = False) -> dict:
-    """{"blueprint": {round id or 0: [DrawItem, ...]}, "pool": {topic id: [(question id,
-    difficulty), ...]}, "used": {question ids already used}, "fingerprint": a digest of the
-    blueprint, the pool and the option shuffling, "sessions_until": the end of the contest's
-    last scheduled session or None} — kept in this process for PLAN_CACHE_TIMEOUT s (three
-    small queries per process per minute; `fresh`: read now). `used` only ever grows (a used
-    version stays used), so a stale plan can only under-report it."""
-    cached = _local_plans.get(contest.pk)
-    if not fresh and cached is not None and cached[0] > time.monotonic():
-        return cached[1]
-    blueprint: dict[int, list[DrawItem]] = {}
-    for round_id, topic_id, difficulty, count in BlueprintItem.objects.filter(
-        contest=contest
-    ).values_list("round_id", "topic_id", "difficulty", "count"):
-        blueprint.setdefault(round_id or 0, []).append(DrawItem(topic_id, difficulty, count))
-    pool: dict[int, list[tuple[int, str]]] = {}
-    used = set()
-    for question_id, topic_id, difficulty, is_used in questions_drawable(
-        contest=contest
-    ).values_list("id", "topic_id", "difficulty", "used"):
-        pool.setdefault(topic_id, []).append((question_id, difficulty))
-        if is_used:
-            used.add(question_id)
-    # What a pre-drawn test was drawn from: a question added, retired or edited (a used
-    # version is edited as a new version, i.e. a new id), a blueprint changed or the option
-    # shuffling switched makes the pre-drawn tests of the contest invalid.
-    material = [
-        sorted((k, sorted(map(repr, v))) for k, v in blueprint.items()),
-        sorted((k, sorted(v)) for k, v in pool.items()),
-        contest.shuffle_options,
-    ]
-    fingerprint = hashlib.sha1(repr(material).encode(), usedforsecurity=False).hexdigest()
-    sessions_until = (
-        ExamSession.objects.filter(contest=contest)
-        .order_by("-ends_at")
-        .values_list("ends_at", flat=True)
-        .first()
-    )
-    plan = {
-        "blueprint": blueprint,
-        "pool": pool,
-        "used": used,
-        "fingerprint": fingerprint,
-        "sessions_until": sessions_until,
-    }
-    _local_plans[contest.pk] = (time.monotonic() + PLAN_CACHE_TIMEOUT, plan)
-    return plan
-
-
-def draw_plans_forget() -> None:
-    """Forget this process's draw plans (tests; a bank change otherwise applies within
-    PLAN_CACHE_TIMEOUT)."""
-    _local_plans.clear()
-
-
-def _draw(*, plan: dict, round: Round | None, seen: set[int]) -> list[int]:
-    """Question ids per the blueprint (the round's own items if it has any, else the
-    contest-wide ones), drawn by the rule `contests.rules.draw.draw`."""
-    items = plan["blueprint"].get(round.pk) if round is not None else None
-    items = items or plan["blueprint"].get(0) or []
-    if not items:
-        raise refuse("bank")
-    drawn = draw(items=items, pool=plan["pool"], rng=_random, seen=frozenset(seen))
-    if isinstance(drawn, Refusal):
-        # The person reads the general "bank" message; the topic is the organisers' concern.
-        raise refuse("bank")
-    return drawn
-
-
-def _items_for(*, question_ids: list[int], contents: dict[int, dict], shuffle: bool) -> list:
-    """The attempt's items: [{"q": question id, "o": [option ids in display order]}, ...]
-    (shuffled if the contest says so). A question with fewer than two options: "bank"."""
-    items = []
-    for q in question_ids:
-        options = list(contents[q]["options"]) if q in contents else []
-        if len(options) < 2:
-            raise refuse("bank")
-        if shuffle:
-            _random.shuffle(options)
-        items.append({"q": q, "o": options})
-    return items
 
 
 def _claim_sql() -> str:
@@ -443,7 +212,7 @@ def attempt_start(
                 attempt_submit(attempt=attempt, now=now)  # late: finished with what was saved
 
     if round is None:
-        has_rounds, round = _current_round(contest=contest, now=now)
+        has_rounds, round = current_round(contest=contest, now=now)
         round_open = round is not None
     else:
         has_rounds, round_open = True, round.opens_at <= now < round.closes_at
@@ -492,7 +261,7 @@ def attempt_start(
         # Evidence for the integrity app (participants.client_key); no query.
         "client_key": client_key[:16],
     }
-    plan = _draw_plan(contest=contest)
+    plan = draw_plan(contest=contest)
     # A contest with a scheduled session not yet over: the person's test may be drawn already.
     if plan["sessions_until"] is not None and now < plan["sessions_until"]:
         claimed = _prepared_start(
@@ -507,13 +276,11 @@ def attempt_start(
             return claimed
 
     seen = {item["q"] for a in previous for item in a.items}
-    question_ids = _draw(plan=plan, round=round, seen=seen)
+    question_ids = questions_draw(plan=plan, round=round, seen=seen)
     contents, missing = question_contents_uncached(question_ids=question_ids)
     # In steady state every drawn version is already used: skip the UPDATE's round trip.
     not_yet_used = set(question_ids) - plan["used"]
-    items = _items_for(
-        question_ids=question_ids, contents=contents, shuffle=contest.shuffle_options
-    )
+    items = items_for(question_ids=question_ids, contents=contents, shuffle=contest.shuffle_options)
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(

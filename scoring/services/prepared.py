@@ -5,8 +5,8 @@ the attempt's INSERT) instead of drawing one.
 
 Guarantees:
 - the same test a live start would draw: the same draw plan, the same rule
-  (`attempts._draw`, `contests.rules.draw.draw`, with the person's earlier questions as
-  `seen`), the same option shuffling (`attempts._items_for`); the attempt number and the round
+  (`draw.questions_draw`, `contests.rules.draw.draw`, with the person's earlier questions as
+  `seen`), the same option shuffling (`draw.items_for`); the attempt number and the round
   are those the start will have, and nobody whose attempts are used up gets one;
 - nothing counts a ready test: it lives in its own table (`PreparedAttempt`), which no
   roll-up, ranking, export or prize reads, until the start turns it into an attempt;
@@ -25,7 +25,7 @@ from contests.models import Question
 from participants.models import Registration
 from scoring.models import Attempt, ExamSession, PreparedAttempt
 from scoring.selectors.attempts import attempts_allowed, question_contents_from_db
-from scoring.services.attempts import _current_round, _draw, _draw_plan, _items_for
+from scoring.services.draw import current_round, draw_plan, items_for, questions_draw
 
 # Registrations read, drawn and written per batch.
 BATCH = 1000
@@ -40,8 +40,8 @@ def exam_session_prepare(*, session: ExamSession, now: datetime.datetime | None 
     version is never edited in place, so an edit shows in the fingerprint)."""
     now = now or clock.now()
     contest = session.contest
-    plan = _draw_plan(contest=contest, fresh=True)
-    _has_rounds, round = _current_round(contest=contest, now=session.starts_at)
+    plan = draw_plan(contest=contest, fresh=True)
+    _has_rounds, round = current_round(contest=contest, now=session.starts_at)
     allowed = attempts_allowed(contest=contest, round=round)
     round_id = round.pk if round is not None else None
     pool_ids = [q for questions in plan["pool"].values() for q, _d in questions]
@@ -88,7 +88,7 @@ def _prepare_batch(*, session, registration_ids, plan, round_id, round, allowed,
     for registration_id in registration_ids:
         if allowed and used[registration_id] >= allowed:
             continue
-        question_ids = _draw(plan=plan, round=round, seen=seen[registration_id])
+        question_ids = questions_draw(plan=plan, round=round, seen=seen[registration_id])
         drawn.update(question_ids)
         rows.append(
             PreparedAttempt(
@@ -96,7 +96,7 @@ def _prepare_batch(*, session, registration_ids, plan, round_id, round, allowed,
                 registration_id=registration_id,
                 round_id=round_id,
                 number=last_number[registration_id] + 1,
-                items=_items_for(
+                items=items_for(
                     question_ids=question_ids,
                     contents=contents,
                     shuffle=session.contest.shuffle_options,

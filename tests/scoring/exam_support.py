@@ -14,7 +14,7 @@ from django.utils import timezone
 from contest_site.celery import app as celery_app
 from scoring.models import Attempt
 from scoring.selectors.attempts import local_caches_clear
-from scoring.services.attempts import draw_plans_forget
+from scoring.services.draw import draw_plans_forget
 from scoring.services.queueing import broker_backoff_reset
 from tests.factories import RegistrationFactory, contest_with_bank
 
@@ -187,7 +187,7 @@ def gate_fill(seconds: float) -> None:
     import math
     import time
 
-    from scoring.services.attempts import GATE_KEY
+    from scoring.services.gate import GATE_KEY
 
     client = cache._cache.get_client(None, write=True)
     now = time.time()

@@ -18,8 +18,8 @@ from scoring.services.attempts import (
     attempt_autosave,
     attempt_start,
     attempt_submit,
-    start_admit,
 )
+from scoring.services.gate import start_admit
 from scoring.tasks import grade_attempt
 from tests.factories import QuestionFactory, RegistrationFactory, TopicFactory, contest_with_bank
 from tests.scoring import exam_support as support

@@ -5,7 +5,7 @@ import pytest
 
 from contests.models import BlueprintItem, Question
 from contests.services.contests import blueprint_problems
-from scoring.services.attempts import _draw, _draw_plan, draw_plans_forget
+from scoring.services.draw import draw_plan, draw_plans_forget, questions_draw
 from tests.factories import ContestFactory, QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +38,8 @@ def test_an_any_item_cannot_take_the_question_a_hard_item_needs(tight):
     """A person who has seen both easy questions: the "any" item prefers unseen questions, so
     drawn first (the old order) it took the only hard question and the hard item failed."""
     contest, easy, hard = tight
-    plan = _draw_plan(contest=contest)
-    drawn = _draw(plan=plan, round=None, seen=set(easy))
+    plan = draw_plan(contest=contest)
+    drawn = questions_draw(plan=plan, round=None, seen=set(easy))
     # Blueprint order: the "any" item's question, then the hard one.
     assert drawn[1] == hard
     assert drawn[0] in easy
@@ -47,9 +47,9 @@ def test_an_any_item_cannot_take_the_question_a_hard_item_needs(tight):
 
 def test_every_draw_succeeds_when_the_check_passes(tight):
     contest, easy, hard = tight
-    plan = _draw_plan(contest=contest)
+    plan = draw_plan(contest=contest)
     for _i in range(50):
-        drawn = _draw(plan=plan, round=None, seen=set())
+        drawn = questions_draw(plan=plan, round=None, seen=set())
         assert drawn[1] == hard and drawn[0] in easy
 
 
@@ -59,8 +59,8 @@ def test_a_question_the_check_does_not_count_is_never_drawn(tight):
     contest, easy, hard = tight
     broken = QuestionFactory(topic=Question.objects.get(pk=hard).topic, difficulty=HARD)
     broken.options.update(is_correct=False)
-    plan = _draw_plan(contest=contest)
+    plan = draw_plan(contest=contest)
     pooled = {q for questions in plan["pool"].values() for q, _difficulty in questions}
     assert pooled == {*easy, hard}
     for _i in range(20):
-        assert broken.pk not in _draw(plan=plan, round=None, seen=set())
+        assert broken.pk not in questions_draw(plan=plan, round=None, seen=set())

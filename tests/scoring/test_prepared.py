@@ -13,7 +13,8 @@ from django.utils import timezone
 from contests.models import Contest, PrizeStructure, PrizeTier, Question
 from participants.models import Registration
 from scoring.models import Attempt, ExamSession, PreparedAttempt
-from scoring.services.attempts import attempt_start, attempt_submit, draw_plans_forget
+from scoring.services.attempts import attempt_start, attempt_submit
+from scoring.services.draw import draw_plans_forget
 from scoring.services.grading import attempts_grade
 from scoring.services.prepared import (
     exam_session_prepare,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from contest_site import clock
 from scoring.models import Attempt
-from scoring.services.attempts import GATE_KEY, start_admit
+from scoring.services.gate import GATE_KEY, start_admit
 from tests.scoring import exam_support as support
 from tests.scoring.exam_support import correct_answers, form_answers
 
