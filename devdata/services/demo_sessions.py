@@ -29,7 +29,8 @@ from participants import services
 from participants.models import Participant, Registration
 from reports.services.rollups import rollups_refresh
 from scoring.models import Attempt, ExamSession, PreparedAttempt
-from scoring.services.attempts import attempt_start, attempt_submit, draw_plans_forget
+from scoring.services.attempts import attempt_start, attempt_submit
+from scoring.services.draw import draw_plans_forget
 from scoring.services.grading import attempts_grade
 from scoring.services.prepared import exam_session_prepare, prepared_attempts_discard
 
@@ -57,9 +58,11 @@ STAFF = [
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day, datetime.time(hour)), timezone.get_current_timezone()
-    )
+    """`hour`:00 local on `day`, in UTC: the start's claim on SQLite compares a raw parameter
+    with the stored UTC text, so a +07:00 value would miss every ready test of the morning
+    (as the server's clock, which is UTC, never does)."""
+    local = datetime.datetime.combine(day, datetime.time(hour))
+    return timezone.make_aware(local, timezone.get_current_timezone()).astimezone(datetime.UTC)
 
 
 def _next_nine(now: datetime.datetime) -> datetime.datetime:
