@@ -205,7 +205,8 @@ def seed_sessions_demo(*, now: datetime.datetime | None = None) -> list[str]:
     lines = [
         f"  Ca thi sắp tới: {local:%H:%M} ngày {local:%d/%m/%Y}, {office.name}: "
         f"{coming.prepared_count} đề đã rút trước — {BASE_URL}/quan-tri/scoring/examsession/ "
-        "(thanhxuan hoặc sotuphap)"
+        "(thanhxuan hoặc sotuphap); "
+        f"bắt đầu như một cán bộ của ca thi: {STAFF[0][4]} / {PASSWORD}"
     ]
     live = Contest.objects.filter(slug=LIVE_SLUG).first()
     if live is not None:
