@@ -23,3 +23,16 @@ def _wire_observability() -> None:
 
 
 _wire_observability()
+
+
+@signals.task_prerun.connect(weak=False)
+def _database_connections_check(**_kwargs) -> None:
+    """Before each task, what Django does before each request: drop a connection that
+    errored and fails its health check, or outlived CONN_MAX_AGE. Without it a worker kept a
+    connection PostgreSQL had closed (a restart while the worker was idle) and failed every
+    task with "connection already closed" until its CELERY_DB_REUSE_MAX-th task: grading
+    stopped (issue 20, found by `make chaos`). Costs one `SELECT 1` per task (CONN_HEALTH_CHECKS
+    checks a reused connection once), against tasks that grade hundreds of attempts."""
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -13,11 +13,14 @@ publish cost about as much CPU as the rest of a submit (1.3 ms against 0.1 ms fo
 command: benchmarks/README.md, docs/grading.md).
 """
 
+import datetime
 import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+from contest_site import clock
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +62,11 @@ def grading_enqueue(attempt_ids: list[int], *, delay: float = 0) -> bool:
 
     try:
         if len(ids) == 1:
-            grade_attempt.apply_async((ids[0],), countdown=delay or None, retry=False)
+            # An absolute time by the one clock (contest_site.clock), not a countdown: Celery
+            # turns a countdown into a time by this node's own clock, and a node minutes ahead
+            # made the worker hold the doorbell for those minutes (issue 20, make chaos).
+            eta = clock.now() + datetime.timedelta(seconds=delay) if delay else None
+            grade_attempt.apply_async((ids[0],), eta=eta, retry=False)
         else:
             for start in range(0, len(ids), BATCH_SIZE):
                 grade_attempts.apply_async((ids[start : start + BATCH_SIZE],), retry=False)

@@ -84,3 +84,31 @@ def test_two_nodes_seconds_apart_share_the_start_gate_without_idle_waits(
         waits.append(seconds)
     cache.delete(GATE_KEY)
     assert waits == [0] * 100
+
+
+def test_the_grading_doorbell_rings_by_the_one_clock(database_clock, monkeypatch):
+    """The submit's grading task, published GRADING_DELAY_SECONDS ahead by a node whose clock
+    is 5 minutes ahead, is due a second from now by the database's clock, not in 5 minutes
+    (Celery's countdown read the node's clock: the worker held it, and the requeue sweeper
+    graded the wave 91–98 s late in `make chaos`)."""
+    from celery import signals
+
+    from contest_site.celery import app
+    from scoring.services.queueing import grading_enqueue
+
+    skew = datetime.timedelta(minutes=5)
+    node_clock(monkeypatch, skew)
+    # The node's clock, as Celery reads it for a countdown.
+    monkeypatch.setattr(app, "now", lambda: REAL_NOW() + skew)
+    published = []
+
+    def capture(headers=None, **_kwargs):
+        published.append(headers)
+
+    signals.before_task_publish.connect(capture, weak=False)
+    try:
+        assert grading_enqueue([10**9], delay=1.0)
+    finally:
+        signals.before_task_publish.disconnect(capture)
+    due = datetime.datetime.fromisoformat(published[0]["eta"])
+    assert abs(due - (REAL_NOW() + datetime.timedelta(seconds=1))) < datetime.timedelta(seconds=2)
