@@ -145,7 +145,10 @@ def _prepared_start(
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute(_claim_sql(), [registration.pk, now])
+                # Adapted as the ORM would (UTC text on SQLite): a raw aware time in another
+                # zone compares as text with the stored UTC and finds nothing.
+                expiry = connection.ops.adapt_datetimefield_value(now)
+                cursor.execute(_claim_sql(), [registration.pk, expiry])
                 row = cursor.fetchone()
             if row is None:
                 return None

@@ -209,3 +209,17 @@ def test_a_claimed_start_is_one_statement_after_the_checks(tree, django_assert_n
     with django_assert_num_queries(6):
         attempt = attempt_start(registration=second)
     assert Attempt.objects.get(pk=attempt.pk).items == attempt.items
+
+
+@pytest.mark.sqlite
+def test_a_start_at_a_local_time_claims_the_ready_test(tree):
+    """`now` in Vietnam's zone (UTC+7): the claim compares it as the ORM would, on SQLite
+    too, where a raw aware time was compared as text with the stored UTC and missed."""
+    contest = contest_with_bank(owner=tree["C"], root=tree["C"])
+    registration = RegistrationFactory(contest=contest, unit=tree["A-1"])
+    assert exam_session_prepare(session=session_for(contest, tree["A"])) == 1
+    expected = ready_items(registration)
+    local = datetime.timezone(datetime.timedelta(hours=7))
+    attempt = attempt_start(registration=registration, now=timezone.now().astimezone(local))
+    assert attempt.items == expected
+    assert not PreparedAttempt.objects.exists()
