@@ -20,9 +20,9 @@ from scoring.services.prepared import exam_session_prepare
 
 
 class ExamSessionForm(forms.ModelForm):
-    starts_at = VnDateTimeField(label=_("bắt đầu"))
+    starts_at = VnDateTimeField(label=_("Bắt đầu"))
     ends_at = VnDateTimeField(
-        label=_("kết thúc"),
+        label=_("Kết thúc"),
         help_text=_("Sau thời điểm này, đề đã rút trước mà chưa ai dùng được xoá."),
     )
 
