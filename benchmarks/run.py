@@ -927,7 +927,7 @@ def markdown(f: dict) -> str:
             f"| {scenario}: {kind} | {v['requests']} | {v['throughput']} | {v['p50_ms']} | "
             f"{p99} | {v['errors']} |"
         )
-    if "steady_state" in f:
+    if "served" in f.get("steady_state", {}):  # files written before issue 21 lack it
         lines += ["", steady_line(f["steady_state"])]
     lines += ["", "| process | peak resident memory (all processes) | largest process |"]
     lines.append("|---|---|---|")
