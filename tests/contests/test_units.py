@@ -84,7 +84,7 @@ def test_roles_grant_what_each_app_lists_for_organisers():
         "participants": "participant registration rosterentry",
         "essays": "essaytask criterion entry panel judge assignment",
         "scoring": "attempt disqualification regradejob answerkeychange resultssnapshot appeal "
-        "certificatejob certificate",
+        "certificatejob certificate examsession",
         "reports": "boardsnapshot",
         "learning": "itemstatsrun practiceattempt",
         "integrity": "anomalyflag",
