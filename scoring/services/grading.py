@@ -225,23 +225,8 @@ def _attempts_write(*, graded: list[tuple], statuses: list[str], now) -> int:
     )
 
 
-RESULT_FIELDS = [
-    "best_attempt_id",
-    "correct_count",
-    "score",
-    "duration_ms",
-    "finished_at",
-    "prediction",
-    "prediction_error",
-    "graded_attempts",
-    "perfect_attempts",
-    "days",
-    "day_attempts",
-    "day_perfect_attempts",
-    "rounds_correct_total",
-    "perfect_rounds",
-    "first_started_at",
-]
+# The result row's columns grading decides (their names are also the columns grading_sql writes).
+RESULT_FIELDS = grading_sql.RESULT_COLUMNS
 
 
 def _results_write(*, to_update: list[Result], to_create: list[Result]) -> None:

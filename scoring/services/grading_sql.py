@@ -154,7 +154,7 @@ def attempts_grade_sql(
     return written
 
 
-# The result row's columns the recompute decides, in `grading.RESULT_FIELDS` order.
+# The result row's columns the recompute decides (also `grading.RESULT_FIELDS`, the Python path's).
 RESULT_COLUMNS = [
     "best_attempt_id",
     "correct_count",
