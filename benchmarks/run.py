@@ -594,6 +594,12 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
         default=10,
         help="nice level of the default+exports worker (0: the same priority as the web)",
     )
+    parser.add_argument(
+        "--other-concurrency",
+        type=int,
+        default=1,
+        help="processes of the default+exports worker (deploy/README.md: 1 beside a web server)",
+    )
     parser.add_argument("--rush", type=int, default=2000)
     parser.add_argument("--rush-seconds", type=int, default=20)
     parser.add_argument(
@@ -663,15 +669,16 @@ def main() -> None:  # noqa: PLR0915 - one scenario after the other, in order
         procs["worker grading"] = eb.start_celery(
             env_of["grading"], "worker", grading_log, name="grading"
         )
-        # Two processes: the export and the roll-up recompute run at the same time, at a lower
-        # CPU priority than the web and grading (as deploy/README.md runs them beside a web
-        # server): they take what the interactive path leaves.
+        # At a lower CPU priority than the web and grading, one task at a time (as
+        # deploy/README.md runs it beside a web server): batch work takes what the interactive
+        # path leaves, and never two batch queries (each a PostgreSQL backend at normal
+        # priority) at once. --other-concurrency 2 runs the export and the recompute together.
         procs["worker default+exports"] = eb.start_celery(
             env_of["other"],
             "worker",
             other_log,
             queues="default,exports",
-            concurrency=2,
+            concurrency=args.other_concurrency,
             name="other",
             nice=args.other_nice,
         )
