@@ -54,6 +54,18 @@ bench: install-dev messages
 	$(PY) benchmarks/flags_bench.py
 	DATABASE_URL=$${BENCH_ROSTER_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/contest_roster_bench} \
 		REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13} $(PY) benchmarks/roster_bench.py
+	# Issue 21: a whole attempt against its floor; the school start (live vs drawn ahead); grading
+	# old vs SQL; the 1.5 M-row export (job, reads, writers); roll-ups at 1.5 M. Issue 20: the
+	# grading worker through a broker restart and a full broker.
+	$(PY) benchmarks/attempt_bench.py
+	$(PY) benchmarks/school_start_bench.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/contest_grading_bench \
+		REDIS_URL=redis://127.0.0.1:6379/12 $(PY) benchmarks/grading_bench.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/contest_export_bench \
+		REDIS_URL=redis://127.0.0.1:6379/12 $(PY) benchmarks/export_bench.py --limit 150000
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/contest_reports_bench \
+		REDIS_URL=redis://127.0.0.1:6379/12 $(PY) benchmarks/reports_bench.py
+	$(PY) benchmarks/broker_faults_bench.py
 
 # Weekly rounds at city scale (1.5 M people, 8 rounds: ~10 minutes to build; issue 15).
 bench-rounds: install-dev
