@@ -26,13 +26,17 @@ _wire_observability()
 
 
 @signals.task_prerun.connect(weak=False)
-def _database_connections_check(**_kwargs) -> None:
+def _database_connections_check(task=None, **_kwargs) -> None:
     """Before each task, what Django does before each request: drop a connection that
     errored and fails its health check, or outlived CONN_MAX_AGE. Without it a worker kept a
     connection PostgreSQL had closed (a restart while the worker was idle) and failed every
     task with "connection already closed" until its CELERY_DB_REUSE_MAX-th task: grading
     stopped (issue 20, found by `make chaos`). Costs one `SELECT 1` per task (CONN_HEALTH_CHECKS
     checks a reused connection once), against tasks that grade hundreds of attempts."""
-    from django.db import close_old_connections
+    from django.db import connections
 
-    close_old_connections()
+    if task is not None and task.request.is_eager:
+        return  # run inline by its caller (the demo, tests), inside the caller's connection use
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
