@@ -59,6 +59,7 @@ bench: install-dev messages
 	# grading worker through a broker restart and a full broker.
 	$(PY) benchmarks/attempt_bench.py
 	$(PY) benchmarks/school_start_bench.py
+	createdb -h 127.0.0.1 -U postgres contest_grading_bench 2>/dev/null || true
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/contest_grading_bench \
 		REDIS_URL=redis://127.0.0.1:6379/12 $(PY) benchmarks/grading_bench.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/contest_export_bench \
