@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from contests.admin.units import UnitPickerMixin
 from contests.admin_scoping import ScopedModelAdmin
 from contests.forms import VnDateTimeField
 from contests.models import Contest
@@ -39,8 +40,12 @@ class ExamSessionForm(forms.ModelForm):
 
 
 @admin.register(ExamSession)
-class ExamSessionAdmin(ScopedModelAdmin):
+class ExamSessionAdmin(UnitPickerMixin, ScopedModelAdmin):
     unit_path_field = "unit__path"
+    # The project's unit picker: searchable, the chosen unit shown with its path, an add form
+    # starting at the organiser's own unit (a school's session is usually below it).
+    autocomplete_fields = ["unit"]
+    unit_default_fields = ("unit",)
     form = ExamSessionForm
     list_display = ["name", "contest", "unit", "starts", "prepared", "prepared_count"]
     list_filter = ["contest"]
